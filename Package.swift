@@ -1,0 +1,44 @@
+// swift-tools-version:6.0
+// geoctl — a geospatial data engine for city GIS layers.
+import PackageDescription
+
+let package = Package(
+    name: "geoctl",
+    platforms: [.macOS(.v14)],
+    products: [
+        .library(name: "GeoCore", targets: ["GeoCore"]),
+        .library(name: "Layers", targets: ["Layers"]),
+        .executable(name: "geoctl", targets: ["geoctl"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+    ],
+    targets: [
+        // C libraries: module maps and pkg-config names only, no code.
+        .systemLibrary(
+            name: "CGEOS", pkgConfig: "geos",
+            providers: [.apt(["libgeos-dev"]), .brew(["geos"])]),
+        .systemLibrary(
+            name: "CPROJ", pkgConfig: "proj",
+            providers: [.apt(["libproj-dev", "proj-data"]), .brew(["proj"])]),
+        .systemLibrary(
+            name: "CSpatiaLite", pkgConfig: "spatialite",
+            providers: [.apt(["libspatialite-dev", "libsqlite3-dev", "libsqlite3-mod-spatialite"]), .brew(["libspatialite"])]),
+
+        // Geometry values, GeoJSON, GEOS/PROJ bindings, spatial index.
+        .target(name: "GeoCore", dependencies: ["CGEOS", "CPROJ"]),
+        // The domain: layer store, catalog, routing, coverage and other analyses.
+        .target(name: "Layers", dependencies: ["GeoCore", "CSpatiaLite"]),
+        // The thin command-line front end.
+        .executableTarget(
+            name: "geoctl",
+            dependencies: [
+                "GeoCore", "Layers",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]),
+
+        .testTarget(name: "GeoCoreTests", dependencies: ["GeoCore"]),
+        .testTarget(name: "LayersTests", dependencies: ["Layers", "GeoCore"]),
+    ],
+    swiftLanguageModes: [.v6]
+)

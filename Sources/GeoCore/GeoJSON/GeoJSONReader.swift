@@ -1,0 +1,571 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// A streaming RFC 7946 GeoJSON reader: it yields the features of a file or of standard input
+/// one at a time, so memory does not grow with the input.
+///
+/// It reads a `FeatureCollection`, a single `Feature`, or a bare geometry (yielded as one
+/// feature without id or properties). Members may come in any order; foreign members are
+/// validated as JSON and skipped.
+///
+/// - **Z and M**: positions may have 3 or 4 numbers; the extra values are checked to be
+///   numbers and dropped (geoctl is 2-D). ``sawZ`` tells whether any were present.
+/// - **Legacy `crs`**: a top-level `crs` member (`EPSG:N`, `urn:ogc:def:crs:EPSG::N`, CRS84)
+///   is reported through ``legacyCRS``; coordinates are never transformed here.
+/// - **Limits**: nesting deeper than ``defaultMaxDepth`` levels, numbers that overflow a
+///   Double, NaN and Infinity, coordinates beyond ±1e9, and (for WGS84 data) longitude or
+///   latitude out of range are errors.
+/// - **Errors** are ``GeoJSONError``s naming the source, feature index, line and column.
+///
+/// A reader is not `Sendable`: use one per task.
+public final class GeoJSONReader {
+    /// Maximum nesting of arrays and objects accepted (a MultiPolygon's coordinates inside a
+    /// FeatureCollection need 7).
+    public static let defaultMaxDepth = 128
+    /// The read buffer's initial size; it grows only for a single longer token.
+    public static let bufferSize = 1 << 20
+
+    /// The CRS named by a legacy top-level `crs` member, once read.
+    public var legacyCRS: LegacyCRS? { parser.legacyCRS }
+    /// True when the `crs` member came after features had already been yielded.
+    public var legacyCRSAfterFeatures: Bool { parser.legacyCRSAfterFeatures }
+    /// True once any position had a Z (or M) value, which was dropped.
+    public var sawZ: Bool { parser.sawZ }
+    /// The top-level `type`: `FeatureCollection`, `Feature` or a geometry type, once read.
+    public var documentType: String? { parser.documentType }
+    /// Number of features yielded so far.
+    public var featuresRead: Int { parser.featuresRead }
+    /// Bytes consumed so far (for progress reports).
+    public var bytesRead: Int { parser.scanner.bufferBase + parser.scanner.pos }
+
+    /// All mutable state lives in one struct, so the hot paths run on `inout` state checked
+    /// statically; the class only owns it (and the buffer and descriptor).
+    private var parser: GeoJSONParser
+    private let ownsDescriptor: Bool
+
+    /// Reads the file at `path`, or standard input when `path` is `-`.
+    public convenience init(path: String, coordinateCheck: CoordinateCheck = .automatic,
+                            maxDepth: Int = GeoJSONReader.defaultMaxDepth) throws(GeoJSONError) {
+        if path == "-" {
+            self.init(fileDescriptor: 0, source: "<stdin>", closeWhenDone: false,
+                      coordinateCheck: coordinateCheck, maxDepth: maxDepth)
+            return
+        }
+        let fd = open(path, O_RDONLY)
+        guard fd >= 0 else {
+            throw GeoJSONError(source: path, featureIndex: nil, line: 0, column: 0, byteOffset: 0,
+                               reason: "cannot open: \(String(cString: strerror(errno)))")
+        }
+        self.init(fileDescriptor: fd, source: path, closeWhenDone: true, coordinateCheck: coordinateCheck, maxDepth: maxDepth)
+    }
+
+    /// Reads from an open file descriptor (a file, a pipe, standard input).
+    public init(fileDescriptor: Int32, source: String, closeWhenDone: Bool,
+                coordinateCheck: CoordinateCheck = .automatic, maxDepth: Int = GeoJSONReader.defaultMaxDepth) {
+        let buffer = UnsafeMutablePointer<UInt8>.allocate(capacity: Self.bufferSize)
+        parser = GeoJSONParser(scanner: JSONScanner(buffer: buffer, capacity: Self.bufferSize, filled: 0, fd: fileDescriptor,
+                                                    source: source, maxDepth: maxDepth), coordinateCheck: coordinateCheck)
+        ownsDescriptor = closeWhenDone
+    }
+
+    /// Reads GeoJSON held in memory; `source` names it in errors.
+    public init(bytes: some Collection<UInt8>, source: String = "<memory>",
+                coordinateCheck: CoordinateCheck = .automatic, maxDepth: Int = GeoJSONReader.defaultMaxDepth) {
+        let capacity = Swift.max(bytes.count, 16)
+        let buffer = UnsafeMutablePointer<UInt8>.allocate(capacity: capacity)
+        _ = UnsafeMutableBufferPointer(start: buffer, count: capacity).initialize(from: bytes)
+        parser = GeoJSONParser(scanner: JSONScanner(buffer: buffer, capacity: capacity, filled: bytes.count, fd: -1,
+                                                    source: source, maxDepth: maxDepth), coordinateCheck: coordinateCheck)
+        ownsDescriptor = false
+    }
+
+    /// Reads GeoJSON text held in a string.
+    public convenience init(string: String, source: String = "<memory>", coordinateCheck: CoordinateCheck = .automatic) {
+        self.init(bytes: Array(string.utf8), source: source, coordinateCheck: coordinateCheck)
+    }
+
+    deinit {
+        parser.scanner.buffer.deallocate()
+        if ownsDescriptor { close(parser.scanner.fd) }
+    }
+
+    /// The next feature, or nil after the last one. After an error the reader is finished.
+    public func next() throws(GeoJSONError) -> Feature? {
+        do {
+            return try parser.step()
+        } catch {
+            parser.state = .done
+            throw error
+        }
+    }
+
+    /// Reads every remaining feature into an array (for small inputs and tests).
+    public func readAll() throws(GeoJSONError) -> [Feature] {
+        var features: [Feature] = []
+        while let f = try next() { features.append(f) }
+        return features
+    }
+
+    /// Calls `body` with each remaining feature and its 0-based index.
+    public func forEach(_ body: (Int, Feature) throws -> Void) throws {
+        while let f = try next() { try body(featuresRead - 1, f) }
+    }
+
+}
+
+/// The GeoJSON state machine over a ``JSONScanner``: which part of the document comes next,
+/// and the members of the object being read.
+struct GeoJSONParser {
+    var scanner: JSONScanner
+    let coordinateCheck: CoordinateCheck
+    var legacyCRS: LegacyCRS?
+    var legacyCRSAfterFeatures = false
+    var sawZ = false
+    var documentType: String?
+    var featuresRead = 0
+    var state = State.start
+    private var firstInArray = true
+    private var firstTopMember = true
+    private var topLevel = ObjectParts()
+
+    enum State {
+        case start, topMembers, inFeatures, done
+    }
+
+    init(scanner: JSONScanner, coordinateCheck: CoordinateCheck) {
+        self.scanner = scanner
+        self.coordinateCheck = coordinateCheck
+    }
+
+    /// Whether positions are checked as longitude/latitude right now.
+    private var checkLonLat: Bool {
+        switch coordinateCheck {
+        case .wgs84: true
+        case .projected: false
+        case .automatic: legacyCRS?.isWGS84 ?? true
+        }
+    }
+
+    mutating func step() throws(GeoJSONError) -> Feature? {
+        while true {
+            switch state {
+            case .done:
+                return nil
+            case .start:
+                try skipByteOrderMark()
+                guard let c = try scanner.peek() else { throw scanner.error("empty input: no GeoJSON object") }
+                guard c == UInt8(ascii: "{") else {
+                    throw scanner.error("a GeoJSON document must be an object, found \(scanner.describeByte(at: scanner.pos))")
+                }
+                scanner.pos += 1
+                try scanner.enter()
+                state = .topMembers
+            case .inFeatures:
+                let c = try scanner.peekRequired()
+                if firstInArray && c == UInt8(ascii: "]") {
+                    scanner.pos += 1
+                    scanner.leave()
+                    scanner.featureIndex = nil
+                    state = .topMembers
+                    continue
+                }
+                if !firstInArray {
+                    if try scanner.commaOrClose(UInt8(ascii: "]")) {
+                        scanner.leave()
+                        scanner.featureIndex = nil
+                        state = .topMembers
+                        continue
+                    }
+                }
+                firstInArray = false
+                scanner.featureIndex = featuresRead
+                let feature = try readFeatureInCollection()
+                featuresRead += 1
+                return feature
+            case .topMembers:
+                if let feature = try readTopMembers() { return feature }
+            }
+        }
+    }
+
+    private mutating func skipByteOrderMark() throws(GeoJSONError) {
+        while scanner.end - scanner.pos < 3 && !scanner.atEOF {
+            guard try scanner.refill(keeping: scanner.pos) != nil else { break }
+        }
+        if scanner.end - scanner.pos >= 3, scanner.buffer[scanner.pos] == 0xEF,
+           scanner.buffer[scanner.pos + 1] == 0xBB, scanner.buffer[scanner.pos + 2] == 0xBF {
+            scanner.pos += 3
+            scanner.lineStart = scanner.offset(scanner.pos)
+        }
+    }
+
+    /// Reads top-level members until the `features` array opens (returns nil, state changes)
+    /// or the document ends (returns the single feature of a Feature or bare geometry).
+    private mutating func readTopMembers() throws(GeoJSONError) -> Feature? {
+        while true {
+            let c = try scanner.peekRequired()
+            if firstTopMember && c == UInt8(ascii: "}") {
+                scanner.pos += 1
+                return try finishDocument()
+            }
+            if !firstTopMember {
+                if try scanner.commaOrClose(UInt8(ascii: "}")) {
+                    return try finishDocument()
+                }
+            }
+            firstTopMember = false
+            let keyLocation = scanner.location(scanner.pos)
+            let key = try readKey()
+            try scanner.expect(UInt8(ascii: ":"), "':' after a member name")
+            if key == .features {
+                if topLevel.seen.contains(.features) {
+                    throw scanner.error("duplicate member name \"features\"", at: keyLocation)
+                }
+                topLevel.seen.insert(.features)
+                if let type = topLevel.type, type != .featureCollection {
+                    throw scanner.error("a \(type.name) cannot have \"features\"; only a FeatureCollection can", at: keyLocation)
+                }
+                let open = try scanner.peekRequired()
+                guard open == UInt8(ascii: "[") else {
+                    throw scanner.error("\"features\" must be an array, found \(scanner.describeByte(at: scanner.pos))")
+                }
+                scanner.pos += 1
+                try scanner.enter()
+                state = .inFeatures
+                firstInArray = true
+                return nil
+            }
+            if key == .crs {
+                if topLevel.seen.contains(.crs) { throw scanner.error("duplicate member name \"crs\"", at: keyLocation) }
+                topLevel.seen.insert(.crs)
+                legacyCRS = try readLegacyCRS()
+                legacyCRSAfterFeatures = featuresRead > 0
+                continue
+            }
+            var parts = topLevel
+            topLevel = ObjectParts()
+            try readMember(key, keyLocation: keyLocation, into: &parts, context: .topLevel)
+            topLevel = parts
+        }
+    }
+
+    /// Checks that nothing but whitespace follows, and yields the single feature of a
+    /// non-collection document.
+    private mutating func finishDocument() throws(GeoJSONError) -> Feature? {
+        scanner.leave()
+        if try scanner.peek() != nil {
+            throw scanner.error("unexpected \(scanner.describeByte(at: scanner.pos)) after the end of the GeoJSON object")
+        }
+        state = .done
+        scanner.featureIndex = nil
+        guard let type = topLevel.type else {
+            throw scanner.error("the GeoJSON object has no \"type\" member")
+        }
+        documentType = type.name
+        switch type {
+        case .featureCollection:
+            guard topLevel.seen.contains(.features) else {
+                throw scanner.error("the FeatureCollection has no \"features\" member")
+            }
+            return nil
+        case .feature:
+            scanner.featureIndex = 0
+            let feature = try topLevel.feature(scanner: scanner)
+            featuresRead = 1
+            return feature
+        default:
+            scanner.featureIndex = 0
+            let geometry = try topLevel.geometry(scanner: scanner)
+            featuresRead = 1
+            return Feature(geometry: geometry)
+        }
+    }
+
+    /// Reads one element of `features`, which must be a Feature object.
+    private mutating func readFeatureInCollection() throws(GeoJSONError) -> Feature {
+        let start = scanner.location(scanner.pos)
+        var parts = try readObject(context: .feature)
+        guard let type = parts.type else {
+            throw scanner.error("a feature has no \"type\" member", at: start)
+        }
+        guard type == .feature else {
+            if type == .featureCollection {
+                throw scanner.error("a FeatureCollection inside a FeatureCollection is not allowed", at: start)
+            }
+            throw scanner.error("an element of \"features\" has type \(type.name); expected Feature", at: start)
+        }
+        parts.location = start
+        return try parts.feature(scanner: scanner)
+    }
+
+    private enum Context { case topLevel, feature, geometry }
+
+    /// Reads an object at `pos` into its GeoJSON parts.
+    private mutating func readObject(context: Context) throws(GeoJSONError) -> ObjectParts {
+        let c = try scanner.peekRequired()
+        guard c == UInt8(ascii: "{") else {
+            let what = context == .geometry ? "a geometry" : "a feature"
+            throw scanner.error("expected \(what) object, found \(scanner.describeByte(at: scanner.pos))")
+        }
+        var parts = ObjectParts()
+        parts.location = scanner.location(scanner.pos)
+        scanner.pos += 1
+        try scanner.enter()
+        if try scanner.peekRequired() == UInt8(ascii: "}") {
+            scanner.pos += 1
+        } else {
+            repeat {
+                let keyLocation = scanner.location(scanner.pos)
+                let key = try readKey()
+                try scanner.expect(UInt8(ascii: ":"), "':' after a member name")
+                try readMember(key, keyLocation: keyLocation, into: &parts, context: context)
+            } while try !scanner.commaOrClose(UInt8(ascii: "}"))
+        }
+        scanner.leave()
+        return parts
+    }
+
+    /// Reads the value of member `key` into `parts`.
+    private mutating func readMember(_ key: Key, keyLocation: JSONScanner.Location, into parts: inout ObjectParts,
+                            context: Context) throws(GeoJSONError) {
+        if key != .other {
+            if parts.seen.contains(key) {
+                throw scanner.error("duplicate member name \"\(key.rawValue)\"", at: keyLocation)
+            }
+            parts.seen.insert(key)
+        }
+        switch key {
+        case .type:
+            let valueLocation = scanner.location(scanner.pos)
+            guard try scanner.peekRequired() == UInt8(ascii: "\"") else {
+                throw scanner.error("\"type\" must be a string, found \(scanner.describeByte(at: scanner.pos))")
+            }
+            let raw = try scanner.scanRawString()
+            guard let type = GeoJSONType(raw, in: scanner) else {
+                throw scanner.error("unknown GeoJSON type \"\(try scanner.decode(raw))\"", at: valueLocation)
+            }
+            if context == .geometry, type.geometryKind == nil {
+                throw scanner.error("\(type.name) is not a geometry type; \"geometry\" must hold a geometry", at: valueLocation)
+            }
+            parts.type = type
+        case .id where context != .geometry:
+            let c = try scanner.peekRequired()
+            if c == UInt8(ascii: "\"") {
+                parts.id = .string(try scanner.scanString())
+            } else if c == UInt8(ascii: "-") || c &- 48 < 10 {
+                let n = try scanner.scanNumber()
+                parts.id = n.integer.map { FeatureID.integer($0) } ?? .number(n.value)
+            } else if c == UInt8(ascii: "n") {
+                _ = try scanner.scanLiteral()   // "id": null is tolerated as no id.
+            } else {
+                throw scanner.error("a feature \"id\" must be a string or a number, found \(scanner.describeByte(at: scanner.pos))")
+            }
+        case .geometry where context != .geometry:
+            let c = try scanner.peekRequired()
+            if c == UInt8(ascii: "n") {
+                let literal = try scanner.scanLiteral()
+                guard literal == .null else { throw scanner.error("\"geometry\" must be an object or null", at: keyLocation) }
+                parts.geometryIsNull = true
+            } else {
+                var g = try readObject(context: .geometry)
+                guard g.type != nil else { throw scanner.error("the geometry has no \"type\" member", at: g.location) }
+                parts.geometry = try g.geometry(scanner: scanner)
+                g = ObjectParts()
+            }
+        case .properties where context != .geometry:
+            let c = try scanner.peekRequired()
+            if c == UInt8(ascii: "{") {
+                parts.properties = try scanner.parseObject()
+            } else if c == UInt8(ascii: "n") {
+                guard try scanner.scanLiteral() == .null else {
+                    throw scanner.error("\"properties\" must be an object or null", at: keyLocation)
+                }
+            } else {
+                throw scanner.error("\"properties\" must be an object or null, found \(scanner.describeByte(at: scanner.pos))")
+            }
+        case .coordinates where context != .feature:
+            try scanner.parseCoordinates(checkLonLat: checkLonLat)
+            parts.hasCoordinates = true
+            if scanner.coordinates.hasZ { sawZ = true }
+        case .geometries where context != .feature:
+            let c = try scanner.peekRequired()
+            guard c == UInt8(ascii: "[") else {
+                throw scanner.error("\"geometries\" must be an array, found \(scanner.describeByte(at: scanner.pos))")
+            }
+            scanner.pos += 1
+            try scanner.enter()
+            var geometries: [Geometry] = []
+            if try scanner.peekRequired() == UInt8(ascii: "]") {
+                scanner.pos += 1
+            } else {
+                repeat {
+                    var g = try readObject(context: .geometry)
+                    guard g.type != nil else { throw scanner.error("a member of \"geometries\" has no \"type\"", at: g.location) }
+                    geometries.append(try g.geometry(scanner: scanner))
+                    g = ObjectParts()
+                } while try !scanner.commaOrClose(UInt8(ascii: "]"))
+            }
+            scanner.leave()
+            parts.geometries = geometries
+        case .bbox:
+            guard try scanner.peekRequired() == UInt8(ascii: "[") else {
+                throw scanner.error("\"bbox\" must be an array of numbers")
+            }
+            try scanner.skipValue()
+        default:
+            // Foreign members, and members that mean nothing in this context (RFC 7946 §6.1).
+            try scanner.skipValue()
+        }
+    }
+
+    /// Reads a member name, recognising the GeoJSON ones without allocating.
+    private mutating func readKey() throws(GeoJSONError) -> Key {
+        let c = try scanner.peekRequired()
+        guard c == UInt8(ascii: "\"") else {
+            throw scanner.error("expected a member name, found \(scanner.describeByte(at: scanner.pos))")
+        }
+        let raw = try scanner.scanRawString()
+        if raw.hasEscapes {
+            return Key(rawValue: try scanner.decode(raw)) ?? .other
+        }
+        switch raw.end - raw.start {
+        case 2: if scanner.rawEquals(raw, "id") { return .id }
+        case 3: if scanner.rawEquals(raw, "crs") { return .crs }
+        case 4:
+            if scanner.rawEquals(raw, "type") { return .type }
+            if scanner.rawEquals(raw, "bbox") { return .bbox }
+        case 8:
+            if scanner.rawEquals(raw, "features") { return .features }
+            if scanner.rawEquals(raw, "geometry") { return .geometry }
+        case 10:
+            if scanner.rawEquals(raw, "properties") { return .properties }
+            if scanner.rawEquals(raw, "geometries") { return .geometries }
+        case 11: if scanner.rawEquals(raw, "coordinates") { return .coordinates }
+        default: break
+        }
+        return .other
+    }
+
+    /// Reads a legacy `crs` object: `{"type": "name", "properties": {"name": "EPSG:3857"}}`
+    /// or the older `{"type": "EPSG", "properties": {"code": 3857}}`.
+    private mutating func readLegacyCRS() throws(GeoJSONError) -> LegacyCRS? {
+        let location = scanner.location(scanner.pos)
+        let value = try scanner.parseValue()
+        if value == .null { return nil }
+        guard case .object(let object) = value, case .object(let properties)? = object["properties"] else {
+            throw scanner.error("\"crs\" must be an object with \"properties\"", at: location)
+        }
+        if let name = properties["name"]?.stringValue {
+            return LegacyCRS(name: name)
+        }
+        if let code = properties["code"]?.doubleValue, code == code.rounded() {
+            return .epsg(Int(code))
+        }
+        throw scanner.error("\"crs\" names no CRS (expected properties.name such as \"EPSG:4326\")", at: location)
+    }
+}
+
+/// GeoJSON member names the reader acts on.
+enum Key: String {
+    case type, features, geometry, properties, id, coordinates, geometries, crs, bbox, other
+
+    var bit: UInt16 {
+        switch self {
+        case .type: 1
+        case .features: 2
+        case .geometry: 4
+        case .properties: 8
+        case .id: 16
+        case .coordinates: 32
+        case .geometries: 64
+        case .crs: 128
+        case .bbox: 256
+        case .other: 512
+        }
+    }
+}
+
+/// The member names seen in one object, as bits (no allocation per feature).
+struct KeySet {
+    private var bits: UInt16 = 0
+
+    func contains(_ key: Key) -> Bool { bits & key.bit != 0 }
+    mutating func insert(_ key: Key) { bits |= key.bit }
+}
+
+/// The GeoJSON members of one object as read, in whatever order they came.
+struct ObjectParts {
+    var type: GeoJSONType?
+    var id: FeatureID?
+    var geometry: Geometry?
+    var geometryIsNull = false
+    var properties = JSONObject()
+    /// Whether the object had `coordinates`; they are in the scanner's ``JSONScanner/coordinates``
+    /// until the next geometry is read.
+    var hasCoordinates = false
+    var geometries: [Geometry]?
+    var seen = KeySet()
+    var location = JSONScanner.Location(line: 0, column: 0, offset: 0)
+
+    /// The feature these parts make; a missing `geometry` reads as null.
+    func feature(scanner: borrowing JSONScanner) throws(GeoJSONError) -> Feature {
+        Feature(id: id, geometry: geometry, properties: properties)
+    }
+
+    /// The geometry these parts make, checked against the type.
+    func geometry(scanner: borrowing JSONScanner) throws(GeoJSONError) -> Geometry {
+        guard let type, let kind = type.geometryKind else {
+            throw scanner.error("\(type?.name ?? "an object without type") is not a geometry", at: location)
+        }
+        if kind == .geometryCollection {
+            guard let geometries else {
+                throw scanner.error("a GeometryCollection needs a \"geometries\" array", at: location)
+            }
+            return .geometryCollection(geometries)
+        }
+        guard hasCoordinates else {
+            throw scanner.error("a \(type.name) needs a \"coordinates\" member", at: location)
+        }
+        return try scanner.coordinates.geometry(kind, scanner: scanner)
+    }
+}
+
+/// The value of a `type` member.
+enum GeoJSONType: Equatable {
+    case featureCollection
+    case feature
+    case geometry(GeometryKind)
+
+    /// Recognises a scanned type name without allocating; nil for unknown names.
+    init?(_ raw: JSONScanner.RawString, in scanner: JSONScanner) {
+        guard !raw.hasEscapes else { return nil }
+        switch raw.end - raw.start {
+        case 5 where scanner.rawEquals(raw, "Point"): self = .geometry(.point)
+        case 7 where scanner.rawEquals(raw, "Feature"): self = .feature
+        case 7 where scanner.rawEquals(raw, "Polygon"): self = .geometry(.polygon)
+        case 10 where scanner.rawEquals(raw, "LineString"): self = .geometry(.lineString)
+        case 10 where scanner.rawEquals(raw, "MultiPoint"): self = .geometry(.multiPoint)
+        case 12 where scanner.rawEquals(raw, "MultiPolygon"): self = .geometry(.multiPolygon)
+        case 15 where scanner.rawEquals(raw, "MultiLineString"): self = .geometry(.multiLineString)
+        case 17 where scanner.rawEquals(raw, "FeatureCollection"): self = .featureCollection
+        case 18 where scanner.rawEquals(raw, "GeometryCollection"): self = .geometry(.geometryCollection)
+        default: return nil
+        }
+    }
+
+    var geometryKind: GeometryKind? {
+        if case .geometry(let kind) = self { return kind }
+        return nil
+    }
+
+    var name: String {
+        switch self {
+        case .featureCollection: "FeatureCollection"
+        case .feature: "Feature"
+        case .geometry(let kind): kind.rawValue
+        }
+    }
+}

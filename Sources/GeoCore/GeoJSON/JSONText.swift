@@ -1,0 +1,106 @@
+/// Writes JSON text into a byte buffer: the one place that escapes strings and formats numbers.
+public enum JSONText {
+    /// Appends `value` as compact JSON.
+    public static func append(_ value: JSONValue, to out: inout [UInt8]) {
+        switch value {
+        case .null: out.append(contentsOf: "null".utf8)
+        case .bool(let b): out.append(contentsOf: (b ? "true" : "false").utf8)
+        case .integer(let i): appendInteger(i, to: &out)
+        case .number(let d): appendNumber(d, to: &out)
+        case .string(let s): appendString(s, to: &out)
+        case .array(let items):
+            out.append(UInt8(ascii: "["))
+            for (i, item) in items.enumerated() {
+                if i > 0 { out.append(UInt8(ascii: ",")) }
+                append(item, to: &out)
+            }
+            out.append(UInt8(ascii: "]"))
+        case .object(let object):
+            appendObject(object, to: &out)
+        }
+    }
+
+    public static func appendObject(_ object: JSONObject, to out: inout [UInt8]) {
+        out.append(UInt8(ascii: "{"))
+        for (i, member) in object.members.enumerated() {
+            if i > 0 { out.append(UInt8(ascii: ",")) }
+            appendString(member.key, to: &out)
+            out.append(UInt8(ascii: ":"))
+            append(member.value, to: &out)
+        }
+        out.append(UInt8(ascii: "}"))
+    }
+
+    /// Appends a quoted JSON string; non-ASCII characters are written as UTF-8, control
+    /// characters, quotes and backslashes escaped.
+    public static func appendString(_ s: String, to out: inout [UInt8]) {
+        out.append(UInt8(ascii: "\""))
+        for byte in s.utf8 {
+            switch byte {
+            case UInt8(ascii: "\""): out.append(contentsOf: [92, 34])
+            case UInt8(ascii: "\\"): out.append(contentsOf: [92, 92])
+            case 0x0A: out.append(contentsOf: [92, UInt8(ascii: "n")])
+            case 0x0D: out.append(contentsOf: [92, UInt8(ascii: "r")])
+            case 0x09: out.append(contentsOf: [92, UInt8(ascii: "t")])
+            case 0 ..< 0x20:
+                let hex = Array("0123456789abcdef".utf8)
+                out.append(contentsOf: [92, UInt8(ascii: "u"), 48, 48, hex[Int(byte >> 4)], hex[Int(byte & 15)]])
+            default: out.append(byte)
+            }
+        }
+        out.append(UInt8(ascii: "\""))
+    }
+
+    public static func appendInteger(_ value: Int64, to out: inout [UInt8]) {
+        if value == 0 { out.append(48); return }
+        var digits: (UInt64, Bool) = (value.magnitude, value < 0)
+        if digits.1 { out.append(UInt8(ascii: "-")) }
+        var tmp: [UInt8] = []
+        tmp.reserveCapacity(20)
+        while digits.0 > 0 {
+            tmp.append(UInt8(48 + digits.0 % 10))
+            digits.0 /= 10
+        }
+        out.append(contentsOf: tmp.reversed())
+    }
+
+    /// Appends the shortest text that reads back as exactly `value` (integral values without
+    /// a fraction). Non-finite values, which JSON cannot express, are written as `null`.
+    public static func appendNumber(_ value: Double, to out: inout [UInt8]) {
+        guard value.isFinite else { out.append(contentsOf: "null".utf8); return }
+        if value == value.rounded(), abs(value) < 1e15 {
+            if value == 0 && value.sign == .minus { out.append(contentsOf: "-0".utf8); return }
+            appendInteger(Int64(value), to: &out)
+            return
+        }
+        out.append(contentsOf: value.description.utf8)
+    }
+
+    /// Appends `value` rounded to `decimals` digits after the point, trailing zeros trimmed.
+    /// Falls back to the shortest exact text when the scaled value is too large to round
+    /// exactly in a 64-bit integer.
+    public static func appendFixed(_ value: Double, decimals: Int, to out: inout [UInt8]) {
+        let scale = powersOfTen[decimals]
+        let scaled = (value * scale).rounded()
+        guard value.isFinite, abs(scaled) < 9.0e15 else { appendNumber(value, to: &out); return }
+        var n = Int64(scaled)
+        if n < 0 { out.append(UInt8(ascii: "-")); n = -n }
+        let unit = Int64(scale)
+        appendInteger(n / unit, to: &out)
+        var fraction = n % unit
+        guard fraction != 0 else { return }
+        var width = decimals
+        while fraction % 10 == 0 { fraction /= 10; width -= 1 }
+        out.append(UInt8(ascii: "."))
+        var digits = [UInt8](repeating: 48, count: width)
+        var i = width - 1
+        while fraction > 0 {
+            digits[i] = UInt8(48 + fraction % 10)
+            fraction /= 10
+            i -= 1
+        }
+        out.append(contentsOf: digits)
+    }
+
+    static let powersOfTen: [Double] = (0 ... 22).map { p in (0 ..< p).reduce(1.0) { r, _ in r * 10 } }
+}

@@ -1,0 +1,103 @@
+import CPROJ
+
+/// Transforms coordinates between two CRS that PROJ knows (EPSG codes, PROJ strings, WKT),
+/// always in x = longitude/easting, y = latitude/northing order whatever the CRS's
+/// official axis order (`proj_normalize_for_visualization`).
+///
+/// Not `Sendable`: build one per task.
+public final class CoordinateTransformer {
+    public let source: String
+    public let target: String
+    private let context: ProjContext
+    private let pj: OpaquePointer
+
+    /// A transformer from `source` to `target`, e.g. `EPSG:28412` to `EPSG:4326`.
+    public init(from source: String, to target: String, context: ProjContext = ProjContext()) throws(ProjError) {
+        self.source = source
+        self.target = target
+        self.context = context
+        let ctx = context.handle
+        let src = try Self.crs(source, ctx, context)
+        defer { proj_destroy(src) }
+        let dst = try Self.crs(target, ctx, context)
+        defer { proj_destroy(dst) }
+        guard let raw = proj_create_crs_to_crs_from_pj(ctx, src, dst, nil, nil) else {
+            throw .noTransformation(from: source, to: target, reason: context.lastMessage())
+        }
+        defer { proj_destroy(raw) }
+        guard let normalized = proj_normalize_for_visualization(ctx, raw) else {
+            throw .noTransformation(from: source, to: target, reason: context.lastMessage())
+        }
+        pj = normalized
+    }
+
+    deinit {
+        proj_destroy(pj)
+    }
+
+    private static func crs(_ name: String, _ ctx: OpaquePointer, _ context: ProjContext) throws(ProjError) -> OpaquePointer {
+        guard let object = proj_create(ctx, name) else {
+            throw .unknownCRS(name, reason: context.lastMessage())
+        }
+        guard proj_is_crs(object) != 0 else {
+            proj_destroy(object)
+            throw .unknownCRS(name, reason: "it names a PROJ object that is not a coordinate reference system")
+        }
+        return object
+    }
+
+    /// Checks that a CRS name is known to PROJ.
+    public static func validate(crs name: String, context: ProjContext = ProjContext()) throws(ProjError) {
+        let object = try crs(name, context.handle, context)
+        proj_destroy(object)
+    }
+
+    /// Transforms one position.
+    public func transform(x: Double, y: Double) throws(ProjError) -> Point {
+        var xy = [x, y]
+        try transform(flat: &xy)
+        return Point(x: xy[0], y: xy[1])
+    }
+
+    /// Transforms interleaved x,y pairs in place in one PROJ call.
+    public func transform(flat coordinates: inout [Double]) throws(ProjError) {
+        let count = coordinates.count / 2
+        guard count > 0 else { return }
+        let stride = 2 * MemoryLayout<Double>.stride
+        coordinates.withUnsafeMutableBufferPointer { buf in
+            let base = buf.baseAddress!
+            _ = proj_trans_generic(pj, PJ_FWD, base, stride, count, base + 1, stride, count, nil, 0, 0, nil, 0, 0)
+        }
+        // PROJ marks failed points with HUGE_VAL (infinity).
+        for i in 0 ..< count where !coordinates[2 * i].isFinite || !coordinates[2 * i + 1].isFinite {
+            throw .transformFailed(index: i, x: coordinates[2 * i], y: coordinates[2 * i + 1], reason: context.lastMessage())
+        }
+    }
+
+    /// Transforms every position of a geometry.
+    public func transform(_ geometry: Geometry) throws(ProjError) -> Geometry {
+        switch geometry {
+        case .point(let p):
+            return .point(try transform(x: p.x, y: p.y))
+        case .multiPoint(var m):
+            try transform(flat: &m.coordinates)
+            return .multiPoint(m)
+        case .lineString(var l):
+            try transform(flat: &l.coordinates)
+            return .lineString(l)
+        case .multiLineString(var m):
+            try transform(flat: &m.coordinates)
+            return .multiLineString(m)
+        case .polygon(var p):
+            try transform(flat: &p.coordinates)
+            return .polygon(p)
+        case .multiPolygon(var m):
+            for i in m.polygons.indices { try transform(flat: &m.polygons[i].coordinates) }
+            return .multiPolygon(m)
+        case .geometryCollection(let members):
+            var out: [Geometry] = []
+            for g in members { out.append(try transform(g)) }
+            return .geometryCollection(out)
+        }
+    }
+}

@@ -198,10 +198,10 @@ struct JSONScanner {
         var nonASCII = false
         while true {
             if i >= end {
-                guard let shift = try refill(keeping: open) else { throw error("unterminated string", at: open) }
+                guard let shift = try refill(keeping: open) else { throw error("unexpected end of input inside a string: the file is truncated or a quote is missing", at: open) }
                 open -= shift
                 i -= shift
-                if i >= end { throw error("unterminated string", at: open) }
+                if i >= end { throw error("unexpected end of input inside a string: the file is truncated or a quote is missing", at: open) }
                 continue
             }
             // Eight bytes at a time while none of them is a quote, a backslash or a control
@@ -506,6 +506,14 @@ struct JSONScanner {
         }
         pos = i
 
+        var integer: Int64?
+        if isInteger && !dropped && exponent == 0 {
+            if negative {
+                if mantissa == UInt64(Int64.max) + 1 { integer = Int64.min } else if mantissa <= UInt64(Int64.max) { integer = -Int64(mantissa) }
+            } else if mantissa <= UInt64(Int64.max) {
+                integer = Int64(mantissa)
+            }
+        }
         var value: Double
         if mantissa == 0 {
             value = 0
@@ -518,17 +526,9 @@ struct JSONScanner {
                 let text = String(decoding: UnsafeBufferPointer(start: buffer + start, count: i - start), as: UTF8.self)
                 throw error("number \(text) is out of the range of a 64-bit float", at: start)
             }
-            return Number(value: value, integer: nil)
+            return Number(value: value, integer: integer)
         }
         if negative { value = -value }
-        var integer: Int64?
-        if isInteger && !dropped && digits <= 19 {
-            if negative {
-                if mantissa <= UInt64(Int64.max) + 1 { integer = mantissa == UInt64(Int64.max) + 1 ? Int64.min : -Int64(mantissa) }
-            } else if mantissa <= UInt64(Int64.max) {
-                integer = Int64(mantissa)
-            }
-        }
         return Number(value: value, integer: integer)
     }
 

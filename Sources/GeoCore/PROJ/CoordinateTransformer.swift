@@ -11,7 +11,8 @@ public final class CoordinateTransformer {
     private let context: ProjContext
     private let pj: OpaquePointer
 
-    /// A transformer from `source` to `target`, e.g. `EPSG:28412` to `EPSG:4326`.
+    /// A transformer from `source` to `target`, e.g. `EPSG:28412` to `EPSG:4326`. A PROJ
+    /// string such as `+proj=tmerc +lon_0=63 … +towgs84=…` is read as a CRS.
     public init(from source: String, to target: String, context: ProjContext = ProjContext()) throws(ProjError) {
         self.source = source
         self.target = target
@@ -36,7 +37,11 @@ public final class CoordinateTransformer {
     }
 
     private static func crs(_ name: String, _ ctx: OpaquePointer, _ context: ProjContext) throws(ProjError) -> OpaquePointer {
-        guard let object = proj_create(ctx, name) else {
+        // A bare PROJ string (`+proj=tmerc …`) names a conversion unless it says
+        // `+type=crs`; GIS staff mean the CRS, so say it for them.
+        var definition = name
+        if name.hasPrefix("+proj="), !name.contains("+type=crs") { definition += " +type=crs" }
+        guard let object = proj_create(ctx, definition) else {
             throw .unknownCRS(name, reason: context.lastMessage())
         }
         guard proj_is_crs(object) != 0 else {

@@ -39,6 +39,8 @@ let package = Package(
 
         .testTarget(name: "GeoCoreTests", dependencies: ["GeoCore"]),
         .testTarget(name: "LayersTests", dependencies: ["Layers", "GeoCore"]),
+        // Runs the built `geoctl` binary as a user would: exit codes, stdout, stderr.
+        .testTarget(name: "geoctlTests", dependencies: ["geoctl"]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -31,8 +31,8 @@ X0, Y0 = -COLS * CELL / 2, -ROWS * CELL / 2
 nodes = {}
 for c in range(COLS + 1):
     for r in range(ROWS + 1):
-        jx = rng.uniform(-90, 90)
-        jy = rng.uniform(-90, 90)
+        jx = rng.uniform(-60, 60)
+        jy = rng.uniform(-60, 60)
         nodes[(c, r)] = (X0 + c * CELL + jx, Y0 + r * CELL + jy)
 # A jittered middle vertex on every grid edge, shared by the cells on both sides.
 mids = {}
@@ -42,7 +42,7 @@ def mid(a, b):
     key = (min(a, b), max(a, b))
     if key not in mids:
         (x1, y1), (x2, y2) = nodes[key[0]], nodes[key[1]]
-        mids[key] = ((x1 + x2) / 2 + rng.uniform(-40, 40), (y1 + y2) / 2 + rng.uniform(-40, 40))
+        mids[key] = ((x1 + x2) / 2 + rng.uniform(-30, 30), (y1 + y2) / 2 + rng.uniform(-30, 30))
     return mids[key]
 
 
@@ -188,33 +188,43 @@ def main(out):
     write(f"{gj}/precincts.geojson", "precincts", precincts)
 
     # ------------------------------------------------------------ residential buildings
+    # Buildings stand around courtyards, three per cell, as in a Soviet microdistrict.
     buildings = []
     centres = []
+    courtyards = {}
     bid = 0
     for r in range(ROWS):
         for c in range(COLS):
-            spots = [(u, v) for u in (0.2, 0.4, 0.6, 0.8) for v in (0.22, 0.5, 0.78)]
+            spots = [(0.27, 0.3), (0.73, 0.3), (0.27, 0.7), (0.73, 0.7)]
             rng.shuffle(spots)
-            for u, v in spots[:10]:
-                if (c, r) == hole_cell and abs(u - 0.5) < 0.25 and abs(v - 0.5) < 0.2:
-                    continue
-                bid += 1
-                cx, cy = bilinear(c, r, u + rng.uniform(-0.03, 0.03), v + rng.uniform(-0.03, 0.03))
-                mkd = rng.random() < 0.75
-                w, h = (rng.uniform(12, 16), rng.uniform(35, 70)) if mkd else (rng.uniform(8, 11), rng.uniform(9, 13))
-                a = math.radians(rng.uniform(-15, 15) + (90 if rng.random() < 0.5 else 0))
-                ca, sa = math.cos(a), math.sin(a)
-                corners = [(-w / 2, -h / 2), (w / 2, -h / 2), (w / 2, h / 2), (-w / 2, h / 2)]
-                ring = [to_lonlat(cx + x * ca - y * sa, cy + x * sa + y * ca) for x, y in corners]
-                ring.append(ring[0])
-                floors = rng.choice([5, 5, 9, 9, 12, 3]) if mkd else rng.choice([1, 2])
-                flats = floors * rng.randint(4, 8) if mkd else 1
-                buildings.append(feature(
-                    {"address": street_address(), "type": "МКД" if mkd else "ИЖС", "floors": floors,
-                     "flats": flats, "residents": int(flats * rng.uniform(1.8, 2.6)),
-                     "year": rng.randint(1955, 2022)},
-                    {"type": "Polygon", "coordinates": [ring]}, bid))
-                centres.append((cx, cy))
+            courtyards[(c, r)] = []
+            for u, v in spots[:3]:
+                yx, yy = bilinear(c, r, u, v)
+                courtyards[(c, r)].append((yx, yy))
+                count = rng.choice([3, 4, 4, 4])
+                turn = rng.uniform(0, 2 * math.pi)
+                for k in range(count):
+                    theta = turn + k * 2 * math.pi / count + rng.uniform(-0.2, 0.2)
+                    dist = rng.uniform(55, 72)
+                    cx, cy = yx + dist * math.cos(theta), yy + dist * math.sin(theta)
+                    if (c, r) == hole_cell and math.hypot(cx - hx, cy - hy) < 140:
+                        continue
+                    bid += 1
+                    mkd = rng.random() < 0.8
+                    w, h = (rng.uniform(12, 16), rng.uniform(30, 50)) if mkd else (rng.uniform(8, 11), rng.uniform(9, 13))
+                    a = theta  # long side across the radius: the building faces the courtyard
+                    ca, sa = math.cos(a), math.sin(a)
+                    corners = [(-w / 2, -h / 2), (w / 2, -h / 2), (w / 2, h / 2), (-w / 2, h / 2)]
+                    ring = [to_lonlat(cx + x * ca - y * sa, cy + x * sa + y * ca) for x, y in corners]
+                    ring.append(ring[0])
+                    floors = rng.choice([5, 5, 9, 9, 12, 3]) if mkd else rng.choice([1, 2])
+                    flats = floors * rng.randint(4, 8) if mkd else 1
+                    buildings.append(feature(
+                        {"address": street_address(), "type": "МКД" if mkd else "ИЖС", "floors": floors,
+                         "flats": flats, "residents": int(flats * rng.uniform(1.8, 2.6)),
+                         "year": rng.randint(1955, 2022)},
+                        {"type": "Polygon", "coordinates": [ring]}, bid))
+                    centres.append((cx, cy))
     write(f"{gj}/buildings.geojson", "buildings", buildings)
 
     def clear_of_buildings(x, y, margin):
@@ -228,13 +238,21 @@ def main(out):
         return bilinear(c, r, 0.05, 0.05)
 
     # ------------------------------------------------------------ waste container sites
+    # Two of each cell's three courtyards get a site near their middle (40-60 m from the
+    # buildings, as the rules want); the third is left without one. Every 19th site is
+    # squeezed beside a building, nearer than 20 m.
     sites = []
     sid = 0
     for r in range(ROWS):
         for c in range(COLS):
-            for _ in range(2):
+            for yx, yy in courtyards[(c, r)][:2]:
                 sid += 1
-                x, y = free_spot(c, r, 45)
+                x, y = yx + rng.uniform(-12, 12), yy + rng.uniform(-12, 12)
+                if (c, r) == hole_cell:
+                    x, y = free_spot(c, r, 45)
+                if sid % 19 == 0:
+                    bx, by = min(centres, key=lambda p: math.hypot(p[0] - x, p[1] - y))
+                    x, y = bx + (x - bx) * 0.3, by + (y - by) * 0.3
                 separate = rng.random() < 0.2
                 sites.append(feature(
                     {"name": f"Контейнерная площадка №{sid}", "address": street_address(),

@@ -1,0 +1,20 @@
+import ArgumentParser
+import GeoCore
+
+/// geoctl's documented exit codes.
+enum ExitStatus {
+    /// Bad input data: malformed GeoJSON, invalid geometry, unknown CRS.
+    static let badInput = ExitCode(1)
+    /// A file could not be read or written (sysexits EX_IOERR).
+    static let ioError = ExitCode(74)
+}
+
+/// Prints `error` on stderr and turns it into the exit code its kind calls for.
+func fail(_ error: any Error) -> ExitCode {
+    Terminal.error("\(error)")
+    switch error {
+    case let e as GeoJSONError where e.line == 0: return ExitStatus.ioError
+    case is GeoJSONWriteError: return ExitStatus.ioError
+    default: return ExitStatus.badInput
+    }
+}

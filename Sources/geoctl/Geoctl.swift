@@ -1,0 +1,14 @@
+import ArgumentParser
+
+@main
+struct Geoctl: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "geoctl",
+        abstract: "A geospatial data engine for city GIS layers (GEOS, PROJ, SpatiaLite).",
+        discussion: """
+        Exit codes: 0 success; 1 bad input data (the message names the file, the feature and \
+        what is wrong); 64 bad command line; 74 a file could not be read or written.
+        """,
+        version: "0.1.0",
+        subcommands: [DemoCommand.self, InspectCommand.self, BenchCommand.self, VersionCommand.self])
+}

@@ -1,0 +1,47 @@
+import ArgumentParser
+import Foundation
+import GeoCore
+
+/// Machine-readable or human output, chosen with `--format`.
+enum OutputFormat: String, ExpressibleByArgument, CaseIterable {
+    case table, json, csv
+}
+
+/// A table of text cells, printed aligned, as CSV, or as JSON objects.
+struct TextTable {
+    var columns: [String]
+    var rows: [[String]] = []
+
+    init(_ columns: String...) { self.columns = columns }
+
+    mutating func add(_ cells: String...) { rows.append(cells) }
+
+    func render(_ format: OutputFormat) -> String {
+        switch format {
+        case .table:
+            var widths = columns.map(\.count)
+            for row in rows { for (i, cell) in row.enumerated() { widths[i] = max(widths[i], cell.count) } }
+            func line(_ cells: [String]) -> String {
+                cells.enumerated().map { i, c in
+                    i == cells.count - 1 ? c : c + String(repeating: " ", count: widths[i] - c.count)
+                }.joined(separator: "  ")
+            }
+            return ([line(columns)] + rows.map(line)).joined(separator: "\n")
+        case .csv:
+            func escape(_ s: String) -> String {
+                s.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" }) ? "\"" + s.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : s
+            }
+            return ([columns] + rows).map { $0.map(escape).joined(separator: ",") }.joined(separator: "\n")
+        case .json:
+            let objects = rows.map { row in
+                JSONValue.object(JSONObject(members: zip(columns, row).map { JSONObject.Member(key: $0, value: .string($1)) }))
+            }
+            return JSONValue.array(objects).compactText
+        }
+    }
+}
+
+/// `value` with `decimals` digits after the point.
+func fixed(_ value: Double, _ decimals: Int) -> String {
+    String(format: "%.\(decimals)f", value)
+}

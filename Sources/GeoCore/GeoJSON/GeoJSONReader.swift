@@ -273,12 +273,12 @@ struct GeoJSONParser {
             return nil
         case .feature:
             scanner.featureIndex = 0
-            let feature = try topLevel.feature(scanner: scanner)
+            let feature = topLevel.feature
             featuresRead = 1
             return feature
         default:
             scanner.featureIndex = 0
-            let geometry = try topLevel.geometry(scanner: scanner)
+            let geometry = try scanner.geometry(of: topLevel)
             featuresRead = 1
             return Feature(geometry: geometry)
         }
@@ -298,7 +298,7 @@ struct GeoJSONParser {
             throw scanner.error("an element of \"features\" has type \(type.name); expected Feature", at: start)
         }
         parts.location = start
-        return try parts.feature(scanner: scanner)
+        return parts.feature
     }
 
     private enum Context { case topLevel, feature, geometry }
@@ -372,7 +372,7 @@ struct GeoJSONParser {
             } else {
                 var g = try readObject(context: .geometry)
                 guard g.type != nil else { throw scanner.error("the geometry has no \"type\" member", at: g.location) }
-                parts.geometry = try g.geometry(scanner: scanner)
+                parts.geometry = try scanner.geometry(of: g)
                 g = ObjectParts()
             }
         case .properties where context != .geometry:
@@ -404,7 +404,7 @@ struct GeoJSONParser {
                 repeat {
                     var g = try readObject(context: .geometry)
                     guard g.type != nil else { throw scanner.error("a member of \"geometries\" has no \"type\"", at: g.location) }
-                    geometries.append(try g.geometry(scanner: scanner))
+                    geometries.append(try scanner.geometry(of: g))
                     g = ObjectParts()
                 } while try !scanner.commaOrClose(UInt8(ascii: "]"))
             }
@@ -511,25 +511,8 @@ struct ObjectParts {
     var location = JSONScanner.Location(line: 0, column: 0, offset: 0)
 
     /// The feature these parts make; a missing `geometry` reads as null.
-    func feature(scanner: borrowing JSONScanner) throws(GeoJSONError) -> Feature {
+    var feature: Feature {
         Feature(id: id, geometry: geometry, properties: properties)
-    }
-
-    /// The geometry these parts make, checked against the type.
-    func geometry(scanner: borrowing JSONScanner) throws(GeoJSONError) -> Geometry {
-        guard let type, let kind = type.geometryKind else {
-            throw scanner.error("\(type?.name ?? "an object without type") is not a geometry", at: location)
-        }
-        if kind == .geometryCollection {
-            guard let geometries else {
-                throw scanner.error("a GeometryCollection needs a \"geometries\" array", at: location)
-            }
-            return .geometryCollection(geometries)
-        }
-        guard hasCoordinates else {
-            throw scanner.error("a \(type.name) needs a \"coordinates\" member", at: location)
-        }
-        return try scanner.coordinates.geometry(kind, scanner: scanner)
     }
 }
 
@@ -567,5 +550,25 @@ enum GeoJSONType: Equatable {
         case .feature: "Feature"
         case .geometry(let kind): kind.rawValue
         }
+    }
+}
+
+extension JSONScanner {
+    /// The geometry an object's parts make, checked against its type. A scanner method so
+    /// that the scanner is borrowed, never copied, on this per-feature path.
+    func geometry(of parts: ObjectParts) throws(GeoJSONError) -> Geometry {
+        guard let type = parts.type, let kind = type.geometryKind else {
+            throw error("\(parts.type?.name ?? "an object without type") is not a geometry", at: parts.location)
+        }
+        if kind == .geometryCollection {
+            guard let geometries = parts.geometries else {
+                throw error("a GeometryCollection needs a \"geometries\" array", at: parts.location)
+            }
+            return .geometryCollection(geometries)
+        }
+        guard parts.hasCoordinates else {
+            throw error("a \(type.name) needs a \"coordinates\" member", at: parts.location)
+        }
+        return try coordinates.geometry(kind, scanner: self)
     }
 }

@@ -34,6 +34,8 @@ struct JSONScanner {
     let maxDepth: Int
     /// Bytes of decoded strings with escapes, reused.
     var scratch: [UInt8] = []
+    /// Short strings seen recently, reused instead of decoded again.
+    let strings = StringCache()
     /// The last `coordinates` member read; its storage is reused from geometry to geometry.
     var coordinates = CoordinateTree(location: Location(line: 0, column: 0, offset: 0))
 
@@ -275,10 +277,24 @@ struct JSONScanner {
     /// Decodes a scanned string into a Swift `String`, validating its UTF-8.
     mutating func decode(_ raw: RawString) throws(GeoJSONError) -> String {
         if !raw.hasEscapes {
+            let count = raw.end - raw.start
+            if count <= StringCache.maxLength {
+                let (slot, cached) = strings.lookup(buffer + raw.start, count)
+                if let cached { return cached }
+                if !raw.isASCII, let bad = firstInvalidUTF8(from: raw.start, to: raw.end) {
+                    throw error("invalid UTF-8 in a string", at: bad)
+                }
+                let string = String(decoding: UnsafeBufferPointer(start: buffer + raw.start, count: count), as: UTF8.self)
+                strings.store(string, bytes: buffer + raw.start, count, slot: slot)
+                return string
+            }
             let bytes = UnsafeBufferPointer(start: buffer + raw.start, count: raw.end - raw.start)
-            if raw.isASCII { return String(decoding: bytes, as: UTF8.self) }
-            if let s = String(validating: bytes, as: UTF8.self) { return s }
-            throw error("invalid UTF-8 in a string", at: firstInvalidUTF8(from: raw.start, to: raw.end) ?? raw.start)
+            // Validate first: `String(decoding:)` would silently repair invalid bytes.
+            // (`String(validating:as:)` is generic and costs a runtime lookup per call.)
+            if !raw.isASCII, let bad = firstInvalidUTF8(from: raw.start, to: raw.end) {
+                throw error("invalid UTF-8 in a string", at: bad)
+            }
+            return String(decoding: bytes, as: UTF8.self)
         }
         if !raw.isASCII, let bad = firstInvalidUTF8(from: raw.start, to: raw.end) {
             throw error("invalid UTF-8 in a string", at: bad)
@@ -377,10 +393,17 @@ struct JSONScanner {
     }
 
     /// Whether a scanned string without escapes equals `literal` (ASCII).
+    @inline(__always)
     func rawEquals(_ raw: RawString, _ literal: StaticString) -> Bool {
         let n = literal.utf8CodeUnitCount
         guard raw.end - raw.start == n else { return false }
-        return memcmp(buffer + raw.start, literal.utf8Start, n) == 0
+        let a = buffer + raw.start, b = literal.utf8Start
+        var i = 0
+        while i < n {
+            if a[i] != b[i] { return false }
+            i += 1
+        }
+        return true
     }
 
     // MARK: Numbers
@@ -413,69 +436,42 @@ struct JSONScanner {
     }
 
     /// Parses the number at `pos`; nil when it runs to the end of the buffer before the input ends.
+    ///
+    /// Two passes over the short token: first find the digit runs (tight loops), then, when
+    /// there are at most 19 digits, accumulate them without overflow checks.
     @inline(__always)
     private mutating func scanNumberInBuffer(allowEnd: Bool = false) throws(GeoJSONError) -> Number? {
         let start = pos
         var i = pos
         let stop = end
         let complete = atEOF || allowEnd
-        var negative = false
-        if i < stop && buffer[i] == UInt8(ascii: "-") {
-            negative = true
-            i += 1
+        let negative = i < stop && buffer[i] == UInt8(ascii: "-")
+        if negative { i += 1 }
+        let intStart = i
+        while i < stop && buffer[i] &- 48 < 10 { i += 1 }
+        let intEnd = i
+        if intEnd == intStart {
+            if i == stop && !complete { return nil }
+            throw error("invalid number", at: start)
         }
-        var mantissa: UInt64 = 0
-        var digits = 0          // significant digits kept in `mantissa`
-        var dropped = false     // a nonzero digit was beyond the 19 kept
-        var exponent = 0        // decimal exponent applied to `mantissa`
-        var isInteger = true
-        guard i < stop else { return complete ? try badNumber(start, i) : nil }
-        var c = buffer[i]
-        if c == UInt8(ascii: "0") {
-            i += 1
-            if i < stop, buffer[i] &- 48 < 10 { throw error("numbers must not have leading zeros", at: start) }
-        } else if c &- 49 < 9 {
-            while i < stop {
-                c = buffer[i]
-                let d = c &- 48
-                if d >= 10 { break }
-                if digits < 19 {
-                    mantissa = mantissa &* 10 &+ UInt64(d)
-                    digits += 1
-                } else {
-                    exponent += 1
-                    if d != 0 { dropped = true }
-                }
-                i += 1
-            }
-        } else {
-            return try badNumber(start, i)
+        if buffer[intStart] == UInt8(ascii: "0") && intEnd - intStart > 1 {
+            throw error("numbers must not have leading zeros", at: start)
         }
+        var fracStart = i, fracEnd = i
         if i < stop && buffer[i] == UInt8(ascii: ".") {
-            isInteger = false
             i += 1
-            let fractionStart = i
-            while i < stop {
-                let d = buffer[i] &- 48
-                if d >= 10 { break }
-                if digits < 19 {
-                    if mantissa != 0 || d != 0 {
-                        mantissa = mantissa &* 10 &+ UInt64(d)
-                        digits += 1
-                    }
-                    exponent -= 1
-                } else if d != 0 {
-                    dropped = true
-                }
-                i += 1
-            }
-            if i == fractionStart {
+            fracStart = i
+            while i < stop && buffer[i] &- 48 < 10 { i += 1 }
+            fracEnd = i
+            if fracEnd == fracStart {
                 if i == stop && !complete { return nil }
                 throw error("a number's '.' must be followed by digits", at: start)
             }
         }
+        var exponent = 0
+        var hasExponent = false
         if i < stop && (buffer[i] | 0x20) == UInt8(ascii: "e") {
-            isInteger = false
+            hasExponent = true
             i += 1
             var expNegative = false
             if i < stop && (buffer[i] == UInt8(ascii: "-") || buffer[i] == UInt8(ascii: "+")) {
@@ -483,31 +479,47 @@ struct JSONScanner {
                 i += 1
             }
             let expStart = i
-            var e = 0
             while i < stop {
                 let d = buffer[i] &- 48
                 if d >= 10 { break }
-                if e < 100_000 { e = e * 10 + Int(d) }
+                if exponent < 100_000 { exponent = exponent * 10 + Int(d) }
                 i += 1
             }
             if i == expStart {
                 if i == stop && !complete { return nil }
                 throw error("a number's exponent must have digits", at: start)
             }
-            exponent += expNegative ? -e : e
+            if expNegative { exponent = -exponent }
         }
         if i == stop && !complete { return nil }
         if i < stop {
-            // A number must end at a delimiter: catch `1.5x`, `12abc`.
+            // A number must end at a delimiter: catch `1.5x`, `12abc`, `1.2.3`.
             let next = buffer[i]
-            if next &- 48 < 10 || (next | 0x20) >= UInt8(ascii: "a") && (next | 0x20) <= UInt8(ascii: "z") || next == UInt8(ascii: ".") {
+            if (next | 0x20) >= UInt8(ascii: "a") && (next | 0x20) <= UInt8(ascii: "z") || next == UInt8(ascii: ".") {
                 throw error("invalid number", at: start)
             }
         }
         pos = i
 
+        let intDigits = intEnd - intStart, fracDigits = fracEnd - fracStart
+        guard intDigits + fracDigits <= 19 else {
+            // Long numbers: the C library rounds them correctly.
+            let value = slowParse(start, i, negative: negative)
+            if !value.isFinite {
+                let text = String(decoding: UnsafeBufferPointer(start: buffer + start, count: i - start), as: UTF8.self)
+                throw error("number \(text) is out of the range of a 64-bit float", at: start)
+            }
+            return Number(value: value, integer: nil)
+        }
+        var mantissa: UInt64 = 0
+        var k = intStart
+        while k < intEnd { mantissa = mantissa &* 10 &+ UInt64(buffer[k] &- 48); k += 1 }
+        k = fracStart
+        while k < fracEnd { mantissa = mantissa &* 10 &+ UInt64(buffer[k] &- 48); k += 1 }
+        exponent -= fracDigits
+
         var integer: Int64?
-        if isInteger && !dropped && exponent == 0 {
+        if fracDigits == 0 && !hasExponent {
             if negative {
                 if mantissa == UInt64(Int64.max) + 1 { integer = Int64.min } else if mantissa <= UInt64(Int64.max) { integer = -Int64(mantissa) }
             } else if mantissa <= UInt64(Int64.max) {
@@ -517,7 +529,8 @@ struct JSONScanner {
         var value: Double
         if mantissa == 0 {
             value = 0
-        } else if !dropped && mantissa <= (1 << 53) && exponent >= -22 && exponent <= 22 {
+        } else if mantissa <= (1 << 53) && exponent >= -22 && exponent <= 22 {
+            // Clinger's fast path: both operands exact, so one rounding, correctly rounded.
             let scale = JSONText.powersOfTenTable(exponent < 0 ? -exponent : exponent)
             value = exponent < 0 ? Double(mantissa) / scale : Double(mantissa) * scale
         } else {

@@ -1,5 +1,5 @@
 /// Any RFC 7946 geometry as a value.
-public indirect enum Geometry: Sendable, Hashable {
+public enum Geometry: Sendable, Hashable {
     case point(Point)
     case multiPoint(MultiPoint)
     case lineString(LineString)

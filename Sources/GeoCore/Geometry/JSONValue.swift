@@ -3,7 +3,7 @@
 /// Integers that fit in 64 bits and are written without a fraction or exponent stay exact as
 /// ``integer(_:)``; every other number is a ``number(_:)``. Objects keep their members in file
 /// order (see ``JSONObject``).
-public indirect enum JSONValue: Sendable, Hashable {
+public enum JSONValue: Sendable, Hashable {
     case null
     case bool(Bool)
     case integer(Int64)

@@ -12,6 +12,7 @@ let package = Package(
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.0.0"),
     ],
     targets: [
         // C libraries: module maps and pkg-config names only, no code.
@@ -28,7 +29,7 @@ let package = Package(
         // Geometry values, GeoJSON, GEOS/PROJ bindings, spatial index.
         .target(name: "GeoCore", dependencies: ["CGEOS", "CPROJ"]),
         // The domain: layer store, catalog, routing, coverage and other analyses.
-        .target(name: "Layers", dependencies: ["GeoCore", "CSpatiaLite"]),
+        .target(name: "Layers", dependencies: ["GeoCore", "CSpatiaLite", .product(name: "Yams", package: "Yams")]),
         // The thin command-line front end.
         .executableTarget(
             name: "geoctl",

@@ -1,5 +1,6 @@
 import ArgumentParser
 import GeoCore
+import Layers
 
 /// geoctl's documented exit codes.
 enum ExitStatus {
@@ -15,6 +16,17 @@ func fail(_ error: any Error) -> ExitCode {
     switch error {
     case let e as GeoJSONError where e.line == 0: return ExitStatus.ioError
     case is GeoJSONWriteError: return ExitStatus.ioError
+    case let e as ImportError:
+        switch e {
+        case .cannotRead, .cannotWrite: return ExitStatus.ioError
+        case .input(let inner) where inner.line == 0: return ExitStatus.ioError
+        default: return ExitStatus.badInput
+        }
+    case let e as StoreError:
+        switch e {
+        case .cannotOpen, .noStore: return ExitStatus.ioError
+        default: return ExitStatus.badInput
+        }
     default: return ExitStatus.badInput
     }
 }

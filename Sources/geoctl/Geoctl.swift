@@ -6,9 +6,11 @@ struct Geoctl: ParsableCommand {
         commandName: "geoctl",
         abstract: "A geospatial data engine for city GIS layers (GEOS, PROJ, SpatiaLite).",
         discussion: """
-        Exit codes: 0 success; 1 bad input data (the message names the file, the feature and \
-        what is wrong); 64 bad command line; 74 a file could not be read or written.
+        Exit codes: 0 success; 1 bad input data or a refused operation (the message names the \
+        file, the feature and what is wrong); 64 bad command line; 74 a file or the store could \
+        not be read or written.
         """,
         version: "0.1.0",
-        subcommands: [DemoCommand.self, InspectCommand.self, BenchCommand.self, VersionCommand.self])
+        subcommands: [DemoCommand.self, ImportCommand.self, ImportDirCommand.self, LayersCommand.self, ShowCommand.self,
+                      ExportCommand.self, DropCommand.self, InspectCommand.self, BenchCommand.self, VersionCommand.self])
 }

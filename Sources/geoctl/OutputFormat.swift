@@ -14,9 +14,11 @@ struct TextTable {
 
     init(_ columns: String...) { self.columns = columns }
 
+    init(columns: [String]) { self.columns = columns }
+
     mutating func add(_ cells: String...) { rows.append(cells) }
 
-    func render(_ format: OutputFormat) -> String {
+    func render(_ format: OutputFormat, header: Bool = true) -> String {
         switch format {
         case .table:
             var widths = columns.map(\.count)
@@ -29,9 +31,9 @@ struct TextTable {
             return ([line(columns)] + rows.map(line)).joined(separator: "\n")
         case .csv:
             func escape(_ s: String) -> String {
-                s.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" }) ? "\"" + s.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : s
+                s.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) ? "\"" + s.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : s
             }
-            return ([columns] + rows).map { $0.map(escape).joined(separator: ",") }.joined(separator: "\n")
+            return ((header ? [columns] : []) + rows).map { $0.map(escape).joined(separator: ",") }.joined(separator: "\n")
         case .json:
             let objects = rows.map { row in
                 JSONValue.object(JSONObject(members: zip(columns, row).map { JSONObject.Member(key: $0, value: .string($1)) }))

@@ -51,6 +51,7 @@ final class Progress {
     private let total: Int?
     private let enabled: Bool
     private var lastDraw = 0.0
+    private var drawn = false
 
     init(_ label: String, total: Int?) {
         self.label = label
@@ -59,23 +60,30 @@ final class Progress {
     }
 
     func update(done: Int, items: Int) {
+        update(phase: nil, done: done, total: total, items: items)
+    }
+
+    /// Redraws: a bar when the total is known, else a count.
+    func update(phase: String?, done: Int, total: Int?, items: Int) {
         guard enabled else { return }
         let now = Terminal.now()
         guard now - lastDraw > 0.1 else { return }
         lastDraw = now
+        drawn = true
+        let prefix = phase.map { "\(label) [\($0)]" } ?? label
         if let total, total > 0 {
             let fraction = min(1, Double(done) / Double(total))
             let width = 30
             let filled = Int(fraction * Double(width))
             let bar = String(repeating: "█", count: filled) + String(repeating: "·", count: width - filled)
-            Terminal.writeStderr("\r\(label) \(bar) \(Int(fraction * 100))% \(items) features")
+            Terminal.writeStderr("\r\u{1B}[2K\(prefix) \(bar) \(Int(fraction * 100))% \(items)")
         } else {
-            Terminal.writeStderr("\r\(label) \(items) features")
+            Terminal.writeStderr("\r\u{1B}[2K\(prefix) \(items)")
         }
     }
 
     func finish() {
-        guard enabled else { return }
+        guard enabled && drawn else { return }
         Terminal.writeStderr("\r\u{1B}[2K")
     }
 }

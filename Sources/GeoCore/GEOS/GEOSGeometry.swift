@@ -68,6 +68,11 @@ public final class GEOSGeometry {
         /// Where GEOS found the problem.
         public var location: Point?
 
+        public init(reason: String, location: Point?) {
+            self.reason = reason
+            self.location = location
+        }
+
         public var description: String {
             guard let location else { return reason }
             return "\(reason) at (\(location.x), \(location.y))"

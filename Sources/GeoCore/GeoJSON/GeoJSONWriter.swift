@@ -241,5 +241,11 @@ private struct CoordinateText {
 public struct GeoJSONWriteError: Error, Sendable, CustomStringConvertible {
     public var destination: String
     public var reason: String
+
+    public init(destination: String, reason: String) {
+        self.destination = destination
+        self.reason = reason
+    }
+
     public var description: String { "\(destination): cannot write: \(reason)" }
 }

@@ -1,0 +1,53 @@
+import GeoCore
+
+/// What to do with features whose geometry GEOS finds invalid.
+public enum InvalidGeometryPolicy: String, Sendable, CaseIterable {
+    /// List every invalid feature and import nothing (the default).
+    case reject
+    /// Make them valid (GEOS MakeValid, "structure" method) and report what changed.
+    case repair
+    /// Import the rest; write the invalid ones to a sidecar GeoJSON file.
+    case skip
+}
+
+/// How one GeoJSON source becomes a layer.
+public struct ImportOptions: Sendable {
+    public var layer: String
+    public var kind: LayerKind
+    public var sphere: String?
+    public var owner: String?
+    public var visibility: Visibility
+    /// The source CRS when the file does not say (or says wrongly): `EPSG:28411`, a PROJ string…
+    public var fromCRS: String?
+    /// Take each feature's id from this property instead of the GeoJSON `id`.
+    public var idField: String?
+    public var onInvalid: InvalidGeometryPolicy
+    /// Replace an existing layer of that name (its version goes up by one).
+    public var replace: Bool
+    /// Where `skip` writes rejected features; default `<store folder>/<layer>.rejected.geojson`.
+    public var rejectedPath: String?
+
+    public init(layer: String, kind: LayerKind, sphere: String? = nil, owner: String? = nil,
+                visibility: Visibility = .public, fromCRS: String? = nil, idField: String? = nil,
+                onInvalid: InvalidGeometryPolicy = .reject, replace: Bool = false, rejectedPath: String? = nil) {
+        self.layer = layer
+        self.kind = kind
+        self.sphere = sphere
+        self.owner = owner
+        self.visibility = visibility
+        self.fromCRS = fromCRS
+        self.idField = idField
+        self.onInvalid = onInvalid
+        self.replace = replace
+        self.rejectedPath = rejectedPath
+    }
+}
+
+/// Where an import is, for a progress bar.
+public struct ImportProgress: Sendable {
+    public enum Phase: String, Sendable { case hashing, checking, writing }
+    public var phase: Phase
+    public var bytesDone: Int
+    public var bytesTotal: Int?
+    public var features: Int
+}

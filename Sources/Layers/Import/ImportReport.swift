@@ -1,0 +1,94 @@
+import GeoCore
+
+/// A feature GEOS found invalid.
+public struct InvalidFeature: Sendable, Hashable, CustomStringConvertible {
+    /// 0-based index in the source.
+    public var index: Int
+    public var id: String?
+    /// GEOS's reason and location.
+    public var problem: String
+
+    public var description: String {
+        "feature \(index)\(id.map { " (id \($0))" } ?? ""): \(problem)"
+    }
+}
+
+/// A geometry `--on-invalid repair` changed.
+public struct GeometryRepair: Sendable, Hashable, CustomStringConvertible {
+    public var feature: InvalidFeature
+    public var resultKind: GeometryKind
+    /// Area after / area before - 1 (0 for lines), in the layer's own coordinates.
+    public var areaChange: Double
+
+    public var description: String {
+        let change = areaChange.isFinite ? String(format2(areaChange * 100)) + "% area" : "area undefined before"
+        return "\(feature) → repaired as \(resultKind.rawValue), \(change)"
+    }
+}
+
+private func format2(_ v: Double) -> String {
+    let r = (v * 100).rounded() / 100
+    return (r >= 0 ? "+" : "") + String(r)
+}
+
+/// What an import did.
+public struct ImportReport: Sendable {
+    public enum Outcome: String, Sendable { case imported, replaced, unchanged }
+    public var outcome: Outcome
+    public var layer: LayerInfo
+    public var repaired: [GeometryRepair]
+    public var skipped: [InvalidFeature]
+    /// The sidecar file the skipped features were written to.
+    public var rejectedFile: String?
+    public var warnings: [String]
+    public var seconds: Double
+
+    /// One line for the terminal.
+    public var summary: String {
+        let l = layer
+        switch outcome {
+        case .unchanged:
+            return "\(l.name): unchanged — the file matches version \(l.version) (sha256 \(l.sourceSHA256.prefix(12)))"
+        case .imported, .replaced:
+            var parts = ["\(l.name) v\(l.version): \(l.featureCount) features (\(l.geometryColumnType)) in \(String(format2Seconds(seconds))) s"]
+            if !repaired.isEmpty { parts.append("\(repaired.count) repaired") }
+            if !skipped.isEmpty { parts.append("\(skipped.count) skipped → \(rejectedFile ?? "?")") }
+            parts.append("\(warnings.count) warning\(warnings.count == 1 ? "" : "s")")
+            return parts.joined(separator: ", ")
+        }
+    }
+}
+
+private func format2Seconds(_ v: Double) -> String {
+    String((v * 100).rounded() / 100)
+}
+
+/// Why an import failed. The store is unchanged whenever one of these is thrown.
+public enum ImportError: Error, Sendable, CustomStringConvertible {
+    case input(GeoJSONError)
+    case invalidGeometries(file: String, [InvalidFeature])
+    case crs(file: String, ProjError)
+    case crsAfterFeatures(file: String)
+    case transform(file: String, index: Int, ProjError)
+    case missingIdField(file: String, index: Int, field: String)
+    case geos(file: String, index: Int, GEOSError)
+    case cannotRead(file: String, reason: String)
+    case cannotWrite(file: String, reason: String)
+
+    public var description: String {
+        switch self {
+        case .input(let e): "\(e)"
+        case .invalidGeometries(let file, let list):
+            "\(file): \(list.count) invalid geometr\(list.count == 1 ? "y" : "ies"); nothing imported (use --on-invalid repair or skip):\n"
+                + list.map { "  \(file): \($0)" }.joined(separator: "\n")
+        case .crs(let file, let e): "\(file): \(e)"
+        case .crsAfterFeatures(let file):
+            "\(file): the \"crs\" member comes after the features, too late to read them; pass --from-crs"
+        case .transform(let file, let index, let e): "\(file): feature \(index): \(e)"
+        case .missingIdField(let file, let index, let field): "\(file): feature \(index) has no property \"\(field)\" (--id-field)"
+        case .geos(let file, let index, let e): "\(file): feature \(index): \(e)"
+        case .cannotRead(let file, let reason): "\(file): cannot read: \(reason)"
+        case .cannotWrite(let file, let reason): "\(file): cannot write: \(reason)"
+        }
+    }
+}

@@ -1,0 +1,318 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+import GeoCore
+
+/// Imports a GeoJSON file (or standard input) as one layer of a ``LayerStore``.
+///
+/// Two streaming passes, so memory stays flat however large the file:
+/// 1. **check**: read every feature, transform it to EPSG:4326 when the source is in another
+///    CRS, check it with GEOS, learn the property types, the geometry kinds and the extent,
+///    and note coordinates far from the store's other layers (or that look like swapped
+///    lat/lon). With `--on-invalid reject` any invalid geometry stops the import here, with
+///    every offender listed, before anything is written.
+/// 2. **write**: read again and write the layer in one store transaction, repairing or
+///    skipping the invalid features as asked.
+///
+/// A file whose SHA-256 matches the layer's current version changes nothing.
+public struct LayerImporter {
+    public let store: LayerStore
+    /// Where `skip` writes rejected features when the options name no path.
+    public let sidecarFolder: String
+
+    public init(store: LayerStore, sidecarFolder: String) {
+        self.store = store
+        self.sidecarFolder = sidecarFolder
+    }
+
+    /// How many region warnings are listed one by one before they are only counted.
+    static let warningLimit = 20
+
+    public func importFile(_ file: String, options: ImportOptions,
+                           progress: ((ImportProgress) -> Void)? = nil) throws -> ImportReport {
+        let started = monotonicSeconds()
+        try LayerName.validate(options.layer)
+        let source = try SourceFile(file) { done in
+            progress?(ImportProgress(phase: .hashing, bytesDone: done, bytesTotal: nil, features: 0))
+        }
+        defer { source.cleanUp() }
+
+        let existing = try store.layer(named: options.layer)
+        if let existing, existing.sourceSHA256 == source.sha256 {
+            return ImportReport(outcome: .unchanged, layer: existing, repaired: [], skipped: [], rejectedFile: nil,
+                                warnings: [], seconds: monotonicSeconds() - started)
+        }
+        if let existing, !options.replace {
+            throw StoreError.layerExists(options.layer, version: existing.version)
+        }
+        var region = BoundingBox.empty
+        for other in try store.layers(includeRestricted: true) where other.name != options.layer {
+            if let e = other.extent { region.extend(e) }
+        }
+
+        // Pass 1: check.
+        let geos = GEOSContext()
+        var scan = try checkPass(source, options: options, region: region.isEmpty ? nil : region, geos: geos, progress: progress)
+        if options.onInvalid == .reject && !scan.invalid.isEmpty {
+            throw ImportError.invalidGeometries(file: source.displayName, scan.invalid)
+        }
+
+        // Pass 2: write, in one transaction.
+        let invalidIndices = Set(scan.invalid.map(\.index))
+        var rejectedFile: String?
+        var sidecar: GeoJSONWriter?
+        if options.onInvalid == .skip && !scan.invalid.isEmpty {
+            let path = options.rejectedPath ?? "\(sidecarFolder)/\(options.layer).rejected.geojson"
+            do {
+                sidecar = try GeoJSONWriter(path: path, options: GeoJSONWriteOptions(precision: nil, rightHandRule: false))
+                try sidecar?.begin(name: "\(options.layer) rejected", crs: scan.sourceCRS.flatMap { LegacyCRS(name: $0) })
+            } catch {
+                throw ImportError.cannotWrite(file: path, reason: "\(error)")
+            }
+            rejectedFile = path
+        }
+        let info = LayerInfo(
+            name: options.layer, kind: options.kind, sphere: options.sphere, owner: options.owner,
+            visibility: options.visibility, featureCount: 0, geometryKinds: scan.sortedKinds,
+            geometryColumnType: GeometryPromotion.columnType(for: Set(scan.writtenKinds.keys)),
+            extent: scan.extent.isEmpty ? nil : scan.extent, sourceCRS: scan.sourceCRS ?? "EPSG:4326",
+            sourceFile: source.displayName, sourceSHA256: source.sha256, version: 0,
+            importedAt: utcTimestamp(), columns: scan.schema.columns())
+        var transformer: CoordinateTransformer?
+        if let crs = scan.sourceCRS {
+            do { transformer = try CoordinateTransformer(from: crs, to: "EPSG:4326") } catch { throw ImportError.crs(file: source.displayName, error) }
+        }
+        let written = try store.writeLayer(info, replace: options.replace) { writer in
+            let reader = try openReader(source, options: options, sourceCRS: scan.sourceCRS)
+            var index = 0
+            while let original = try nextFeature(reader, source) {
+                defer { index += 1 }
+                var feature = try withID(original, index: index, options: options, file: source.displayName)
+                if invalidIndices.contains(index) {
+                    if options.onInvalid == .skip {
+                        try sidecar?.write(original)
+                        continue
+                    }
+                    feature.geometry = try repairedGeometry(feature.geometry, transformer, geos: geos, index: index, file: source.displayName)
+                } else if let transformer, let g = feature.geometry {
+                    feature.geometry = try transform(g, transformer, index: index, file: source.displayName)
+                }
+                try writer.insert(feature)
+                if index % 4096 == 0 {
+                    progress?(ImportProgress(phase: .writing, bytesDone: reader.bytesRead, bytesTotal: source.size, features: index))
+                }
+            }
+        }
+        try sidecar?.finish()
+        if !scan.regionWarnings.isEmpty {
+            scan.warnings.append(contentsOf: scan.regionWarnings.prefix(Self.warningLimit))
+            if scan.regionWarnings.count > Self.warningLimit {
+                scan.warnings.append("… and \(scan.regionWarnings.count - Self.warningLimit) more features far from the other layers")
+            }
+        }
+        return ImportReport(outcome: existing == nil ? .imported : .replaced, layer: written,
+                            repaired: scan.repairs, skipped: options.onInvalid == .skip ? scan.invalid : [],
+                            rejectedFile: rejectedFile, warnings: scan.warnings, seconds: monotonicSeconds() - started)
+    }
+
+    // MARK: Pass 1
+
+    private struct Scan {
+        var sourceCRS: String?
+        var count = 0
+        var kinds: [GeometryKind: Int] = [:]
+        /// Kinds of the geometries that will be written (after repair, without skipped ones).
+        var writtenKinds: [GeometryKind: Int] = [:]
+        var extent = BoundingBox.empty
+        var schema = PropertySchema()
+        var invalid: [InvalidFeature] = []
+        var repairs: [GeometryRepair] = []
+        var warnings: [String] = []
+        var regionWarnings: [String] = []
+
+        var sortedKinds: [GeometryKind] {
+            kinds.sorted { $0.value != $1.value ? $0.value > $1.value : $0.key.rawValue < $1.key.rawValue }.map(\.key)
+        }
+    }
+
+    private func checkPass(_ source: SourceFile, options: ImportOptions, region: BoundingBox?, geos: GEOSContext,
+                           progress: ((ImportProgress) -> Void)?) throws -> Scan {
+        var scan = Scan()
+        let reader = try openReader(source, options: options, sourceCRS: nil)
+        var transformer: CoordinateTransformer?
+        var crsDecided = false
+        let warnRegion = region.map { Self.expanded($0) }
+        while let original = try nextFeature(reader, source) {
+            let index = scan.count
+            if !crsDecided {
+                // The legacy crs member, when the file has one, comes before the features.
+                crsDecided = true
+                scan.sourceCRS = try sourceCRS(options: options, reader: reader)
+                if let crs = scan.sourceCRS {
+                    do { transformer = try CoordinateTransformer(from: crs, to: "EPSG:4326") } catch {
+                        throw ImportError.crs(file: source.displayName, error)
+                    }
+                }
+            }
+            let feature = try withID(original, index: index, options: options, file: source.displayName)
+            scan.count += 1
+            scan.schema.add(feature.properties)
+            if index % 4096 == 0 {
+                progress?(ImportProgress(phase: .checking, bytesDone: reader.bytesRead, bytesTotal: source.size, features: index))
+            }
+            guard var geometry = feature.geometry else { continue }
+            scan.kinds[geometry.kind, default: 0] += 1
+            if let transformer { geometry = try transform(geometry, transformer, index: index, file: source.displayName) }
+            if let problem = try validityProblem(geometry, geos: geos, index: index, file: source.displayName) {
+                let bad = InvalidFeature(index: index, id: feature.id?.description, problem: problem.description)
+                scan.invalid.append(bad)
+                switch options.onInvalid {
+                case .repair:
+                    let before = try area(geometry, geos: geos, index: index, file: source.displayName)
+                    let fixed = try repaired(geometry, geos: geos, index: index, file: source.displayName)
+                    let after = try area(fixed, geos: geos, index: index, file: source.displayName)
+                    scan.repairs.append(GeometryRepair(feature: bad, resultKind: fixed.kind,
+                                                       areaChange: before > 0 ? after / before - 1 : (after == 0 ? 0 : .infinity)))
+                    scan.writtenKinds[fixed.kind, default: 0] += 1
+                    if let box = fixed.boundingBox { scan.extent.extend(box) }
+                case .skip, .reject:
+                    break
+                }
+                continue
+            }
+            scan.writtenKinds[geometry.kind, default: 0] += 1
+            guard let box = geometry.boundingBox else { continue }
+            scan.extent.extend(box)
+            if let warnRegion, !warnRegion.contains(x: box.center.x, y: box.center.y) {
+                scan.regionWarnings.append(Self.regionWarning(index: index, id: feature.id, at: box.center, region: warnRegion))
+            }
+        }
+        if !crsDecided { scan.sourceCRS = try sourceCRS(options: options, reader: reader) }
+        if reader.legacyCRSAfterFeatures && options.fromCRS == nil {
+            throw ImportError.crsAfterFeatures(file: source.displayName)
+        }
+        if reader.sawZ { scan.warnings.append("Z values were dropped (geoctl stores 2-D geometries)") }
+        if scan.schema.overflow > 0 {
+            scan.warnings.append("\(scan.schema.overflow) properties beyond the first \(PropertySchema.maxColumns) are kept only in the properties JSON column")
+        }
+        return scan
+    }
+
+    /// The store's region grown by half its size (at least ~5 km) on every side.
+    private static func expanded(_ r: BoundingBox) -> BoundingBox {
+        let margin = max(0.05, 0.5 * max(r.width, r.height))
+        return BoundingBox(minX: r.minX - margin, minY: r.minY - margin, maxX: r.maxX + margin, maxY: r.maxY + margin)
+    }
+
+    private static func regionWarning(index: Int, id: FeatureID?, at c: Point, region: BoundingBox) -> String {
+        let name = "feature \(index)\(id.map { " (id \($0))" } ?? "")"
+        if region.contains(x: c.y, y: c.x) {
+            return "\(name) at (\(c.x), \(c.y)) looks like swapped lat/lon: (\(c.y), \(c.x)) lies among the other layers"
+        }
+        let km = Geodesic.wgs84.distance(from: c, to: region.center) / 1000
+        return "\(name) at (\(c.x), \(c.y)) lies \(Int(km.rounded())) km from the region of the other layers"
+    }
+
+    // MARK: Shared steps
+
+    private func openReader(_ source: SourceFile, options: ImportOptions, sourceCRS: String?) throws -> GeoJSONReader {
+        let check: CoordinateCheck
+        if let crs = options.fromCRS {
+            check = LegacyCRS(name: crs).isWGS84 ? .wgs84 : .projected
+        } else {
+            check = .automatic
+        }
+        do {
+            let reader = try GeoJSONReader(path: source.path, coordinateCheck: check)
+            return reader
+        } catch {
+            throw ImportError.input(renamed(error, source))
+        }
+    }
+
+    private func nextFeature(_ reader: GeoJSONReader, _ source: SourceFile) throws -> Feature? {
+        do { return try reader.next() } catch { throw ImportError.input(renamed(error, source)) }
+    }
+
+    /// Errors name the file the user gave (`<stdin>`, not the spooled copy).
+    private func renamed(_ error: GeoJSONError, _ source: SourceFile) -> GeoJSONError {
+        var e = error
+        e.source = source.displayName
+        return e
+    }
+
+    /// The CRS to transform from, or nil for WGS84 lon/lat.
+    private func sourceCRS(options: ImportOptions, reader: GeoJSONReader) throws -> String? {
+        if let given = options.fromCRS {
+            let crs = LegacyCRS(name: given)
+            return crs.isWGS84 ? nil : crs.projName
+        }
+        guard let legacy = reader.legacyCRS, !legacy.isWGS84 else { return nil }
+        return legacy.projName
+    }
+
+    private func withID(_ feature: Feature, index: Int, options: ImportOptions, file: String) throws -> Feature {
+        guard let field = options.idField else { return feature }
+        var f = feature
+        switch feature.properties[field] {
+        case .string(let s)?: f.id = .string(s)
+        case .integer(let i)?: f.id = .integer(i)
+        case .number(let d)?: f.id = .number(d)
+        case let other?: f.id = other.plainText.map(FeatureID.string)
+        case nil: throw ImportError.missingIdField(file: file, index: index, field: field)
+        }
+        return f
+    }
+
+    private func transform(_ g: Geometry, _ t: CoordinateTransformer, index: Int, file: String) throws -> Geometry {
+        let result: Geometry
+        do { result = try t.transform(g) } catch { throw ImportError.transform(file: file, index: index, error) }
+        if let box = result.boundingBox, box.minX < -180 || box.maxX > 180 || box.minY < -90 || box.maxY > 90 {
+            throw ImportError.transform(file: file, index: index, .transformFailed(
+                index: 0, x: box.minX, y: box.minY, reason: "the result is outside WGS84 longitude/latitude; is the source CRS right?"))
+        }
+        return result
+    }
+
+    private func validityProblem(_ g: Geometry, geos: GEOSContext, index: Int, file: String) throws -> GEOSGeometry.ValidityProblem? {
+        // Points are valid whenever their coordinates are finite, which the reader ensures.
+        if g.kind == .point || g.kind == .multiPoint { return nil }
+        do { return try geos.geometry(g).validityProblem() } catch {
+            // GEOS refuses to even build it (for example a ring that is not closed after
+            // transformation): report as invalid.
+            return GEOSGeometry.ValidityProblem(reason: error.message, location: nil)
+        }
+    }
+
+    private func repaired(_ g: Geometry, geos: GEOSContext, index: Int, file: String) throws -> Geometry {
+        do { return try geos.geometry(g).makeValid().value() } catch { throw ImportError.geos(file: file, index: index, error) }
+    }
+
+    private func repairedGeometry(_ g: Geometry?, _ t: CoordinateTransformer?, geos: GEOSContext, index: Int, file: String) throws -> Geometry? {
+        guard var g else { return nil }
+        if let t { g = try transform(g, t, index: index, file: file) }
+        return try repaired(g, geos: geos, index: index, file: file)
+    }
+
+    private func area(_ g: Geometry, geos: GEOSContext, index: Int, file: String) throws -> Double {
+        do { return try geos.geometry(g).area() } catch { return 0 }
+    }
+}
+
+/// Seconds on a monotonic clock.
+func monotonicSeconds() -> Double {
+    var t = timespec()
+    clock_gettime(CLOCK_MONOTONIC, &t)
+    return Double(t.tv_sec) + Double(t.tv_nsec) / 1e9
+}
+
+/// The current time as `2026-11-22T19:30:05Z`.
+func utcTimestamp() -> String {
+    var now = time(nil)
+    var parts = tm()
+    gmtime_r(&now, &parts)
+    func two(_ v: Int32) -> String { v < 10 ? "0\(v)" : "\(v)" }
+    return "\(parts.tm_year + 1900)-\(two(parts.tm_mon + 1))-\(two(parts.tm_mday))T\(two(parts.tm_hour)):\(two(parts.tm_min)):\(two(parts.tm_sec))Z"
+}

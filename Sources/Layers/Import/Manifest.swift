@@ -1,0 +1,146 @@
+import Foundation
+import GeoCore
+import Yams
+
+/// Per-layer metadata for `import-dir`, from a YAML or JSON file:
+///
+/// ```yaml
+/// defaults: {kind: other, visibility: public}
+/// layers:
+///   - file: territories.geojson   # relative to the folder
+///     layer: territories          # default: made from the file name
+///     kind: territory
+///     sphere: housing
+///     owner: Администрация города
+///     visibility: public          # or restricted
+///     from_crs: EPSG:28411
+///     id_field: code
+///     on_invalid: reject          # or repair, skip
+/// ```
+public struct Manifest: Sendable {
+    public struct Entry: Sendable {
+        public var file: String
+        public var layer: String?
+        public var kind: LayerKind?
+        public var sphere: String?
+        public var owner: String?
+        public var visibility: Visibility?
+        public var fromCRS: String?
+        public var idField: String?
+        public var onInvalid: InvalidGeometryPolicy?
+    }
+
+    public var defaults: Entry
+    public var entries: [Entry]
+
+    /// An empty manifest: every file imported with the defaults.
+    public init() {
+        defaults = Entry(file: "")
+        entries = []
+    }
+
+    /// Reads a manifest; `.json` files as JSON, anything else as YAML.
+    public init(path: String) throws(ManifestError) {
+        let text: String
+        do { text = try String(contentsOfFile: path, encoding: .utf8) } catch {
+            throw ManifestError(file: path, reason: "cannot read: \(error.localizedDescription)")
+        }
+        let value: JSONValue
+        if path.lowercased().hasSuffix(".json") {
+            do { value = try JSONDocument.parse(text, source: path) } catch { throw ManifestError(file: path, reason: error.reason + " (line \(error.line), column \(error.column))") }
+        } else {
+            do { value = Self.json(from: try Yams.load(yaml: text)) } catch { throw ManifestError(file: path, reason: "invalid YAML: \(error)") }
+        }
+        try self.init(value, file: path)
+    }
+
+    init(_ value: JSONValue, file: String) throws(ManifestError) {
+        guard case .object(let root) = value else { throw ManifestError(file: file, reason: "the manifest must be a mapping with \"layers\"") }
+        for key in root.keys where key != "defaults" && key != "layers" {
+            throw ManifestError(file: file, reason: "unknown key \"\(key)\" (expected defaults, layers)")
+        }
+        defaults = try Self.entry(root["defaults"] ?? .object([:]), file: file, position: "defaults", needsFile: false)
+        guard case .array(let items)? = root["layers"] else {
+            throw ManifestError(file: file, reason: "\"layers\" must be a list")
+        }
+        var entries: [Entry] = []
+        for (i, item) in items.enumerated() {
+            entries.append(try Self.entry(item, file: file, position: "layers[\(i)]", needsFile: true))
+        }
+        self.entries = entries
+    }
+
+    private static let keys: Set<String> = ["file", "layer", "kind", "sphere", "owner", "visibility", "from_crs", "id_field", "on_invalid"]
+
+    private static func entry(_ value: JSONValue, file: String, position: String, needsFile: Bool) throws(ManifestError) -> Entry {
+        guard case .object(let o) = value else { throw ManifestError(file: file, reason: "\(position) must be a mapping") }
+        for key in o.keys where !keys.contains(key) {
+            throw ManifestError(file: file, reason: "\(position): unknown key \"\(key)\" (expected \(keys.sorted().joined(separator: ", ")))")
+        }
+        func text(_ key: String) throws(ManifestError) -> String? {
+            guard let v = o[key], v != .null else { return nil }
+            guard let s = v.plainText else { throw ManifestError(file: file, reason: "\(position).\(key) must be text") }
+            return s
+        }
+        var e = Entry(file: try text("file") ?? "")
+        if needsFile && e.file.isEmpty { throw ManifestError(file: file, reason: "\(position) has no \"file\"") }
+        e.layer = try text("layer")
+        if let k = try text("kind") {
+            guard let kind = LayerKind(rawValue: k) else {
+                throw ManifestError(file: file, reason: "\(position).kind \"\(k)\" is not one of \(LayerKind.allCases.map(\.rawValue).joined(separator: ", "))")
+            }
+            e.kind = kind
+        }
+        e.sphere = try text("sphere")
+        e.owner = try text("owner")
+        if let v = try text("visibility") {
+            guard let visibility = Visibility(rawValue: v) else { throw ManifestError(file: file, reason: "\(position).visibility must be public or restricted") }
+            e.visibility = visibility
+        }
+        e.fromCRS = try text("from_crs")
+        e.idField = try text("id_field")
+        if let p = try text("on_invalid") {
+            guard let policy = InvalidGeometryPolicy(rawValue: p) else { throw ManifestError(file: file, reason: "\(position).on_invalid must be reject, repair or skip") }
+            e.onInvalid = policy
+        }
+        return e
+    }
+
+    /// YAML values as JSON values (mappings keep their order).
+    static func json(from any: Any?) -> JSONValue {
+        switch any {
+        case nil: return .null
+        case let b as Bool: return .bool(b)
+        case let i as Int: return .integer(Int64(i))
+        case let d as Double: return .number(d)
+        case let s as String: return .string(s)
+        case let a as [Any]: return .array(a.map { json(from: $0) })
+        case let m as [String: Any]:
+            return .object(JSONObject(members: m.keys.sorted().map { JSONObject.Member(key: $0, value: json(from: m[$0])) }))
+        case let m as [AnyHashable: Any]:
+            return .object(JSONObject(members: m.keys.map { "\($0)" }.sorted().map { k in
+                JSONObject.Member(key: k, value: json(from: m.first { "\($0.key)" == k }?.value))
+            }))
+        default: return .string("\(any!)")
+        }
+    }
+
+    /// The options for one file: its entry over the defaults over the built-in defaults.
+    public func options(for file: String, replace: Bool, onInvalid: InvalidGeometryPolicy?) -> ImportOptions {
+        let e = entries.first { $0.file == file } ?? Entry(file: file)
+        return ImportOptions(
+            layer: e.layer ?? defaults.layer.map { "\($0)_\(LayerName.suggested(fromFileName: file))" } ?? LayerName.suggested(fromFileName: file),
+            kind: e.kind ?? defaults.kind ?? .other,
+            sphere: e.sphere ?? defaults.sphere, owner: e.owner ?? defaults.owner,
+            visibility: e.visibility ?? defaults.visibility ?? .public,
+            fromCRS: e.fromCRS ?? defaults.fromCRS, idField: e.idField ?? defaults.idField,
+            onInvalid: onInvalid ?? e.onInvalid ?? defaults.onInvalid ?? .reject, replace: replace)
+    }
+}
+
+/// A manifest that cannot be used.
+public struct ManifestError: Error, Sendable, CustomStringConvertible {
+    public var file: String
+    public var reason: String
+    public var description: String { "\(file): \(reason)" }
+}

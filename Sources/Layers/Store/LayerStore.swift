@@ -1,0 +1,39 @@
+import GeoCore
+
+/// Where layers live. The SpatiaLite file is the first implementation; a PostGIS store for
+/// a whole region is the next. Importers, the router and the analyses use only this.
+public protocol LayerStore: AnyObject {
+    /// Catalog entries, by name; restricted layers only when asked for.
+    func layers(includeRestricted: Bool) throws -> [LayerInfo]
+    /// One catalog entry, or nil.
+    func layer(named name: String) throws -> LayerInfo?
+    /// Calls `body` with every feature of a layer that passes `filter`, in import order.
+    func forEachFeature(of layer: String, filter: FeatureFilter, _ body: (Feature) throws -> Void) throws
+    /// Writes a whole layer in one transaction (replacing the current one when `replace`),
+    /// then records it in the catalog. Either all of it lands or nothing changes.
+    func writeLayer(_ layer: LayerInfo, replace: Bool, features: (LayerWriter) throws -> Void) throws -> LayerInfo
+    /// Removes a layer and its catalog entry in one transaction.
+    func dropLayer(named name: String) throws
+    /// A few distinct non-null values of a property, for `show`.
+    func sampleValues(of layer: String, column: PropertyColumn, limit: Int) throws -> [String]
+}
+
+/// Receives the features of a layer being written.
+public protocol LayerWriter {
+    func insert(_ feature: Feature) throws
+}
+
+/// Which features a read returns.
+public struct FeatureFilter: Sendable {
+    /// Only features whose bounding box intersects this box (then their geometry too).
+    public var bbox: BoundingBox?
+    /// Only features whose property (as plain text) equals the value.
+    public var equals: (property: String, value: String)?
+
+    public init(bbox: BoundingBox? = nil, equals: (property: String, value: String)? = nil) {
+        self.bbox = bbox
+        self.equals = equals
+    }
+
+    public static let all = FeatureFilter()
+}

@@ -1,0 +1,234 @@
+import CSpatiaLite
+
+/// An SQLite database connection with SpatiaLite's functions loaded: the typed foundation
+/// of ``SpatiaLiteStore``. Not `Sendable`: one connection per task.
+public final class SpatiaLiteConnection {
+    private(set) var handle: OpaquePointer?
+    private var spatialiteCache: UnsafeMutableRawPointer?
+    /// The database file's path (`:memory:` for a private in-memory database).
+    public let path: String
+
+    /// Opens the database at `path` (creating it when `create` is true) and loads SpatiaLite.
+    public init(path: String, create: Bool = true, readOnly: Bool = false) throws(StoreError) {
+        self.path = path
+        var db: OpaquePointer?
+        var flags = SQLITE_OPEN_NOMUTEX
+        flags |= readOnly ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE
+        if create && !readOnly { flags |= SQLITE_OPEN_CREATE }
+        let rc = sqlite3_open_v2(path, &db, flags, nil)
+        guard rc == SQLITE_OK, let db else {
+            let message = db.map { String(cString: sqlite3_errmsg($0)) } ?? "out of memory"
+            sqlite3_close(db)
+            throw .cannotOpen(path: path, reason: message)
+        }
+        handle = db
+        sqlite3_busy_timeout(db, 10_000)
+        spatialiteCache = spatialite_alloc_connection()
+        spatialite_init_ex(db, spatialiteCache, 0)
+    }
+
+    deinit {
+        if let handle { sqlite3_close_v2(handle) }
+        if let spatialiteCache { spatialite_cleanup_ex(spatialiteCache) }
+    }
+
+    var lastMessage: String { String(cString: sqlite3_errmsg(handle)) }
+
+    /// Runs SQL that returns no rows (several statements allowed).
+    public func execute(_ sql: String) throws(StoreError) {
+        var message: UnsafeMutablePointer<CChar>?
+        let rc = sqlite3_exec(handle, sql, nil, nil, &message)
+        if rc != SQLITE_OK {
+            let text = message.map { String(cString: $0) } ?? lastMessage
+            sqlite3_free(message)
+            throw .sql(statement: sql, reason: text)
+        }
+    }
+
+    /// A prepared statement.
+    public func prepare(_ sql: String) throws(StoreError) -> Statement {
+        var statement: OpaquePointer?
+        guard sqlite3_prepare_v2(handle, sql, -1, &statement, nil) == SQLITE_OK, let statement else {
+            throw .sql(statement: sql, reason: lastMessage)
+        }
+        return Statement(statement, connection: self, sql: sql)
+    }
+
+    /// Runs a query with arguments and returns its rows as values.
+    public func rows(_ sql: String, _ arguments: [SQLValue] = []) throws(StoreError) -> [[SQLValue]] {
+        let statement = try prepare(sql)
+        try statement.bind(arguments)
+        var rows: [[SQLValue]] = []
+        while try statement.step() { rows.append(statement.row()) }
+        return rows
+    }
+
+    /// Runs a statement with arguments that returns no rows.
+    public func run(_ sql: String, _ arguments: [SQLValue] = []) throws(StoreError) {
+        let statement = try prepare(sql)
+        try statement.bind(arguments)
+        while try statement.step() {}
+    }
+
+    /// The first column of the first row of a query, as text (nil for SQL NULL or no row).
+    public func scalarText(_ sql: String, _ arguments: [SQLValue] = []) throws(StoreError) -> String? {
+        try rows(sql, arguments).first?.first?.text
+    }
+
+    /// Runs `body` in one write transaction (`BEGIN IMMEDIATE`): committed when it returns,
+    /// rolled back when it throws, so the database is either fully changed or untouched.
+    public func transaction<T>(_ body: () throws -> T) throws -> T {
+        try execute("BEGIN IMMEDIATE")
+        do {
+            let result = try body()
+            try execute("COMMIT")
+            return result
+        } catch {
+            try? execute("ROLLBACK")
+            throw error
+        }
+    }
+
+    /// Versions of the linked SQLite, SpatiaLite, GEOS and PROJ as SpatiaLite reports them.
+    public func libraryVersions() throws(StoreError) -> [String: String] {
+        var versions: [String: String] = [:]
+        for (name, sql) in [("sqlite", "SELECT sqlite_version()"), ("spatialite", "SELECT spatialite_version()"),
+                            ("geos", "SELECT geos_version()"), ("proj", "SELECT proj_version()")] {
+            versions[name] = try scalarText(sql)
+        }
+        return versions
+    }
+}
+
+/// A value bound to or read from SQL.
+public enum SQLValue: Sendable, Hashable {
+    case null
+    case integer(Int64)
+    case real(Double)
+    case text(String)
+    case blob([UInt8])
+
+    public var text: String? {
+        switch self {
+        case .text(let s): s
+        case .integer(let i): String(i)
+        case .real(let d): String(d)
+        default: nil
+        }
+    }
+
+    public var integer: Int64? {
+        switch self {
+        case .integer(let i): i
+        case .real(let d): Int64(exactly: d)
+        case .text(let s): Int64(s)
+        default: nil
+        }
+    }
+
+    public var real: Double? {
+        switch self {
+        case .integer(let i): Double(i)
+        case .real(let d): d
+        case .text(let s): Double(s)
+        default: nil
+        }
+    }
+}
+
+/// A prepared SQLite statement; finalized when released.
+public final class Statement {
+    private let statement: OpaquePointer
+    private let connection: SpatiaLiteConnection
+    let sql: String
+    private static let transient = unsafeBitCast(-1, to: sqlite3_destructor_type.self)
+
+    init(_ statement: OpaquePointer, connection: SpatiaLiteConnection, sql: String) {
+        self.statement = statement
+        self.connection = connection
+        self.sql = sql
+    }
+
+    deinit { sqlite3_finalize(statement) }
+
+    /// Binds values to parameters 1…n.
+    public func bind(_ values: [SQLValue]) throws(StoreError) {
+        for (i, v) in values.enumerated() { try bind(v, at: Int32(i + 1)) }
+    }
+
+    public func bind(_ value: SQLValue, at index: Int32) throws(StoreError) {
+        let rc: Int32
+        switch value {
+        case .null: rc = sqlite3_bind_null(statement, index)
+        case .integer(let i): rc = sqlite3_bind_int64(statement, index, i)
+        case .real(let d): rc = sqlite3_bind_double(statement, index, d)
+        case .text(let s): rc = sqlite3_bind_text(statement, index, s, -1, Self.transient)
+        case .blob(let b):
+            rc = b.withUnsafeBytes { sqlite3_bind_blob(statement, index, $0.baseAddress, Int32($0.count), Self.transient) }
+        }
+        guard rc == SQLITE_OK else { throw .sql(statement: sql, reason: connection.lastMessage) }
+    }
+
+    /// Advances to the next row; false when done.
+    public func step() throws(StoreError) -> Bool {
+        switch sqlite3_step(statement) {
+        case SQLITE_ROW: return true
+        case SQLITE_DONE: return false
+        default: throw .sql(statement: sql, reason: connection.lastMessage)
+        }
+    }
+
+    /// Clears bindings and rewinds, for the next execution.
+    public func reset() {
+        sqlite3_reset(statement)
+        sqlite3_clear_bindings(statement)
+    }
+
+    public var columnCount: Int32 { sqlite3_column_count(statement) }
+
+    public func value(_ column: Int32) -> SQLValue {
+        switch sqlite3_column_type(statement, column) {
+        case SQLITE_INTEGER: return .integer(sqlite3_column_int64(statement, column))
+        case SQLITE_FLOAT: return .real(sqlite3_column_double(statement, column))
+        case SQLITE_TEXT: return .text(String(cString: sqlite3_column_text(statement, column)))
+        case SQLITE_BLOB:
+            let n = Int(sqlite3_column_bytes(statement, column))
+            guard n > 0, let p = sqlite3_column_blob(statement, column) else { return .blob([]) }
+            return .blob(Array(UnsafeRawBufferPointer(start: p, count: n)))
+        default: return .null
+        }
+    }
+
+    /// The raw bytes of a BLOB column, valid until the next step (no copy).
+    public func withBlob<T>(_ column: Int32, _ body: (UnsafeRawBufferPointer) throws -> T) rethrows -> T? {
+        guard sqlite3_column_type(statement, column) == SQLITE_BLOB, let p = sqlite3_column_blob(statement, column) else { return nil }
+        return try body(UnsafeRawBufferPointer(start: p, count: Int(sqlite3_column_bytes(statement, column))))
+    }
+
+    public func row() -> [SQLValue] {
+        (0 ..< columnCount).map { value($0) }
+    }
+}
+
+/// Errors of the layer store.
+public enum StoreError: Error, Sendable, Equatable, CustomStringConvertible {
+    case cannotOpen(path: String, reason: String)
+    case noStore(path: String)
+    case sql(statement: String, reason: String)
+    case invalidLayerName(String, reason: String)
+    case layerExists(String, version: Int)
+    case noSuchLayer(String)
+    case corrupt(String)
+
+    public var description: String {
+        switch self {
+        case .cannotOpen(let path, let reason): "\(path): cannot open the store: \(reason)"
+        case .noStore(let path): "\(path): no store here yet (import a layer first, or name one with --store or GEOCTL_STORE)"
+        case .sql(let statement, let reason): "SQL failed: \(reason) (in: \(statement.prefix(200)))"
+        case .invalidLayerName(let name, let reason): "invalid layer name \"\(name)\": \(reason)"
+        case .layerExists(let name, let version): "layer \"\(name)\" already exists (version \(version)); pass --replace to replace it"
+        case .noSuchLayer(let name): "no layer named \"\(name)\""
+        case .corrupt(let what): "the store is inconsistent: \(what)"
+        }
+    }
+}

@@ -1,0 +1,285 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+import GeoCore
+
+/// The layer store in one SpatiaLite file, which QGIS, ogrinfo and ogr2ogr open as it is.
+///
+/// Each layer is a real spatial table named after the layer: `fid` (primary key),
+/// `feature_id` (the GeoJSON `id`, string or number as it was), `geoctl_kind` (the feature's
+/// original geometry type, so a Polygon stored in a MULTIPOLYGON column comes back a
+/// Polygon), `properties` (the full properties as JSON, key order kept), one typed column
+/// per property whose values agree on a type, and `geom` (SRID 4326, registered in
+/// `geometry_columns`, with an R*Tree spatial index).
+///
+/// Two tables of geoctl's own hold the catalog: `geoctl_catalog` (one row per layer) and
+/// `geoctl_columns` (its typed columns). The file is in WAL mode: readers see the last
+/// committed state and are never blocked by an import. Every write is one transaction.
+public final class SpatiaLiteStore: LayerStore {
+    public let path: String
+    let db: SpatiaLiteConnection
+
+    /// The store at `path`; created (with spatial metadata and the catalog) when `create` is
+    /// true and no file is there.
+    public init(path: String, create: Bool) throws(StoreError) {
+        self.path = path
+        var st = stat()
+        let exists = stat(path, &st) == 0
+        if !exists && !create { throw .noStore(path: path) }
+        db = try SpatiaLiteConnection(path: path, create: create)
+        try prepareSchema()
+    }
+
+    private func prepareSchema() throws(StoreError) {
+        let hasCatalog = try db.scalarText("SELECT count(*) FROM sqlite_master WHERE name = 'geoctl_catalog'") == "1"
+        if hasCatalog { return }
+        // InitSpatialMetadata must run outside a transaction; WGS84-only is 5x faster.
+        if try db.scalarText("SELECT count(*) FROM sqlite_master WHERE name = 'spatial_ref_sys'") != "1" {
+            try db.execute("SELECT InitSpatialMetadata(1, 'WGS84')")
+        }
+        try db.execute("PRAGMA journal_mode=WAL")
+        try db.execute("""
+            CREATE TABLE IF NOT EXISTS geoctl_catalog (
+              name TEXT PRIMARY KEY, kind TEXT NOT NULL, sphere TEXT, owner TEXT,
+              visibility TEXT NOT NULL CHECK (visibility IN ('public', 'restricted')),
+              feature_count INTEGER NOT NULL, geometry_types TEXT NOT NULL, geometry_column_type TEXT NOT NULL,
+              min_x REAL, min_y REAL, max_x REAL, max_y REAL,
+              source_crs TEXT NOT NULL, source_file TEXT NOT NULL, source_sha256 TEXT NOT NULL,
+              version INTEGER NOT NULL, imported_at TEXT NOT NULL);
+            CREATE TABLE IF NOT EXISTS geoctl_columns (
+              layer TEXT NOT NULL REFERENCES geoctl_catalog(name), position INTEGER NOT NULL,
+              property TEXT NOT NULL, column_name TEXT NOT NULL, type TEXT NOT NULL,
+              PRIMARY KEY (layer, position));
+            """)
+    }
+
+    // MARK: Catalog
+
+    private static let catalogColumns = """
+        name, kind, sphere, owner, visibility, feature_count, geometry_types, geometry_column_type,
+        min_x, min_y, max_x, max_y, source_crs, source_file, source_sha256, version, imported_at
+        """
+
+    private func info(from row: [SQLValue], columns: [PropertyColumn]) throws(StoreError) -> LayerInfo {
+        guard let name = row[0].text, let kind = row[1].text.flatMap(LayerKind.init(rawValue:)),
+              let visibility = row[4].text.flatMap(Visibility.init(rawValue:)) else {
+            throw .corrupt("a catalog row cannot be read")
+        }
+        var extent: BoundingBox?
+        if let a = row[8].real, let b = row[9].real, let c = row[10].real, let d = row[11].real {
+            extent = BoundingBox(minX: a, minY: b, maxX: c, maxY: d)
+        }
+        let kinds = (row[6].text ?? "").split(separator: ",").compactMap { GeometryKind(rawValue: String($0)) }
+        return LayerInfo(name: name, kind: kind, sphere: row[2].text, owner: row[3].text, visibility: visibility,
+                         featureCount: Int(row[5].integer ?? 0), geometryKinds: kinds,
+                         geometryColumnType: row[7].text ?? "GEOMETRY", extent: extent,
+                         sourceCRS: row[12].text ?? "", sourceFile: row[13].text ?? "", sourceSHA256: row[14].text ?? "",
+                         version: Int(row[15].integer ?? 0), importedAt: row[16].text ?? "", columns: columns)
+    }
+
+    private func columns(of layer: String) throws(StoreError) -> [PropertyColumn] {
+        try db.rows("SELECT property, column_name, type FROM geoctl_columns WHERE layer = ? ORDER BY position", [.text(layer)])
+            .compactMap { row in
+                guard let p = row[0].text, let c = row[1].text, let t = row[2].text.flatMap(ColumnType.init(rawValue:)) else { return nil }
+                return PropertyColumn(property: p, column: c, type: t)
+            }
+    }
+
+    public func layers(includeRestricted: Bool) throws -> [LayerInfo] {
+        let filter = includeRestricted ? "" : " WHERE visibility = 'public'"
+        let rows = try db.rows("SELECT \(Self.catalogColumns) FROM geoctl_catalog\(filter) ORDER BY name")
+        // Columns are not needed for listings; `layer(named:)` loads them.
+        return try rows.map { row throws(StoreError) in try info(from: row, columns: []) }
+    }
+
+    public func layer(named name: String) throws -> LayerInfo? {
+        guard let row = try db.rows("SELECT \(Self.catalogColumns) FROM geoctl_catalog WHERE name = ?", [.text(name)]).first else {
+            return nil
+        }
+        return try info(from: row, columns: try columns(of: name))
+    }
+
+    // MARK: Writing
+
+    public func writeLayer(_ layer: LayerInfo, replace: Bool, features: (LayerWriter) throws -> Void) throws -> LayerInfo {
+        try LayerName.validate(layer.name)
+        var written = layer
+        try db.transaction {
+            let existing = try self.layer(named: layer.name)
+            if let existing {
+                guard replace else { throw StoreError.layerExists(layer.name, version: existing.version) }
+                try dropTable(layer.name)
+                written.version = existing.version + 1
+            } else {
+                written.version = 1
+                // A table of that name that is not ours (left by another tool): refuse.
+                if try db.scalarText("SELECT count(*) FROM sqlite_master WHERE name = ? COLLATE NOCASE", [.text(layer.name)]) != "0" {
+                    throw StoreError.invalidLayerName(layer.name, reason: "a table of that name already exists in the store")
+                }
+            }
+            let table = SQL.identifier(layer.name)
+            var definition = "fid INTEGER PRIMARY KEY, feature_id, geoctl_kind TEXT, properties TEXT"
+            for c in layer.columns { definition += ", \(SQL.identifier(c.column)) \(c.type.sqlType)" }
+            try db.execute("CREATE TABLE \(table) (\(definition))")
+            guard try db.scalarText("SELECT AddGeometryColumn(\(SQL.literal(layer.name)), 'geom', 4326, \(SQL.literal(layer.geometryColumnType)), 'XY')") == "1" else {
+                throw StoreError.sql(statement: "AddGeometryColumn", reason: "SpatiaLite refused the geometry column \(layer.geometryColumnType)")
+            }
+            let names = ["feature_id", "geoctl_kind", "properties"] + layer.columns.map { SQL.identifier($0.column) } + ["geom"]
+            let placeholders = Array(repeating: "?", count: names.count - 1) + ["GeomFromWKB(?, 4326)"]
+            let insert = try db.prepare("INSERT INTO \(table) (\(names.joined(separator: ", "))) VALUES (\(placeholders.joined(separator: ", ")))")
+            let writer = SpatiaLiteLayerWriter(statement: insert, columns: layer.columns, columnType: layer.geometryColumnType)
+            try features(writer)
+            written.featureCount = writer.count
+            guard try db.scalarText("SELECT CreateSpatialIndex(\(SQL.literal(layer.name)), 'geom')") == "1" else {
+                throw StoreError.sql(statement: "CreateSpatialIndex", reason: "SpatiaLite could not index \(layer.name)")
+            }
+            let e = written.extent
+            try db.run("INSERT INTO geoctl_catalog (\(Self.catalogColumns)) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)", [
+                .text(written.name), .text(written.kind.rawValue), written.sphere.map(SQLValue.text) ?? .null,
+                written.owner.map(SQLValue.text) ?? .null, .text(written.visibility.rawValue),
+                .integer(Int64(written.featureCount)), .text(written.geometryKinds.map(\.rawValue).joined(separator: ",")),
+                .text(written.geometryColumnType),
+                e.map { .real($0.minX) } ?? .null, e.map { .real($0.minY) } ?? .null,
+                e.map { .real($0.maxX) } ?? .null, e.map { .real($0.maxY) } ?? .null,
+                .text(written.sourceCRS), .text(written.sourceFile), .text(written.sourceSHA256),
+                .integer(Int64(written.version)), .text(written.importedAt),
+            ])
+            for (i, c) in written.columns.enumerated() {
+                try db.run("INSERT INTO geoctl_columns (layer, position, property, column_name, type) VALUES (?,?,?,?,?)",
+                           [.text(written.name), .integer(Int64(i)), .text(c.property), .text(c.column), .text(c.type.rawValue)])
+            }
+        }
+        return written
+    }
+
+    /// Drops a layer's table with its geometry registration and spatial index, and its
+    /// catalog rows. Runs inside the caller's transaction.
+    private func dropTable(_ name: String) throws(StoreError) {
+        guard try db.scalarText("SELECT DropTable(NULL, \(SQL.literal(name)))") == "1" else {
+            throw .sql(statement: "DropTable", reason: "SpatiaLite could not drop \(name)")
+        }
+        try db.run("DELETE FROM geoctl_columns WHERE layer = ?", [.text(name)])
+        try db.run("DELETE FROM geoctl_catalog WHERE name = ?", [.text(name)])
+    }
+
+    public func dropLayer(named name: String) throws {
+        try db.transaction {
+            guard try self.layer(named: name) != nil else { throw StoreError.noSuchLayer(name) }
+            try dropTable(name)
+        }
+    }
+
+    // MARK: Reading
+
+    public func forEachFeature(of layer: String, filter: FeatureFilter, _ body: (Feature) throws -> Void) throws {
+        guard try self.layer(named: layer) != nil else { throw StoreError.noSuchLayer(layer) }
+        let table = SQL.identifier(layer)
+        var sql = "SELECT feature_id, geoctl_kind, properties, AsBinary(geom) FROM \(table)"
+        var arguments: [SQLValue] = []
+        if let b = filter.bbox {
+            sql += " WHERE fid IN (SELECT pkid FROM \(SQL.identifier("idx_\(layer)_geom")) WHERE xmin <= ? AND xmax >= ? AND ymin <= ? AND ymax >= ?)"
+            sql += " AND Intersects(geom, BuildMbr(?, ?, ?, ?, 4326))"
+            arguments = [.real(b.maxX), .real(b.minX), .real(b.maxY), .real(b.minY), .real(b.minX), .real(b.minY), .real(b.maxX), .real(b.maxY)]
+        }
+        sql += " ORDER BY fid"
+        let statement = try db.prepare(sql)
+        try statement.bind(arguments)
+        while try statement.step() {
+            let feature = try Self.feature(from: statement, layer: layer)
+            if let (property, value) = filter.equals {
+                guard feature.properties[property]?.plainText == value else { continue }
+            }
+            try body(feature)
+        }
+    }
+
+    /// Rebuilds a feature from a row of (feature_id, geoctl_kind, properties, WKB).
+    static func feature(from row: Statement, layer: String) throws -> Feature {
+        let id: FeatureID? = switch row.value(0) {
+        case .integer(let i): .integer(i)
+        case .real(let d): .number(d)
+        case .text(let s): .string(s)
+        default: nil
+        }
+        var properties = JSONObject()
+        if case .text(let text) = row.value(2) {
+            guard case .object(let object) = try JSONDocument.parse(text, source: "\(layer).properties") else {
+                throw StoreError.corrupt("properties of a feature in \(layer) are not a JSON object")
+            }
+            properties = object
+        }
+        var geometry: Geometry?
+        if let decoded = try row.withBlob(3, { bytes in try WKB.decode(bytes) }) {
+            geometry = decoded
+            if case .text(let kindName) = row.value(1), let kind = GeometryKind(rawValue: kindName) {
+                geometry = GeometryPromotion.restore(decoded, to: kind)
+            }
+        }
+        return Feature(id: id, geometry: geometry, properties: properties)
+    }
+
+    public func sampleValues(of layer: String, column: PropertyColumn, limit: Int) throws -> [String] {
+        let c = SQL.identifier(column.column)
+        return try db.rows("SELECT DISTINCT \(c) FROM \(SQL.identifier(layer)) WHERE \(c) IS NOT NULL LIMIT ?", [.integer(Int64(limit))])
+            .compactMap { $0.first?.text }
+    }
+
+    /// SQLite's own check of the file (`PRAGMA integrity_check`): "ok" when sound.
+    public func integrityCheck() throws -> String {
+        try db.rows("PRAGMA integrity_check").compactMap { $0.first?.text }.joined(separator: "; ")
+    }
+}
+
+/// Inserts features through one prepared statement.
+final class SpatiaLiteLayerWriter: LayerWriter {
+    private let statement: Statement
+    private let columns: [PropertyColumn]
+    private let columnType: String
+    private(set) var count = 0
+
+    init(statement: Statement, columns: [PropertyColumn], columnType: String) {
+        self.statement = statement
+        self.columns = columns
+        self.columnType = columnType
+    }
+
+    func insert(_ feature: Feature) throws {
+        statement.reset()
+        var i: Int32 = 1
+        let id: SQLValue = switch feature.id {
+        case .string(let s)?: .text(s)
+        case .integer(let n)?: .integer(n)
+        case .number(let d)?: .real(d)
+        case nil: .null
+        }
+        try statement.bind(id, at: i); i += 1
+        try statement.bind(feature.geometry.map { .text($0.kind.rawValue) } ?? .null, at: i); i += 1
+        var json: [UInt8] = []
+        JSONText.appendObject(feature.properties, to: &json)
+        try statement.bind(.text(String(decoding: json, as: UTF8.self)), at: i); i += 1
+        for c in columns {
+            try statement.bind(Self.value(feature.properties[c.property], as: c.type), at: i)
+            i += 1
+        }
+        if let g = feature.geometry {
+            try statement.bind(.blob(WKB.encode(GeometryPromotion.promote(g, toColumn: columnType))), at: i)
+        } else {
+            try statement.bind(.null, at: i)
+        }
+        while try statement.step() {}
+        count += 1
+    }
+
+    static func value(_ v: JSONValue?, as type: ColumnType) -> SQLValue {
+        switch (v, type) {
+        case (nil, _), (.null?, _): .null
+        case (.integer(let n)?, .integer), (.integer(let n)?, .real): type == .integer ? .integer(n) : .real(Double(n))
+        case (.number(let d)?, .real): .real(d)
+        case (.bool(let b)?, .boolean): .integer(b ? 1 : 0)
+        case (.string(let s)?, _): .text(s)
+        case (let other?, _): other.plainText.map(SQLValue.text) ?? .null
+        }
+    }
+}

@@ -1,0 +1,81 @@
+import ArgumentParser
+import GeoCore
+import Layers
+
+/// `geoctl import FILE|- --layer NAME --kind KIND …`
+struct ImportCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "import",
+        abstract: "Import a GeoJSON file (or - for stdin) as a layer of the store, in one transaction.",
+        discussion: """
+        The file is checked completely before anything is written: malformed GeoJSON, an unknown \
+        CRS or (by default) any invalid geometry leaves the store exactly as it was. Coordinates \
+        in another CRS (--from-crs, or the file's legacy "crs" member) are transformed to \
+        EPSG:4326. Importing the same file again (same SHA-256) changes nothing. With \
+        --on-invalid skip, rejected features go to <store folder>/<layer>.rejected.geojson \
+        unless --rejected names another file.
+        """)
+
+    @Argument(help: "A GeoJSON file, or - for standard input.")
+    var file: String
+
+    @Option(help: "The layer's name: letters, digits, _ and -, starting with a letter.")
+    var layer: String
+
+    @Option(help: "What the layer holds: \(LayerKind.allCases.map(\.rawValue).joined(separator: ", ")).")
+    var kind: LayerKind
+
+    @Option(help: "Sphere: housing, utilities, architecture, construction, landscaping, transport, safety…")
+    var sphere: String?
+
+    @Option(help: "The organisation that owns the layer.")
+    var owner: String?
+
+    @Option(help: "public or restricted.")
+    var visibility: Visibility = .public
+
+    @Option(name: .customLong("from-crs"), help: "The source CRS (EPSG:28411, a PROJ string…) when the file does not name it.")
+    var fromCRS: String?
+
+    @Option(name: .customLong("id-field"), help: "Take feature ids from this property.")
+    var idField: String?
+
+    @Option(name: .customLong("on-invalid"), help: "Invalid geometries: reject (default), repair or skip.")
+    var onInvalid: InvalidGeometryPolicy = .reject
+
+    @Option(help: "With --on-invalid skip: where to write the rejected features.")
+    var rejected: String?
+
+    @Flag(help: "Replace an existing layer of that name (its version goes up by one).")
+    var replace = false
+
+    @Option(help: "Output: table (a summary line) or json.")
+    var format: OutputFormat = .table
+
+    @OptionGroup var storeOptions: StoreOptions
+
+    func run() throws {
+        let store = try storeOptions.open(create: true)
+        let options = ImportOptions(layer: layer, kind: kind, sphere: sphere, owner: owner, visibility: visibility,
+                                    fromCRS: fromCRS, idField: idField, onInvalid: onInvalid, replace: replace,
+                                    rejectedPath: rejected)
+        let bar = Progress("import \(layer)", total: nil)
+        let report: ImportReport
+        do {
+            report = try LayerImporter(store: store, sidecarFolder: storeOptions.folder).importFile(file, options: options) { p in
+                bar.update(phase: p.phase.rawValue, done: p.bytesDone, total: p.bytesTotal, items: p.features)
+            }
+        } catch {
+            bar.finish()
+            throw fail(error)
+        }
+        bar.finish()
+        for w in report.warnings { Terminal.note("geoctl: warning: \(w)") }
+        for r in report.repaired { Terminal.note("geoctl: repaired: \(r)") }
+        for s in report.skipped { Terminal.note("geoctl: skipped: \(s)") }
+        switch format {
+        case .json: print(ReportJSON.report(report).compactText)
+        default: print(report.summary)
+        }
+    }
+}

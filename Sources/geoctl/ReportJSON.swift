@@ -1,0 +1,34 @@
+import GeoCore
+import Layers
+
+/// Machine-readable forms of reports, for `--format json`.
+enum ReportJSON {
+    static func layer(_ l: LayerInfo, samples: [String: [String]] = [:]) -> JSONValue {
+        var o: JSONObject = [
+            "name": .string(l.name), "kind": .string(l.kind.rawValue), "sphere": l.sphere.map(JSONValue.string) ?? .null,
+            "owner": l.owner.map(JSONValue.string) ?? .null, "visibility": .string(l.visibility.rawValue),
+            "features": .integer(Int64(l.featureCount)), "geometry_types": .array(l.geometryKinds.map { .string($0.rawValue) }),
+            "geometry_column_type": .string(l.geometryColumnType),
+            "bbox": l.extent.map { .array([.number($0.minX), .number($0.minY), .number($0.maxX), .number($0.maxY)]) } ?? .null,
+            "source_crs": .string(l.sourceCRS), "source_file": .string(l.sourceFile), "source_sha256": .string(l.sourceSHA256),
+            "version": .integer(Int64(l.version)), "imported_at": .string(l.importedAt),
+        ]
+        if !l.columns.isEmpty {
+            o["properties"] = .array(l.columns.map { c in
+                .object(["property": .string(c.property), "column": .string(c.column), "type": .string(c.type.rawValue),
+                         "samples": .array((samples[c.property] ?? []).map(JSONValue.string))])
+            })
+        }
+        return .object(o)
+    }
+
+    static func report(_ r: ImportReport) -> JSONValue {
+        .object([
+            "outcome": .string(r.outcome.rawValue), "layer": layer(r.layer),
+            "repaired": .array(r.repaired.map { .string($0.description) }),
+            "skipped": .array(r.skipped.map { .string($0.description) }),
+            "rejected_file": r.rejectedFile.map(JSONValue.string) ?? .null,
+            "warnings": .array(r.warnings.map(JSONValue.string)), "seconds": .number(r.seconds),
+        ])
+    }
+}

@@ -1,0 +1,49 @@
+import ArgumentParser
+import Foundation
+import Layers
+
+/// `--store PATH`, else `$GEOCTL_STORE`, else `./geoctl.sqlite`.
+struct StoreOptions: ParsableArguments {
+    @Option(name: .long, help: "The SpatiaLite store (default: $GEOCTL_STORE, else ./geoctl.sqlite).")
+    var store: String?
+
+    var path: String {
+        store ?? ProcessInfo.processInfo.environment["GEOCTL_STORE"].flatMap { $0.isEmpty ? nil : $0 } ?? "geoctl.sqlite"
+    }
+
+    /// Opens the store; only `import` creates it.
+    func open(create: Bool = false) throws -> SpatiaLiteStore {
+        do {
+            return try SpatiaLiteStore(path: path, create: create)
+        } catch {
+            throw fail(error)
+        }
+    }
+
+    /// The folder holding the store (for sidecar files).
+    var folder: String {
+        let url = URL(fileURLWithPath: path)
+        return url.deletingLastPathComponent().path
+    }
+}
+
+/// `--include-restricted`: restricted layers are invisible to every command without it.
+struct VisibilityOptions: ParsableArguments {
+    @Flag(name: .long, help: "Also show restricted layers.")
+    var includeRestricted = false
+
+    /// The layer if it exists and may be shown; otherwise the same "no layer" error either
+    /// way, so a restricted layer's existence does not leak.
+    func visibleLayer(_ name: String, in store: SpatiaLiteStore) throws -> LayerInfo {
+        let info: LayerInfo?
+        do { info = try store.layer(named: name) } catch { throw fail(error) }
+        guard let info, info.visibility == .public || includeRestricted else {
+            throw fail(StoreError.noSuchLayer(name))
+        }
+        return info
+    }
+}
+
+extension LayerKind: ExpressibleByArgument {}
+extension Visibility: ExpressibleByArgument {}
+extension InvalidGeometryPolicy: ExpressibleByArgument {}

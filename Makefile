@@ -3,15 +3,24 @@ SHELL := /bin/bash
 SWIFT ?= swift
 CONFIG ?= release
 DEB_PACKAGES := pkg-config libgeos-dev libproj-dev proj-data libspatialite-dev libsqlite3-dev libsqlite3-mod-spatialite
+# The tests also check that GDAL (ogrinfo, ogr2ogr) reads the store as it is.
+TEST_DEB_PACKAGES := gdal-bin
 BIN := .build/$(CONFIG)/geoctl
 CITY_SCALE ?= 1
 CITY_DIR ?= /tmp/geoctl-city-s$(CITY_SCALE)
 
-.PHONY: deps build test demo bench-parse fixtures clean
+.PHONY: deps deps-test install-packages build test demo bench-parse fixtures clean
 
 ## deps: install the Debian packages geoctl links against (idempotent; silent when present)
 deps:
-	@missing=""; for p in $(DEB_PACKAGES); do \
+	@$(MAKE) --no-print-directory install-packages PACKAGES="$(DEB_PACKAGES)"
+
+## deps-test: what the tests need besides (gdal-bin)
+deps-test: deps
+	@$(MAKE) --no-print-directory install-packages PACKAGES="$(TEST_DEB_PACKAGES)"
+
+install-packages:
+	@missing=""; for p in $(PACKAGES); do \
 	  dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q "ok installed" || missing="$$missing $$p"; \
 	done; \
 	if [ -n "$$missing" ]; then \
@@ -24,8 +33,8 @@ deps:
 build: deps
 	$(SWIFT) build -c $(CONFIG)
 
-## test: the whole test suite against the real GEOS, PROJ and SpatiaLite
-test: deps
+## test: the whole test suite against the real GEOS, PROJ and SpatiaLite (and GDAL)
+test: deps-test
 	$(SWIFT) build --build-tests
 	$(SWIFT) test --skip-build
 

@@ -41,7 +41,7 @@ let package = Package(
         .testTarget(name: "GeoCoreTests", dependencies: ["GeoCore"]),
         .testTarget(name: "LayersTests", dependencies: ["Layers", "GeoCore"]),
         // Runs the built `geoctl` binary as a user would: exit codes, stdout, stderr.
-        .testTarget(name: "geoctlTests", dependencies: ["geoctl"]),
+        .testTarget(name: "geoctlTests", dependencies: ["geoctl", "Layers"]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -1,0 +1,259 @@
+import Foundation
+import Layers
+import Testing
+
+/// A temporary folder for a store, removed afterwards.
+final class Scratch {
+    let folder: String
+    var store: String { folder + "/store.sqlite" }
+
+    init() throws {
+        folder = FileManager.default.temporaryDirectory.appendingPathComponent("geoctl-cli-\(UUID().uuidString)").path
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+    }
+
+    deinit { try? FileManager.default.removeItem(atPath: folder) }
+
+    func geoctl(_ arguments: [String], stdin: Data? = nil) throws -> Geoctl.Result {
+        try Geoctl.run(arguments + ["--store", store], stdin: stdin)
+    }
+
+    func importSampleCity() throws {
+        let r = try geoctl(["import-dir", "fixtures/geojson", "--manifest", "fixtures/manifest.yaml"])
+        #expect(r.status == 0, "\(r.stderr)")
+    }
+}
+
+@Suite("geoctl store commands")
+struct StoreCommandTests {
+    @Test("import-dir with the YAML manifest loads the sample city; layers lists it; show describes a layer")
+    func importDirectory() throws {
+        let s = try Scratch()
+        let r = try s.geoctl(["import-dir", "fixtures/geojson", "--manifest", "fixtures/manifest.yaml", "--format", "csv"])
+        #expect(r.status == 0, "\(r.stderr)")
+        #expect(r.stdout.split(separator: "\n").count == 12)
+        #expect(r.stderr.contains("11 files: 11 ok, 0 failed"))
+        let layers = try s.geoctl(["layers", "--format", "json"])
+        let rows = try JSONSerialization.jsonObject(with: Data(layers.stdout.utf8)) as? [[String: String]] ?? []
+        #expect(rows.count == 10)   // appeals is restricted
+        #expect(rows.first { $0["name"] == "sites" }?["kind"] == "waste-site")
+        #expect(rows.first { $0["name"] == "territories" }?["features"] == "30")
+        let show = try s.geoctl(["show", "sites"])
+        #expect(show.stdout.split(separator: "\n").contains { $0.hasPrefix("containers ") && $0.contains(" INTEGER ") })
+        #expect(show.stdout.contains("ООО «Центр коммунального сервиса»"))
+        // Again: every file unchanged.
+        let again = try s.geoctl(["import-dir", "fixtures/geojson", "--manifest", "fixtures/manifest.yaml", "--format", "csv"])
+        #expect(again.stdout.components(separatedBy: ",unchanged,").count == 12)
+    }
+
+    @Test("import-dir: a failing file does not stop the others, and the summary lists each outcome")
+    func importDirectoryWithFailure() throws {
+        let s = try Scratch()
+        let dir = s.folder + "/in"
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        for name in ["city", "sites"] {
+            try FileManager.default.copyItem(atPath: "\(Geoctl.repository.path)/fixtures/geojson/\(name).geojson", toPath: "\(dir)/\(name).geojson")
+        }
+        try FileManager.default.copyItem(atPath: "\(Geoctl.repository.path)/fixtures/broken/truncated.geojson", toPath: "\(dir)/bad.geojson")
+        let manifest = s.folder + "/m.json"
+        try #"{"defaults":{"kind":"other"},"layers":[{"file":"sites.geojson","kind":"waste-site","visibility":"restricted"}]}"#
+            .write(toFile: manifest, atomically: true, encoding: .utf8)
+        let r = try s.geoctl(["import-dir", dir, "--manifest", manifest, "--format", "csv"])
+        #expect(r.status == 1)
+        #expect(r.stdout.contains("bad.geojson,bad,failed"))
+        #expect(r.stdout.contains("city.geojson,city,imported,1,1"))
+        #expect(r.stdout.contains("sites.geojson,sites,imported,1,60"))
+        #expect(r.stderr.contains("bad.geojson:4:65: feature 2"))
+        #expect(r.stderr.contains("3 files: 2 ok, 1 failed"))
+        let layers = try s.geoctl(["layers", "--include-restricted", "--format", "csv"])
+        #expect(layers.stdout.contains("sites,waste-site,60,Point,restricted"))
+    }
+
+    @Test("restricted layers never appear in layers, show, export or drop without --include-restricted")
+    func restrictedNeverLeaks() throws {
+        let s = try Scratch()
+        try s.importSampleCity()
+        let plain = try s.geoctl(["layers", "--format", "csv"])
+        #expect(!plain.stdout.contains("appeals"))
+        for command in [["show", "appeals"], ["export", "appeals"], ["export", "appeals", "--format", "csv"], ["drop", "appeals"]] {
+            let r = try s.geoctl(command)
+            #expect(r.status == 1, "\(command)")
+            #expect(r.stdout.isEmpty, "\(command)")
+            // The same message as for a layer that does not exist: existence does not leak.
+            #expect(r.stderr == "geoctl: error: no layer named \"appeals\"\n", "\(command)")
+        }
+        let missing = try s.geoctl(["show", "no-such-layer"])
+        #expect(missing.stderr == "geoctl: error: no layer named \"no-such-layer\"\n")
+        let shown = try s.geoctl(["export", "appeals", "--include-restricted"])
+        #expect(shown.status == 0 && shown.stdout.contains("Не вывезен мусор"))
+        #expect(try s.geoctl(["layers", "--include-restricted"]).stdout.contains("appeals"))
+    }
+
+    @Test("import from standard input; errors say <stdin>; exit codes")
+    func importStdin() throws {
+        let s = try Scratch()
+        let data = try Data(contentsOf: Geoctl.repository.appendingPathComponent("fixtures/geojson/districts.geojson"))
+        let r = try s.geoctl(["import", "-", "--layer", "districts", "--kind", "district"], stdin: data)
+        #expect(r.status == 0, "\(r.stderr)")
+        #expect(r.stdout.hasPrefix("districts v1: 5 features (POLYGON)"))
+        let broken = try Data(contentsOf: Geoctl.repository.appendingPathComponent("fixtures/broken/unclosed-ring.geojson"))
+        let bad = try s.geoctl(["import", "-", "--layer", "bad", "--kind", "other"], stdin: broken)
+        #expect(bad.status == 1)
+        #expect(bad.stderr.contains("<stdin>:3:89: feature 1: ring 0 is not closed"))
+        let exists = try s.geoctl(["import", "fixtures/geojson/city.geojson", "--layer", "districts", "--kind", "district"])
+        #expect(exists.status == 1 && exists.stderr.contains("already exists (version 1); pass --replace"))
+        let noStore = try Geoctl.run(["layers", "--store", s.folder + "/none.sqlite"])
+        #expect(noStore.status == 74 && noStore.stderr.contains("no store here yet"))
+        #expect(!FileManager.default.fileExists(atPath: s.folder + "/none.sqlite"))
+        let env = try Geoctl.run(["layers", "--format", "csv"], environment: ["GEOCTL_STORE": s.store])
+        #expect(env.stdout.contains("districts,district,5"))
+    }
+
+    @Test("reject lists every invalid feature and exits 1 with the store unchanged; skip names its sidecar")
+    func invalidGeometriesFromTheCommandLine() throws {
+        let s = try Scratch()
+        let r = try s.geoctl(["import", "fixtures/broken/self-intersecting.geojson", "--layer", "x", "--kind", "other"])
+        #expect(r.status == 1)
+        #expect(r.stderr.contains("1 invalid geometry; nothing imported"))
+        #expect(r.stderr.contains("self-intersecting.geojson: feature 0: Self-intersection at (60.75, 56.05)"))
+        #expect(try s.geoctl(["layers", "--format", "csv"]).stdout == "name,kind,features,geometry,visibility,version,imported_at\n")
+        let skip = try s.geoctl(["import", "fixtures/broken/self-intersecting.geojson", "--layer", "x", "--kind", "other", "--on-invalid", "skip"])
+        #expect(skip.status == 0)
+        #expect(skip.stdout.contains("1 skipped → \(s.folder)/x.rejected.geojson"))
+        #expect(FileManager.default.fileExists(atPath: s.folder + "/x.rejected.geojson"))
+    }
+
+    @Test("export writes RFC 7946 GeoJSON or CSV, filtered by bbox and property")
+    func export() throws {
+        let s = try Scratch()
+        try s.importSampleCity()
+        let all = try s.geoctl(["export", "territories"])
+        #expect(all.status == 0)
+        let original = try String(contentsOfFile: Geoctl.repository.path + "/fixtures/geojson/territories.geojson", encoding: .utf8)
+        // Same features; the file differs only in the collection's header.
+        let body = { (t: String) in t.split(separator: "\n").dropFirst().filter { $0.hasPrefix("{") }.map { $0.hasSuffix(",") ? String($0.dropLast()) : String($0) } }
+        #expect(body(all.stdout).count == 30)
+        #expect(body(all.stdout).sorted() == body(original).sorted())
+        let csv = try s.geoctl(["export", "sites", "--format", "csv", "--where", "separate_collection=true"])
+        let lines = csv.stdout.split(separator: "\n")
+        #expect(lines[0].hasPrefix("id,name,address,containers"))
+        #expect(lines[0].hasSuffix(",wkt"))
+        #expect(lines.dropFirst().allSatisfy { $0.contains(",true,") && $0.hasSuffix(")") && $0.contains("POINT (") })
+        let boxed = try s.geoctl(["export", "buildings", "--bbox", "60.72,56.07,60.73,56.08", "-o", s.folder + "/b.geojson"])
+        #expect(boxed.status == 0 && boxed.stdout.isEmpty)
+        let inspect = try Geoctl.run(["inspect", s.folder + "/b.geojson", "--format", "json"])
+        let rows = try JSONSerialization.jsonObject(with: Data(inspect.stdout.utf8)) as? [[String: String]] ?? []
+        let count = Int(rows.first { $0["field"] == "features" }?["value"] ?? "0") ?? 0
+        #expect(count > 0 && count < 328)
+        #expect(try s.geoctl(["export", "sites", "--bbox", "1,2,3"]).status == 64)
+    }
+
+    @Test("drop removes a layer")
+    func drop() throws {
+        let s = try Scratch()
+        try s.importSampleCity()
+        let r = try s.geoctl(["drop", "roads"])
+        #expect(r.status == 0 && r.stderr.contains("dropped roads (version 1, 13 features)"))
+        #expect(!(try s.geoctl(["layers"]).stdout.contains("roads")))
+    }
+}
+
+@Suite("GDAL reads the store as it is")
+struct GDALInteroperabilityTests {
+    static let ogrinfo = "/usr/bin/ogrinfo"
+    static let ogr2ogr = "/usr/bin/ogr2ogr"
+
+    @Test("ogrinfo reports each layer's count, geometry type and extent; ogr2ogr reads every layer back")
+    func ogr() throws {
+        guard FileManager.default.isExecutableFile(atPath: Self.ogrinfo) else {
+            Issue.record("ogrinfo is missing: install gdal-bin (`make deps-test` does)")
+            return
+        }
+        let s = try Scratch()
+        try s.importSampleCity()
+        let expectedTypes = ["city": "Polygon", "territories": "Multi Polygon", "districts": "Polygon", "precincts": "Polygon",
+                             "sites": "Point", "buildings": "Polygon", "institutions": "Point", "roads": "Line String",
+                             "earthworks": "Line String", "outages": "Polygon", "appeals": "Point"]
+        for (layer, type) in expectedTypes {
+            let info = try Geoctl.run(executable: Self.ogrinfo, ["-so", "-ro", s.store, layer])
+            #expect(info.status == 0, "\(info.stderr)")
+            let features = try Geoctl.run(["inspect", "fixtures/geojson/\(layer).geojson", "--format", "json"])
+            let rows = try JSONSerialization.jsonObject(with: Data(features.stdout.utf8)) as? [[String: String]] ?? []
+            let count = rows.first { $0["field"] == "features" }?["value"] ?? "?"
+            #expect(info.stdout.contains("Feature Count: \(count)\n"), "\(layer)")
+            #expect(info.stdout.contains("Geometry: \(type)\n"), "\(layer): \(info.stdout.prefix(300))")
+            // The extent, to the 6 decimals ogrinfo prints (R*Tree boxes round outward by < 1e-5°).
+            let extent = rows.first { $0["field"] == "extent (W,S,E,N)" }?["value"]?.split(separator: ",").compactMap { Double($0) } ?? []
+            guard let line = info.stdout.split(separator: "\n").first(where: { $0.hasPrefix("Extent: ") }) else {
+                Issue.record("\(layer): no extent"); continue
+            }
+            let numbers = line.split(whereSeparator: { "(), -".contains($0) }).compactMap { Double($0) }
+            #expect(numbers.count == 4 && extent.count == 4)
+            for (a, b) in zip(numbers, extent) { #expect(abs(a - b) < 2e-5, "\(layer) \(line)") }
+
+            let back = try Geoctl.run(executable: Self.ogr2ogr, ["-f", "GeoJSON", "/vsistdout/", s.store, layer])
+            #expect(back.status == 0, "\(back.stderr)")
+            let read = try Geoctl.run(["inspect", "-", "--format", "json"], stdin: Data(back.stdout.utf8))
+            let readRows = try JSONSerialization.jsonObject(with: Data(read.stdout.utf8)) as? [[String: String]] ?? []
+            #expect(readRows.first { $0["field"] == "features" }?["value"] == count, "\(layer)")
+        }
+    }
+}
+
+@Suite("Crash safety")
+struct CrashSafetyTests {
+    @Test("SIGKILL in the middle of import --replace: the store opens, passes integrity_check and holds the previous version unchanged; readers meanwhile see the old version")
+    func killDuringImport() throws {
+        let s = try Scratch()
+        #expect(try s.geoctl(["import", "fixtures/geojson/appeals.geojson", "--layer", "big", "--kind", "other"]).status == 0)
+        let before = try s.geoctl(["export", "big"]).stdout
+        // A large file: 150,000 points.
+        let big = s.folder + "/big.geojson"
+        var text = #"{"type":"FeatureCollection","features":["#
+        for i in 0 ..< 150_000 {
+            if i > 0 { text += ",\n" }
+            text += #"{"type":"Feature","id":\#(i),"properties":{"n":\#(i),"text":"обращение номер \#(i)"},"geometry":{"type":"Point","coordinates":[\#(60.7 + Double(i % 1000) / 10000),\#(56.05 + Double(i / 1000) / 10000)]}}"#
+        }
+        text += "]}"
+        try text.write(toFile: big, atomically: true, encoding: .utf8)
+
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: Geoctl.binary)
+        process.arguments = ["import", big, "--layer", "big", "--kind", "other", "--replace", "--store", s.store]
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        // Wait until the write transaction is well under way: the WAL grows past 2 MB.
+        let wal = s.store + "-wal"
+        let deadline = Date().addingTimeInterval(120)
+        var walSize = 0
+        var readerChecked = false
+        while Date() < deadline && process.isRunning {
+            walSize = (try? FileManager.default.attributesOfItem(atPath: wal)[.size] as? Int) ?? 0
+            if walSize > 2_000_000 {
+                if !readerChecked {
+                    // A reader during the import sees the committed version, unblocked.
+                    let during = try s.geoctl(["export", "big"])
+                    #expect(during.status == 0)
+                    #expect(during.stdout == before)
+                    readerChecked = true
+                }
+                break
+            }
+            usleep(20_000)
+        }
+        #expect(process.isRunning, "the import finished before it could be killed (WAL \(walSize) bytes)")
+        kill(process.processIdentifier, SIGKILL)
+        process.waitUntilExit()
+        #expect(process.terminationReason == .uncaughtSignal)
+        #expect(readerChecked)
+
+        #expect(try SpatiaLiteStore(path: s.store, create: false).integrityCheck() == "ok")
+        let layers = try s.geoctl(["layers", "--format", "csv"])
+        #expect(layers.stdout.contains("big,other,200,Point,public,1,"))
+        #expect(try s.geoctl(["export", "big"]).stdout == before)
+        // And the store still takes a new import.
+        #expect(try s.geoctl(["import", big, "--layer", "big", "--kind", "other", "--replace"]).status == 0)
+        #expect(try s.geoctl(["layers", "--format", "csv"]).stdout.contains("big,other,150000,Point,public,2,"))
+    }
+}

@@ -223,25 +223,31 @@ struct CrashSafetyTests {
         process.standardOutput = FileHandle.nullDevice
         process.standardError = FileHandle.nullDevice
         try process.run()
-        // Wait until the write transaction is well under way: the WAL grows past 2 MB.
-        let wal = s.store + "-wal"
+        // Wait until the import holds the store's write lock (its write transaction is open:
+        // our own BEGIN IMMEDIATE is refused), let it write for a while, then kill it.
+        let probe = try SpatiaLiteConnection(path: s.store, create: false)
+        try probe.execute("PRAGMA busy_timeout=0")
         let deadline = Date().addingTimeInterval(120)
-        var walSize = 0
         var readerChecked = false
+        var locked = false
         while Date() < deadline && process.isRunning {
-            walSize = (try? FileManager.default.attributesOfItem(atPath: wal)[.size] as? Int) ?? 0
-            if walSize > 2_000_000 {
-                if !readerChecked {
-                    // A reader during the import sees the committed version, unblocked.
-                    let during = try s.geoctl(["export", "big"])
-                    #expect(during.status == 0)
-                    #expect(during.stdout == before)
-                    readerChecked = true
-                }
+            do {
+                try probe.execute("BEGIN IMMEDIATE")
+                try probe.execute("ROLLBACK")
+            } catch {
+                locked = true
                 break
             }
-            usleep(20_000)
+            usleep(10_000)
         }
+        #expect(locked)
+        usleep(300_000)
+        // A reader during the import sees the committed version, unblocked.
+        let during = try s.geoctl(["export", "big"])
+        #expect(during.status == 0)
+        #expect(during.stdout == before)
+        readerChecked = true
+        let walSize = (try? FileManager.default.attributesOfItem(atPath: s.store + "-wal")[.size] as? Int) ?? 0
         #expect(process.isRunning, "the import finished before it could be killed (WAL \(walSize) bytes)")
         kill(process.processIdentifier, SIGKILL)
         process.waitUntilExit()

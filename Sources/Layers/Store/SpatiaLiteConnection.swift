@@ -23,6 +23,10 @@ public final class SpatiaLiteConnection {
         }
         handle = db
         sqlite3_busy_timeout(db, 10_000)
+        // In WAL mode NORMAL keeps every commit atomic and the file consistent after a crash
+        // of the process or the machine (a power cut may lose only the last commit); a
+        // larger page cache keeps a big import's pages in memory until commit.
+        sqlite3_exec(db, "PRAGMA synchronous=NORMAL; PRAGMA cache_size=-65536", nil, nil, nil)
         spatialiteCache = spatialite_alloc_connection()
         spatialite_init_ex(db, spatialiteCache, 0)
     }

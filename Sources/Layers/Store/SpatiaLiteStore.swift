@@ -126,12 +126,20 @@ public final class SpatiaLiteStore: LayerStore {
             guard try db.scalarText("SELECT AddGeometryColumn(\(SQL.literal(layer.name)), 'geom', 4326, \(SQL.literal(layer.geometryColumnType)), 'XY')") == "1" else {
                 throw StoreError.sql(statement: "AddGeometryColumn", reason: "SpatiaLite refused the geometry column \(layer.geometryColumnType)")
             }
+            // SpatiaLite's per-row insert triggers re-check the geometry type and SRID against
+            // geometry_columns and stamp geometry_columns_time for every row. Our WKB already
+            // has the column's type and SRID, so they are set aside for the bulk insert and
+            // put back, unchanged, before the transaction commits.
+            let insertTriggers = try db.rows("SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND tbl_name = ? AND (name LIKE 'ggi\\_%' ESCAPE '\\' OR name LIKE 'tmi\\_%' ESCAPE '\\')", [.text(layer.name)])
+            for t in insertTriggers { if let name = t[0].text { try db.execute("DROP TRIGGER \(SQL.identifier(name))") } }
             let names = ["feature_id", "geoctl_kind", "properties"] + layer.columns.map { SQL.identifier($0.column) } + ["geom"]
             let placeholders = Array(repeating: "?", count: names.count - 1) + ["GeomFromWKB(?, 4326)"]
             let insert = try db.prepare("INSERT INTO \(table) (\(names.joined(separator: ", "))) VALUES (\(placeholders.joined(separator: ", ")))")
             let writer = SpatiaLiteLayerWriter(statement: insert, columns: layer.columns, columnType: layer.geometryColumnType)
             try features(writer)
             written.featureCount = writer.count
+            for t in insertTriggers { if let sql = t[1].text { try db.execute(sql) } }
+            try db.run("UPDATE geometry_columns_time SET last_insert = strftime('%Y-%m-%dT%H:%M:%fZ', 'now') WHERE Lower(f_table_name) = Lower(?)", [.text(layer.name)])
             guard try db.scalarText("SELECT CreateSpatialIndex(\(SQL.literal(layer.name)), 'geom')") == "1" else {
                 throw StoreError.sql(statement: "CreateSpatialIndex", reason: "SpatiaLite could not index \(layer.name)")
             }

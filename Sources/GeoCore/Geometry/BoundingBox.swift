@@ -54,6 +54,13 @@ public struct BoundingBox: Sendable, Hashable, CustomStringConvertible {
         !(other.minX > maxX || other.maxX < minX || other.minY > maxY || other.maxY < minY)
     }
 
+    /// The box as a geometry: a Polygon, or a Point or LineString when it is degenerate.
+    public var geometry: Geometry {
+        if width == 0 && height == 0 { return .point(Point(x: minX, y: minY)) }
+        if width == 0 || height == 0 { return .lineString(LineString(coordinates: [minX, minY, maxX, maxY])) }
+        return .polygon(Polygon(rings: [[minX, minY, maxX, minY, maxX, maxY, minX, maxY, minX, minY]]))
+    }
+
     /// `W,S,E,N`, the order of GeoJSON's `bbox` member and of `--bbox`.
     public var description: String { "\(minX),\(minY),\(maxX),\(maxY)" }
 }

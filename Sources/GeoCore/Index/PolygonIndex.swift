@@ -186,6 +186,66 @@ public struct PolygonIndex: Sendable {
         }
     }
 
+    /// Features whose boundary passes within `metres` of the point, with that distance,
+    /// nearest first (ties by feature index). The point may be inside or outside them; only
+    /// the edges in the bands near the point are measured.
+    public func boundariesNear(x: Double, y: Double, metres: Double) -> [(feature: Int, metres: Double)] {
+        let metric = LocalMetric(latitude: y)
+        let (dx, dy) = metric.degrees(metres * 1.001 + 1e-6)
+        var found: [(feature: Int, metres: Double)] = []
+        tree.search(minX: x - dx, minY: y - dy, maxX: x + dx, maxY: y + dy) { part in
+            let d = boundaryDistance(x, y, part: part, metric: metric, dy: dy)
+            guard d <= metres else { return true }
+            let feature = Int(partFeature[part])
+            if let i = found.firstIndex(where: { $0.feature == feature }) {
+                found[i].metres = Swift.min(found[i].metres, d)
+            } else {
+                found.append((feature, d))
+            }
+            return true
+        }
+        return found.sorted { $0.metres != $1.metres ? $0.metres < $1.metres : $0.feature < $1.feature }
+    }
+
+    /// Whether a feature accepted by `accept` has its boundary within `metres` of the point;
+    /// stops at the first one (no allocation).
+    @inline(__always)
+    public func hasBoundaryNear(x: Double, y: Double, metres: Double, where accept: (Int) -> Bool) -> Bool {
+        let metric = LocalMetric(latitude: y)
+        let (dx, dy) = metric.degrees(metres * 1.001 + 1e-6)
+        var found = false
+        tree.search(minX: x - dx, minY: y - dy, maxX: x + dx, maxY: y + dy) { part in
+            guard accept(Int(partFeature[part])) else { return true }
+            if boundaryDistance(x, y, part: part, metric: metric, dy: dy) <= metres {
+                found = true
+                return false
+            }
+            return true
+        }
+        return found
+    }
+
+    /// Distance in metres from the point to the nearest edge of `part` among the bands
+    /// within `dy` degrees of it (infinity when no edge is there).
+    private func boundaryDistance(_ x: Double, _ y: Double, part: Int, metric: LocalMetric, dy: Double) -> Double {
+        let minY = partGeometry[5 * part], inverse = partGeometry[5 * part + 1]
+        let bandCount = Int(partBands[2 * part + 1])
+        let first = Int(partBands[2 * part]) + Self.band(y - dy, minY, inverse, bandCount)
+        let last = Int(partBands[2 * part]) + Self.band(y + dy, minY, inverse, bandCount)
+        var best = Double.infinity
+        edges.withUnsafeBufferPointer { e in
+            for band in first ... last {
+                var i = Int(bandStarts[band])
+                let end = Int(bandStarts[band + 1])
+                while i < end {
+                    best = Swift.min(best, metric.distanceToSegment(x, y, e[4 * i], e[4 * i + 1], e[4 * i + 2], e[4 * i + 3]))
+                    i += 1
+                }
+            }
+        }
+        return best
+    }
+
     /// Features covering the point (boundary included), sorted by feature index.
     public func covering(x: Double, y: Double) -> [Int] {
         var found: [Int] = []

@@ -1,6 +1,4 @@
-import Foundation
 import GeoCore
-import Yams
 
 /// Per-layer metadata for `import-dir`, from a YAML or JSON file:
 ///
@@ -41,16 +39,8 @@ public struct Manifest: Sendable {
 
     /// Reads a manifest; `.json` files as JSON, anything else as YAML.
     public init(path: String) throws(ManifestError) {
-        let text: String
-        do { text = try String(contentsOfFile: path, encoding: .utf8) } catch {
-            throw ManifestError(file: path, reason: "cannot read: \(error.localizedDescription)")
-        }
         let value: JSONValue
-        if path.lowercased().hasSuffix(".json") {
-            do { value = try JSONDocument.parse(text, source: path) } catch { throw ManifestError(file: path, reason: error.reason + " (line \(error.line), column \(error.column))") }
-        } else {
-            do { value = Self.json(from: try Yams.load(yaml: text)) } catch { throw ManifestError(file: path, reason: "invalid YAML: \(error)") }
-        }
+        do { value = try StructuredFile.load(path) } catch { throw ManifestError(file: path, reason: error.reason) }
         try self.init(value, file: path)
     }
 
@@ -104,25 +94,6 @@ public struct Manifest: Sendable {
             e.onInvalid = policy
         }
         return e
-    }
-
-    /// YAML values as JSON values (mappings keep their order).
-    static func json(from any: Any?) -> JSONValue {
-        switch any {
-        case nil: return .null
-        case let b as Bool: return .bool(b)
-        case let i as Int: return .integer(Int64(i))
-        case let d as Double: return .number(d)
-        case let s as String: return .string(s)
-        case let a as [Any]: return .array(a.map { json(from: $0) })
-        case let m as [String: Any]:
-            return .object(JSONObject(members: m.keys.sorted().map { JSONObject.Member(key: $0, value: json(from: m[$0])) }))
-        case let m as [AnyHashable: Any]:
-            return .object(JSONObject(members: m.keys.map { "\($0)" }.sorted().map { k in
-                JSONObject.Member(key: k, value: json(from: m.first { "\($0.key)" == k }?.value))
-            }))
-        default: return .string("\(any!)")
-        }
     }
 
     /// The options for one file: its entry over the defaults over the built-in defaults.

@@ -188,14 +188,20 @@ public final class SpatiaLiteStore: LayerStore {
         var arguments: [SQLValue] = []
         if let b = filter.bbox {
             sql += " WHERE fid IN (SELECT pkid FROM \(SQL.identifier("idx_\(layer)_geom")) WHERE xmin <= ? AND xmax >= ? AND ymin <= ? AND ymax >= ?)"
-            sql += " AND Intersects(geom, BuildMbr(?, ?, ?, ?, 4326))"
-            arguments = [.real(b.maxX), .real(b.minX), .real(b.maxY), .real(b.minY), .real(b.minX), .real(b.minY), .real(b.maxX), .real(b.maxY)]
+            arguments = [.real(b.maxX), .real(b.minX), .real(b.maxY), .real(b.minY)]
         }
         sql += " ORDER BY fid"
         let statement = try db.prepare(sql)
         try statement.bind(arguments)
+        // The R*Tree gives candidates by box; GEOS decides exactly (SpatiaLite's BuildMbr
+        // misbehaves for a degenerate box such as a point).
+        let geos = filter.bbox == nil ? nil : GEOSContext()
+        let box = try filter.bbox.map { b throws(GEOSError) -> GEOSGeometry in try geos!.geometry(b.geometry) }
         while try statement.step() {
             let feature = try Self.feature(from: statement, layer: layer)
+            if let box, let geos {
+                guard let g = feature.geometry, try geos.geometry(g).intersects(box) else { continue }
+            }
             if let (property, value) = filter.equals {
                 guard feature.properties[property]?.plainText == value else { continue }
             }

@@ -1,0 +1,309 @@
+import GeoCore
+
+/// Routes appeals: for a point and a category, the organisation that answers for that place.
+///
+/// Built once from a ``LayerStore`` and ``RoutingRules``, then immutable and `Sendable`: one
+/// router serves any number of concurrent callers. It holds its layers in memory (a
+/// ``PolygonIndex`` per polygon layer, a ``NearestFeatureIndex`` per nearest rule), so a
+/// route touches no database; ``refreshed(from:)`` builds the next router when the store
+/// changes.
+///
+/// **Deterministic choice.** When several features of a covering layer cover the point, one
+/// that holds it in its interior wins over one that has it only on its boundary; among equals
+/// the feature imported first (lowest `fid`) wins. A point exactly on the border between two
+/// territories therefore goes to the same one every run, and the decision lists both.
+public struct Router: Sendable {
+    public let rules: RoutingRules
+    /// The directory, plus any organisation a layer names that the directory lacks (without
+    /// contacts; see ``warnings``).
+    public let organisations: [Organisation]
+    /// Problems that do not stop routing: organisations missing from the directory, features
+    /// without an organisation.
+    public let warnings: [String]
+    let layers: [RoutingLayer]
+    let strategies: [[CompiledStrategy]]
+    let categoryIndex: [String: Int]
+    /// Categories that cannot be routed any more, with the reason (after a refresh).
+    let unavailable: [Int: String]
+
+    /// Builds a router; a rule naming a layer or property the store lacks is an error here,
+    /// not when an appeal arrives.
+    public init(store: LayerStore, rules: RoutingRules) throws {
+        self = try RouterBuilder(store: store, rules: rules, previous: nil).build()
+    }
+
+    init(rules: RoutingRules, organisations: [Organisation], warnings: [String], layers: [RoutingLayer],
+         strategies: [[CompiledStrategy]], unavailable: [Int: String]) {
+        self.rules = rules
+        self.organisations = organisations
+        self.warnings = warnings
+        self.layers = layers
+        self.strategies = strategies
+        self.unavailable = unavailable
+        var index: [String: Int] = [:]
+        for (i, c) in rules.categories.enumerated() { index[c.id] = i }
+        categoryIndex = index
+    }
+
+    /// The next router for the store as it is now: changed layers reloaded, unchanged ones
+    /// shared. A category whose layer or property has gone becomes unavailable (its routes
+    /// fail with ``RoutingError/categoryUnavailable(_:reason:)``); the others keep routing.
+    /// This router itself is unchanged.
+    public func refreshed(from store: LayerStore) throws -> Router {
+        try RouterBuilder(store: store, rules: rules, previous: self).build()
+    }
+
+    /// The category's index for ``route(x:y:category:)``, or nil when unknown.
+    public func categoryIndex(of id: String) -> Int? { categoryIndex[id] }
+
+    /// Names and versions of the layers the router holds.
+    public var layerVersions: [String: Int] {
+        Dictionary(uniqueKeysWithValues: layers.map { ($0.name, $0.version) })
+    }
+
+    /// Approximate memory of the router's indexes, in bytes.
+    public var memoryBytes: Int { layers.reduce(0) { $0 + $1.memoryBytes } }
+
+    // MARK: The hot path
+
+    /// Routes a point (WGS84 lon/lat) for a category given by index: integers only, no
+    /// allocation in the common case. See ``decide(lon:lat:category:)`` for the explained form.
+    @inline(__always)
+    public func route(x: Double, y: Double, category: Int) -> RouteResult {
+        var result = RouteResult()
+        guard x >= -180 && x <= 180 && y >= -90 && y <= 90 else {
+            result.flags.insert(.invalidInput)
+            return result
+        }
+        guard category >= 0 && category < strategies.count, unavailable.isEmpty || unavailable[category] == nil else {
+            result.flags.insert(.invalidInput)
+            return result
+        }
+        for (k, strategy) in strategies[category].enumerated() {
+            switch strategy {
+            case .covering(let l, let orgs, let border):
+                guard let polygons = layers[l].polygons else { continue }
+                var best = -1
+                var bestInterior = false
+                var count = 0
+                var interiors = 0
+                polygons.forEachCovering(x: x, y: y) { f, location in
+                    count += 1
+                    let interior = location == .interior
+                    if interior { interiors += 1 }
+                    if best < 0 || (interior && !bestInterior) || (interior == bestInterior && f < best) {
+                        best = f
+                        bestInterior = interior
+                    }
+                    return true
+                }
+                guard count > 0 else {
+                    result.flags.insert(.outsideCovering)
+                    continue
+                }
+                let org = orgs[best]
+                guard org >= 0 else { continue }
+                result.organisation = org
+                result.strategy = Int16(k)
+                result.layer = Int16(l)
+                result.feature = Int32(best)
+                if count > 1 {
+                    if interiors > 1 {
+                        result.flags.insert(.overlappingClaims)
+                    } else {
+                        var otherOrganisation = false
+                        polygons.forEachCovering(x: x, y: y) { f, _ in
+                            if orgs[f] != org { otherOrganisation = true; return false }
+                            return true
+                        }
+                        if otherOrganisation { result.flags.insert(.onBorder) }
+                    }
+                }
+                if border > 0 && !result.flags.contains(.onBorder) && !result.flags.contains(.overlappingClaims) {
+                    if polygons.hasBoundaryNear(x: x, y: y, metres: border, where: { orgs[$0] != org && orgs[$0] >= 0 }) {
+                        result.flags.insert(.nearBorder)
+                    }
+                }
+                return result
+            case .nearest(let l, let orgs, let within):
+                guard let (f, d) = layers[l].nearest.nearest(x: x, y: y, within: within), orgs[f] >= 0 else { continue }
+                result.organisation = orgs[f]
+                result.strategy = Int16(k)
+                result.layer = Int16(l)
+                result.feature = Int32(f)
+                result.metres = d
+                return result
+            case .fallback(let org):
+                result.organisation = Int32(org)
+                result.strategy = Int16(k)
+                result.flags.insert(.fallback)
+                return result
+            }
+        }
+        result.flags.insert(.unrouted)
+        return result
+    }
+
+    // MARK: The explained form
+
+    /// Routes an appeal and explains the decision.
+    public func decide(lon: Double, lat: Double, category id: String) throws(RoutingError) -> RoutingDecision {
+        guard lon.isFinite, lat.isFinite, lon >= -180, lon <= 180, lat >= -90, lat <= 90 else {
+            throw .invalidCoordinates(lon: lon, lat: lat)
+        }
+        guard let c = categoryIndex[id] else {
+            throw .unknownCategory(id, known: rules.categories.map(\.id))
+        }
+        if let reason = unavailable[c] { throw .categoryUnavailable(id, reason: reason) }
+        let r = route(x: lon, y: lat, category: c)
+        return explain(r, lon: lon, lat: lat, category: c)
+    }
+
+    /// The name of the layer a result matched in, if any.
+    public func layerName(of r: RouteResult) -> String? {
+        r.layer >= 0 ? layers[Int(r.layer)].name : nil
+    }
+
+    /// The id of the feature a result matched, if any.
+    public func featureID(of r: RouteResult) -> String? {
+        r.layer >= 0 && r.feature >= 0 ? layers[Int(r.layer)].featureIDs[Int(r.feature)] : nil
+    }
+
+    /// The full decision for a compact result.
+    public func explain(_ r: RouteResult, lon: Double, lat: Double, category c: Int) -> RoutingDecision {
+        let category = rules.categories[c]
+        var d = RoutingDecision(category: category, flags: r.flags)
+        guard r.organisation >= 0 else { return d }
+        d.organisation = organisations[Int(r.organisation)]
+        d.rule = r.strategy >= 0 ? category.strategies[Int(r.strategy)] : nil
+        d.ruleIndex = r.strategy >= 0 ? Int(r.strategy) : nil
+        d.distanceMetres = r.metres
+        if r.layer >= 0 {
+            let layer = layers[Int(r.layer)]
+            d.layer = layer.name
+            d.featureID = layer.featureIDs[Int(r.feature)]
+            if case .covering(_, let orgs, let border) = strategies[c][Int(r.strategy)], let polygons = layer.polygons {
+                polygons.forEachCovering(x: lon, y: lat) { f, location in
+                    d.candidates.append(RoutingDecision.Candidate(
+                        featureID: layer.featureIDs[f], organisation: orgs[f] >= 0 ? organisations[Int(orgs[f])].name : nil,
+                        onBoundary: location == .boundary))
+                    return true
+                }
+                d.candidates.sort { ($0.onBoundary ? 1 : 0, $0.featureID) < ($1.onBoundary ? 1 : 0, $1.featureID) }
+                if d.candidates.count < 2 { d.candidates = [] }
+                let reach = max(border, 0)
+                var seen: Set<Int32> = [r.organisation]
+                for near in polygons.boundariesNear(x: lon, y: lat, metres: reach) {
+                    let org = orgs[near.feature]
+                    guard org >= 0, seen.insert(org).inserted else { continue }
+                    d.neighbours.append(RoutingDecision.Neighbour(organisation: organisations[Int(org)], featureID: layer.featureIDs[near.feature], metres: near.metres))
+                }
+            }
+        }
+        return d
+    }
+}
+
+/// The compact result of ``Router/route(x:y:category:)``: indexes into the router's tables.
+public struct RouteResult: Sendable, Hashable {
+    /// Index into ``Router/organisations``; -1 when nothing matched.
+    public var organisation: Int32 = -1
+    /// Index of the strategy that matched in the category's list; -1 for none.
+    public var strategy: Int16 = -1
+    /// The router's layer that matched; -1 for none (fallback).
+    public var layer: Int16 = -1
+    /// The matching feature's index in that layer; -1 for none.
+    public var feature: Int32 = -1
+    /// For a nearest rule: the distance in metres.
+    public var metres: Double?
+    public var flags: RouteFlags = []
+
+    public init() {}
+}
+
+/// What is notable about a decision.
+public struct RouteFlags: OptionSet, Sendable, Hashable {
+    public let rawValue: UInt8
+    public init(rawValue: UInt8) { self.rawValue = rawValue }
+
+    /// A covering rule found no feature at the point (outside every territory, or in a gap).
+    public static let outsideCovering = RouteFlags(rawValue: 1)
+    /// The point lies exactly on a border (or vertex) shared with another organisation.
+    public static let onBorder = RouteFlags(rawValue: 2)
+    /// Another organisation's border passes within the rule's border distance.
+    public static let nearBorder = RouteFlags(rawValue: 4)
+    /// Several features hold the point in their interiors: overlapping claims.
+    public static let overlappingClaims = RouteFlags(rawValue: 8)
+    /// The fallback organisation took it.
+    public static let fallback = RouteFlags(rawValue: 16)
+    /// No strategy matched and the category has no fallback.
+    public static let unrouted = RouteFlags(rawValue: 32)
+    /// Bad coordinates or an unknown or unavailable category.
+    public static let invalidInput = RouteFlags(rawValue: 64)
+
+    /// The flags' names, for output.
+    public var names: [String] {
+        var n: [String] = []
+        if contains(.outsideCovering) { n.append("outside_territory") }
+        if contains(.onBorder) { n.append("on_border") }
+        if contains(.nearBorder) { n.append("near_border") }
+        if contains(.overlappingClaims) { n.append("overlapping_claims") }
+        if contains(.fallback) { n.append("fallback") }
+        if contains(.unrouted) { n.append("unrouted") }
+        if contains(.invalidInput) { n.append("invalid_input") }
+        return n
+    }
+}
+
+/// A routing decision with everything a person or a service needs to act on it.
+public struct RoutingDecision: Sendable {
+    public struct Candidate: Sendable, Hashable {
+        public var featureID: String
+        public var organisation: String?
+        /// The point is on this feature's boundary rather than inside it.
+        public var onBoundary: Bool
+    }
+
+    public struct Neighbour: Sendable, Hashable {
+        public var organisation: Organisation
+        public var featureID: String
+        /// Distance from the point to that organisation's border.
+        public var metres: Double
+    }
+
+    public var category: AppealCategory
+    public var organisation: Organisation?
+    /// The strategy that matched, and its index in the category's list.
+    public var rule: RoutingStrategy?
+    public var ruleIndex: Int?
+    public var layer: String?
+    public var featureID: String?
+    public var distanceMetres: Double?
+    public var flags: RouteFlags
+    /// Every feature covering the point when there are several (border or overlap).
+    public var candidates: [Candidate] = []
+    /// Other organisations whose border is within the rule's border distance.
+    public var neighbours: [Neighbour] = []
+
+    public var deadlineDays: Int { category.deadlineDays }
+
+    init(category: AppealCategory, flags: RouteFlags) {
+        self.category = category
+        self.flags = flags
+    }
+}
+
+/// Why an appeal could not be routed.
+public enum RoutingError: Error, Sendable, Equatable, CustomStringConvertible {
+    case unknownCategory(String, known: [String])
+    case invalidCoordinates(lon: Double, lat: Double)
+    case categoryUnavailable(String, reason: String)
+
+    public var description: String {
+        switch self {
+        case .unknownCategory(let c, let known): "unknown category \"\(c)\" (known: \(known.joined(separator: ", ")))"
+        case .invalidCoordinates(let lon, let lat): "invalid coordinates lon \(lon), lat \(lat): need -180…180 and -90…90"
+        case .categoryUnavailable(let c, let reason): "category \"\(c)\" cannot be routed: \(reason)"
+        }
+    }
+}

@@ -1,0 +1,139 @@
+import ArgumentParser
+import Foundation
+import GeoCore
+import Layers
+
+/// `geoctl route`: one appeal explained, or a whole file routed in order.
+struct RouteCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "route",
+        abstract: "Route appeals to the organisation responsible for the place.",
+        discussion: """
+        One appeal: --lon X --lat Y --category C (an explanation, or --format json). A batch: \
+        --input FILE (GeoJSON points with a category property, or CSV with lon, lat and category \
+        columns; - for stdin) --output FILE (.csv, or .geojson; - for stdout as CSV). Every input \
+        row gives one output row in the same order; a row with bad coordinates or an unknown \
+        category gets status "error" and a message. A summary per organisation goes to stderr. \
+        The rules come from --rules, else $GEOCTL_RULES.
+        """)
+
+    @Option(help: "Longitude (WGS84).") var lon: Double?
+    @Option(help: "Latitude (WGS84).") var lat: Double?
+    @Option(help: "The appeal's category id (see the rules).") var category: String?
+
+    @Option(help: "Batch input: GeoJSON points or CSV; - for stdin.") var input: String?
+    @Option(help: "Batch output: .csv or .geojson; - for stdout (CSV).") var output: String?
+    @Option(name: .customLong("lon-column"), help: "CSV input: the longitude column.") var lonColumn = "lon"
+    @Option(name: .customLong("lat-column"), help: "CSV input: the latitude column.") var latColumn = "lat"
+    @Option(name: .customLong("category-column"), help: "CSV input: the category column (GeoJSON: the property).") var categoryColumn = "category"
+    @Option(help: "Batch: worker threads.") var threads = 2
+
+    @Option(help: "The routing rules (YAML or JSON); default $GEOCTL_RULES.") var rules: String?
+    @Option(help: "Output for one appeal: table (an explanation) or json.") var format: OutputFormat = .table
+    @OptionGroup var storeOptions: StoreOptions
+
+    func validate() throws {
+        if input == nil {
+            guard lon != nil, lat != nil, category != nil else {
+                throw ValidationError("give --lon, --lat and --category for one appeal, or --input and --output for a batch")
+            }
+        } else if output == nil {
+            throw ValidationError("--input needs --output (- for stdout)")
+        }
+        if rulesPath == nil { throw ValidationError("name the routing rules with --rules FILE (or set GEOCTL_RULES)") }
+        if threads < 1 { throw ValidationError("--threads must be at least 1") }
+    }
+
+    var rulesPath: String? {
+        rules ?? ProcessInfo.processInfo.environment["GEOCTL_RULES"].flatMap { $0.isEmpty ? nil : $0 }
+    }
+
+    func run() throws {
+        let store = try storeOptions.open()
+        let router: Router
+        do {
+            router = try Router(store: store, rules: try RoutingRules(path: rulesPath!))
+        } catch {
+            throw fail(error)
+        }
+        if let input, let output {
+            try BatchRoute(router: router, input: input, output: output, lonColumn: lonColumn, latColumn: latColumn,
+                           categoryColumn: categoryColumn, threads: threads).run()
+            return
+        }
+        let decision: RoutingDecision
+        do { decision = try router.decide(lon: lon!, lat: lat!, category: category!) } catch { throw fail(error) }
+        if format == .json {
+            print(DecisionJSON.decision(decision, lon: lon!, lat: lat!).compactText)
+        } else {
+            print(DecisionText.explain(decision, lon: lon!, lat: lat!))
+        }
+    }
+}
+
+/// Human explanations of decisions.
+enum DecisionText {
+    static func explain(_ d: RoutingDecision, lon: Double, lat: Double) -> String {
+        var lines = ["Appeal «\(d.category.nameRU)» (\(d.category.id)) at \(fixed(lon, 6)), \(fixed(lat, 6))"]
+        guard let org = d.organisation else {
+            lines.append("→ no organisation: no rule matched and the category has no fallback")
+            return lines.joined(separator: "\n")
+        }
+        lines.append("→ \(org.name)")
+        let contacts = [org.phone.map { "tel. \($0)" }, org.email.map { "e-mail \($0)" }, org.address].compactMap { $0 }
+        if !contacts.isEmpty { lines.append("  " + contacts.joined(separator: ", ")) }
+        lines.append("  deadline: \(d.deadlineDays) day\(d.deadlineDays == 1 ? "" : "s")")
+        if let rule = d.rule, let i = d.ruleIndex {
+            var why = "  why: rule \(i + 1) of \(d.category.strategies.count), \(rule)"
+            if let layer = d.layer, let id = d.featureID {
+                switch rule {
+                case .covering: why += ": feature \(id) of \(layer) covers the point"
+                case .nearest: why += ": feature \(id) of \(layer) is \(fixed(d.distanceMetres ?? 0, 1)) m away"
+                case .fallback: break
+                }
+            }
+            lines.append(why)
+        }
+        if d.flags.contains(.outsideCovering) { lines.append("  note: the point is outside every feature of a covering rule's layer") }
+        if d.flags.contains(.onBorder) {
+            lines.append("  note: the point lies exactly on a border; covering features: "
+                + d.candidates.map { "\($0.featureID) (\($0.organisation ?? "?"))" }.joined(separator: ", ")
+                + " — the first imported wins")
+        }
+        if d.flags.contains(.overlappingClaims) {
+            lines.append("  note: overlapping claims; every feature holding the point: "
+                + d.candidates.map { "\($0.featureID) (\($0.organisation ?? "?"))\($0.onBoundary ? " on its border" : "")" }.joined(separator: ", "))
+        }
+        if d.flags.contains(.nearBorder) || !d.neighbours.isEmpty {
+            for n in d.neighbours {
+                lines.append("  note: within \(fixed(n.metres, 1)) m of the border with \(n.organisation.name) (feature \(n.featureID))")
+            }
+        }
+        return lines.joined(separator: "\n")
+    }
+}
+
+/// Machine-readable decisions.
+enum DecisionJSON {
+    static func decision(_ d: RoutingDecision, lon: Double, lat: Double) -> JSONValue {
+        var o: JSONObject = ["lon": .number(lon), "lat": .number(lat), "category": .string(d.category.id),
+                             "category_ru": .string(d.category.nameRU), "category_en": .string(d.category.nameEN),
+                             "deadline_days": .integer(Int64(d.deadlineDays))]
+        if let org = d.organisation {
+            o["organisation"] = .object(["id": org.id.map(JSONValue.string) ?? .null, "name": .string(org.name),
+                                         "phone": org.phone.map(JSONValue.string) ?? .null, "email": org.email.map(JSONValue.string) ?? .null,
+                                         "address": org.address.map(JSONValue.string) ?? .null])
+        } else {
+            o["organisation"] = .null
+        }
+        o["rule"] = d.rule.map { .string($0.description) } ?? .null
+        o["rule_index"] = d.ruleIndex.map { .integer(Int64($0)) } ?? .null
+        o["layer"] = d.layer.map(JSONValue.string) ?? .null
+        o["feature_id"] = d.featureID.map(JSONValue.string) ?? .null
+        o["distance_m"] = d.distanceMetres.map(JSONValue.number) ?? .null
+        o["flags"] = .array(d.flags.names.map(JSONValue.string))
+        o["candidates"] = .array(d.candidates.map { .object(["feature_id": .string($0.featureID), "organisation": $0.organisation.map(JSONValue.string) ?? .null, "on_boundary": .bool($0.onBoundary)]) })
+        o["neighbours"] = .array(d.neighbours.map { .object(["organisation": .string($0.organisation.name), "feature_id": .string($0.featureID), "distance_m": .number(($0.metres * 100).rounded() / 100)]) })
+        return .object(o)
+    }
+}

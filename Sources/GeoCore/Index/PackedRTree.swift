@@ -1,16 +1,22 @@
 /// A static R-tree packed along a Hilbert curve (the Flatbush layout): boxes in flat arrays,
 /// built once, queried without allocation. Sendable and immutable after it is built.
-public struct PackedRTree: Sendable {
+public struct PackedRTree: @unchecked Sendable {
     /// Children per node.
     public let nodeSize: Int
     /// Number of indexed items.
     public let count: Int
     /// minX, minY, maxX, maxY of every node, leaves first, then level by level to the root.
-    private let boxes: [Double]
+    private let boxStorage: FrozenBuffer<Double>
     /// For a leaf: the item's index; for an inner node: the position of its first child.
-    private let indices: [Int32]
+    private let indexStorage: FrozenBuffer<Int32>
     /// End position (exclusive) of each level, leaves first.
-    private let levelEnds: [Int]
+    private let levelStorage: FrozenBuffer<Int>
+    // Plain pointers into the buffers above (kept alive by them): no reference counting
+    // when a query runs.
+    private let boxes: UnsafePointer<Double>
+    private let indices: UnsafePointer<Int32>
+    private let levelEnds: UnsafePointer<Int>
+    private let levelCount: Int
 
     /// Indexes `items`; an item's position in the array is its index in query results.
     public init(_ items: [BoundingBox], nodeSize: Int = 16) {
@@ -23,7 +29,6 @@ public struct PackedRTree: Sendable {
             n = (n + nodeSize - 1) / nodeSize
             ends.append(ends.last! + n)
         } while n > 1 && items.count > 0
-        levelEnds = ends
         let total = ends.last!
         var boxes = [Double](repeating: 0, count: total * 4)
         var indices = [Int32](repeating: 0, count: total)
@@ -69,8 +74,13 @@ public struct PackedRTree: Sendable {
             }
             levelStart = levelEnd
         }
-        self.boxes = boxes
-        self.indices = indices
+        boxStorage = FrozenBuffer(boxes)
+        indexStorage = FrozenBuffer(indices)
+        levelStorage = FrozenBuffer(ends)
+        self.boxes = boxStorage.pointer
+        self.indices = indexStorage.pointer
+        self.levelEnds = levelStorage.pointer
+        levelCount = ends.count
     }
 
     /// Position on a 2^16 × 2^16 Hilbert curve of a box's centre.
@@ -103,34 +113,31 @@ public struct PackedRTree: Sendable {
         guard count > 0 else { return }
         // Depth-first with a stack on the machine stack: at most `nodeSize` pending children
         // per level, so no allocation per query.
-        let capacity = 2 * nodeSize * levelEnds.count
+        let capacity = 2 * nodeSize * levelCount
+        let bx = boxes, ix = indices, ends = levelEnds, size = nodeSize
         withUnsafeTemporaryAllocation(of: Int.self, capacity: capacity) { stack in
-            boxes.withUnsafeBufferPointer { bx in
-                indices.withUnsafeBufferPointer { ix in
-                    var top = 0
-                    var level = levelEnds.count - 1
-                    var node = levelEnds[level] - 1
-                    while true {
-                        let end = Swift.min(node + nodeSize, levelEnds[level])
-                        var pos = node
-                        while pos < end {
-                            if bx[4 * pos] <= maxX && bx[4 * pos + 1] <= maxY && bx[4 * pos + 2] >= minX && bx[4 * pos + 3] >= minY {
-                                if level == 0 {
-                                    if !body(Int(ix[pos])) { return }
-                                } else {
-                                    stack[top] = Int(ix[pos])
-                                    stack[top + 1] = level - 1
-                                    top += 2
-                                }
-                            }
-                            pos += 1
+            var top = 0
+            var level = levelCount - 1
+            var node = ends[level] - 1
+            while true {
+                let end = Swift.min(node + size, ends[level])
+                var pos = node
+                while pos < end {
+                    if bx[4 * pos] <= maxX && bx[4 * pos + 1] <= maxY && bx[4 * pos + 2] >= minX && bx[4 * pos + 3] >= minY {
+                        if level == 0 {
+                            if !body(Int(ix[pos])) { return }
+                        } else {
+                            stack[top] = Int(ix[pos])
+                            stack[top + 1] = level - 1
+                            top += 2
                         }
-                        guard top > 0 else { return }
-                        top -= 2
-                        node = stack[top]
-                        level = stack[top + 1]
                     }
+                    pos += 1
                 }
+                guard top > 0 else { return }
+                top -= 2
+                node = stack[top]
+                level = stack[top + 1]
             }
         }
     }
@@ -165,8 +172,8 @@ public struct PackedRTree: Sendable {
         // Entries: (distance, kind, payload): kind 0 = node position with level, 1 = item to
         // refine, 2 = item with exact distance.
         var queue = MinHeap()
-        let root = levelEnds[levelEnds.count - 1] - 1
-        queue.push(.init(distance: 0, kind: 0, position: root, level: levelEnds.count - 1))
+        let root = levelEnds[levelCount - 1] - 1
+        queue.push(.init(distance: 0, kind: 0, position: root, level: levelCount - 1))
         while let top = queue.pop() {
             if top.distance > maxDistance { return }
             switch top.kind {

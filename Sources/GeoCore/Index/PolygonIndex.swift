@@ -25,21 +25,55 @@ public enum PointLocation: Sendable, Hashable {
 /// their start and exclude their end, downward edges the reverse, so shared vertices count
 /// once. An odd count across all rings of a part (holes included) is the interior.
 /// A point in a hole is exterior; on a hole's edge it is boundary.
-public struct PolygonIndex: Sendable {
+public struct PolygonIndex: @unchecked Sendable {
     /// Number of features (polygonal geometries) indexed.
     public let featureCount: Int
+    /// Number of polygon parts indexed.
+    public let partCount: Int
+    /// Number of edge entries stored (edges repeated across bands count each time).
+    public let storedEdgeCount: Int
     private let tree: PackedRTree
+    private let storage: [AnyObject]
+    // Plain pointers into frozen buffers kept alive by `storage`: queries never touch a
+    // reference count, so threads sharing the index do not contend.
     /// For each part: its feature.
-    private let partFeature: [Int32]
+    private let partFeature: UnsafePointer<Int32>
     /// For each part: minY, 1 / band height, and its box (minX, maxX, maxY).
-    private let partGeometry: [Double]
+    private let partGeometry: UnsafePointer<Double>
     /// For each part: index of its first band in `bandStarts`, and its number of bands.
-    private let partBands: [Int32]
+    private let partBands: UnsafePointer<Int32>
     /// Start of each band's edges in `edges` (one more entry than bands).
-    private let bandStarts: [Int32]
+    private let bandStarts: UnsafePointer<Int32>
     /// x1, y1, x2, y2 of each edge, grouped by band (an edge is repeated in every band its
     /// y-range touches).
-    private let edges: [Double]
+    private let edges: UnsafePointer<Double>
+    private let bandCount: Int
+    /// The point grid: `cellEntries[cellStart[c] ..< cellStart[c + 1]]` are the parts that
+    /// may hold a point of cell c, each as `part << 1 | needsTest`. A part whose boundary
+    /// passes nowhere near the cell holds all of it (entry without the test bit) or none of
+    /// it (no entry), so most queries read one entry and test no edge.
+    private let grid: Grid
+    private let cellStart: UnsafePointer<Int32>
+    private let cellEntries: UnsafePointer<Int32>
+
+    /// The grid's geometry: cell (i, j) holds the points x with `Int((x - minX) * scaleX) == i`
+    /// (clamped), likewise for y. The mapping is monotonic, so the cells a segment's points
+    /// map to lie between those of its end points.
+    struct Grid: Sendable {
+        var minX = 0.0, minY = 0.0, maxX = -1.0, maxY = -1.0
+        var scaleX = 1.0, scaleY = 1.0
+        var columns = 0, rows = 0
+
+        @inline(__always) func column(_ x: Double) -> Int {
+            let i = Int((x - minX) * scaleX)
+            return i < 0 ? 0 : (i >= columns ? columns - 1 : i)
+        }
+
+        @inline(__always) func row(_ y: Double) -> Int {
+            let j = Int((y - minY) * scaleY)
+            return j < 0 ? 0 : (j >= rows ? rows - 1 : j)
+        }
+    }
 
     /// Indexes features given as their polygons (one for a Polygon, several for a
     /// MultiPolygon; an empty list for a feature without area).
@@ -86,11 +120,24 @@ public struct PolygonIndex: Sendable {
             }
         }
         tree = PackedRTree(boxes)
-        self.partFeature = partFeature
-        self.partGeometry = partGeometry
-        self.partBands = partBands
-        self.bandStarts = bandStarts
-        self.edges = edges
+        let f = FrozenBuffer(partFeature), g = FrozenBuffer(partGeometry), b = FrozenBuffer(partBands)
+        let s = FrozenBuffer(bandStarts), e = FrozenBuffer(edges)
+        let (grid, starts, entries) = Self.buildGrid(boxes: boxes, partGeometry: g.pointer, partBands: b.pointer,
+                                                     bandStarts: s.pointer, edges: e.pointer, edgeCount: edges.count / 4,
+                                                     rawEdges: features.map { $0 })
+        let cs = FrozenBuffer(starts), ce = FrozenBuffer(entries)
+        self.grid = grid
+        cellStart = cs.pointer
+        cellEntries = ce.pointer
+        storage = [f, g, b, s, e, cs, ce]
+        self.partFeature = f.pointer
+        self.partGeometry = g.pointer
+        self.partBands = b.pointer
+        self.bandStarts = s.pointer
+        self.edges = e.pointer
+        partCount = partFeature.count
+        storedEdgeCount = edges.count / 4
+        bandCount = bandStarts.count - 1
     }
 
     /// Indexes the polygonal geometries of a layer; other geometry kinds cover nothing.
@@ -98,16 +145,86 @@ public struct PolygonIndex: Sendable {
         self.init(features: geometries.map { $0?.polygons ?? [] })
     }
 
-    /// Number of polygon parts indexed.
-    public var partCount: Int { partFeature.count }
-
-    /// Number of edge entries stored (edges repeated across bands count each time).
-    public var storedEdgeCount: Int { edges.count / 4 }
-
     /// Approximate memory held by the index, in bytes.
     public var memoryBytes: Int {
-        (partGeometry.count + edges.count) * 8 + (partFeature.count + partBands.count + bandStarts.count) * 4
-            + tree.count * 40
+        (5 * partCount + 4 * storedEdgeCount) * 8 + (3 * partCount + bandCount + 1) * 4 + tree.count * 40
+            + (grid.columns * grid.rows + 1) * 4 + Int(cellStart[grid.columns * grid.rows]) * 4
+    }
+
+    /// Builds the point grid: about two cells per edge, each listing the parts that may hold
+    /// its points.
+    private static func buildGrid(boxes: [BoundingBox], partGeometry: UnsafePointer<Double>, partBands: UnsafePointer<Int32>,
+                                  bandStarts: UnsafePointer<Int32>, edges: UnsafePointer<Double>, edgeCount: Int,
+                                  rawEdges: [[Polygon]]) -> (Grid, [Int32], [Int32]) {
+        var grid = Grid()
+        var extent = BoundingBox.empty
+        for b in boxes { extent.extend(b) }
+        guard !extent.isEmpty else { return (grid, [0], []) }
+        let width = Swift.max(extent.width, 1e-9), height = Swift.max(extent.height, 1e-9)
+        // Two cells per stored edge: denser grids answer more points without an edge test
+        // but stop fitting in cache (measured on the synthetic city at scales 1 and 10).
+        let target = Swift.min(Swift.max(2 * Double(edgeCount), 64), 4_000_000)
+        grid.columns = Swift.max(1, Int((target * width / height).squareRoot()))
+        grid.rows = Swift.max(1, Int(target) / grid.columns)
+        grid.minX = extent.minX; grid.minY = extent.minY; grid.maxX = extent.maxX; grid.maxY = extent.maxY
+        grid.scaleX = Double(grid.columns) / width
+        grid.scaleY = Double(grid.rows) / height
+        var pairs: [UInt64] = []
+        var part = 0
+        for polygons in rawEdges {
+            for polygon in polygons where polygon.ringCount > 0 {
+                let box = boxes[part]
+                let c0 = grid.column(box.minX), c1 = grid.column(box.maxX)
+                let r0 = grid.row(box.minY), r1 = grid.row(box.maxY)
+                let w = c1 - c0 + 1
+                var marked = [Bool](repeating: false, count: w * (r1 - r0 + 1))
+                polygon.coordinates.withUnsafeBufferPointer { c in
+                    for r in 0 ..< polygon.ringCount {
+                        let range = polygon.ringRange(r)
+                        var k = range.lowerBound
+                        while k + 1 < range.upperBound {
+                            let x1 = c[2 * k], y1 = c[2 * k + 1], x2 = c[2 * k + 2], y2 = c[2 * k + 3]
+                            let a0 = grid.column(Swift.min(x1, x2)), a1 = grid.column(Swift.max(x1, x2))
+                            let b0 = grid.row(Swift.min(y1, y2)), b1 = grid.row(Swift.max(y1, y2))
+                            for rr in b0 ... b1 { for cc in a0 ... a1 { marked[(rr - r0) * w + (cc - c0)] = true } }
+                            k += 1
+                        }
+                    }
+                }
+                for rr in r0 ... r1 {
+                    for cc in c0 ... c1 {
+                        let cell = UInt64(rr * grid.columns + cc)
+                        if marked[(rr - r0) * w + (cc - c0)] {
+                            pairs.append(cell << 32 | UInt64(part << 1 | 1))
+                            continue
+                        }
+                        // No boundary point of this part maps to the cell: it holds all of
+                        // the cell or none. Ask one point that maps here.
+                        let x = grid.minX + (Double(cc) + 0.5) / grid.scaleX
+                        let y = grid.minY + (Double(rr) + 0.5) / grid.scaleY
+                        guard grid.column(x) == cc && grid.row(y) == rr else {
+                            pairs.append(cell << 32 | UInt64(part << 1 | 1))
+                            continue
+                        }
+                        if locate(x, y, part: part, partGeometry: partGeometry, partBands: partBands, bandStarts: bandStarts, edges: edges) == .interior {
+                            pairs.append(cell << 32 | UInt64(part << 1))
+                        }
+                    }
+                }
+                part += 1
+            }
+        }
+        pairs.sort()
+        let cells = grid.columns * grid.rows
+        var starts = [Int32](repeating: 0, count: cells + 1)
+        var entries = [Int32]()
+        entries.reserveCapacity(pairs.count)
+        for p in pairs {
+            starts[Int(p >> 32) + 1] += 1
+            entries.append(Int32(truncatingIfNeeded: p & 0xFFFF_FFFF))
+        }
+        for i in 0 ..< cells { starts[i + 1] += starts[i] }
+        return (grid, starts, entries)
     }
 
     @inline(__always)
@@ -119,35 +236,38 @@ public struct PolygonIndex: Sendable {
     /// Where the point lies relative to polygon part `part`.
     @inline(__always)
     private func locate(_ x: Double, _ y: Double, part: Int) -> PointLocation {
-        partGeometry.withUnsafeBufferPointer { g in
-            let minY = g[5 * part], inverse = g[5 * part + 1]
-            if x < g[5 * part + 2] || x > g[5 * part + 3] || y < minY || y > g[5 * part + 4] { return .exterior }
-            let bandCount = Int(partBands[2 * part + 1])
-            let band = Int(partBands[2 * part]) + Self.band(y, minY, inverse, bandCount)
-            return edges.withUnsafeBufferPointer { e in
-                var crossings = 0
-                var i = Int(bandStarts[band])
-                let end = Int(bandStarts[band + 1])
-                while i < end {
-                    let x1 = e[4 * i], y1 = e[4 * i + 1], x2 = e[4 * i + 2], y2 = e[4 * i + 3]
-                    i += 1
-                    if x1 < x && x2 < x { continue }
-                    if x == x2 && y == y2 { return .boundary }
-                    if x == x1 && y == y1 { return .boundary }
-                    if y1 == y && y2 == y {
-                        if x >= Swift.min(x1, x2) && x <= Swift.max(x1, x2) { return .boundary }
-                        continue
-                    }
-                    if (y1 > y && y2 <= y) || (y2 > y && y1 <= y) {
-                        var sign = RobustOrientation.index(x1, y1, x2, y2, x, y)
-                        if sign == 0 { return .boundary }
-                        if y2 < y1 { sign = -sign }
-                        if sign > 0 { crossings += 1 }
-                    }
-                }
-                return crossings & 1 == 1 ? .interior : .exterior
+        Self.locate(x, y, part: part, partGeometry: partGeometry, partBands: partBands, bandStarts: bandStarts, edges: edges)
+    }
+
+    /// The same, on the raw tables only, so closures capture no reference.
+    @inline(__always)
+    static func locate(_ x: Double, _ y: Double, part: Int, partGeometry g: UnsafePointer<Double>,
+                               partBands: UnsafePointer<Int32>, bandStarts: UnsafePointer<Int32>, edges e: UnsafePointer<Double>) -> PointLocation {
+        let minY = g[5 * part], inverse = g[5 * part + 1]
+        if x < g[5 * part + 2] || x > g[5 * part + 3] || y < minY || y > g[5 * part + 4] { return .exterior }
+        let bandCount = Int(partBands[2 * part + 1])
+        let band = Int(partBands[2 * part]) + band(y, minY, inverse, bandCount)
+        var crossings = 0
+        var i = Int(bandStarts[band])
+        let end = Int(bandStarts[band + 1])
+        while i < end {
+            let x1 = e[4 * i], y1 = e[4 * i + 1], x2 = e[4 * i + 2], y2 = e[4 * i + 3]
+            i += 1
+            if x1 < x && x2 < x { continue }
+            if x == x2 && y == y2 { return .boundary }
+            if x == x1 && y == y1 { return .boundary }
+            if y1 == y && y2 == y {
+                if x >= Swift.min(x1, x2) && x <= Swift.max(x1, x2) { return .boundary }
+                continue
+            }
+            if (y1 > y && y2 <= y) || (y2 > y && y1 <= y) {
+                var sign = RobustOrientation.index(x1, y1, x2, y2, x, y)
+                if sign == 0 { return .boundary }
+                if y2 < y1 { sign = -sign }
+                if sign > 0 { crossings += 1 }
             }
         }
+        return crossings & 1 == 1 ? .interior : .exterior
     }
 
     /// Where the point lies relative to feature `feature` (all its parts).
@@ -165,6 +285,50 @@ public struct PolygonIndex: Sendable {
         return result
     }
 
+    /// The index's tables as plain pointers (valid while the index lives): a value that
+    /// copies without reference counting, for loops that threads run side by side.
+    public struct Raw: @unchecked Sendable {
+        let grid: Grid
+        let cellStart: UnsafePointer<Int32>
+        let cellEntries: UnsafePointer<Int32>
+        let partFeature: UnsafePointer<Int32>
+        let partGeometry: UnsafePointer<Double>
+        let partBands: UnsafePointer<Int32>
+        let bandStarts: UnsafePointer<Int32>
+        let edges: UnsafePointer<Double>
+
+        /// See ``PolygonIndex/forEachCovering(x:y:_:)``.
+        @inline(__always)
+        public func forEachCovering(x: Double, y: Double, _ body: (Int, PointLocation) -> Bool) {
+            let g = grid
+            guard x >= g.minX && x <= g.maxX && y >= g.minY && y <= g.maxY else { return }
+            let cell = g.row(y) * g.columns + g.column(x)
+            var k = Int(cellStart[cell])
+            let end = Int(cellStart[cell + 1])
+            // Remember reported features (rarely more than two: a shared border or vertex).
+            var first = -1, second = -1
+            var more: [Int] = []
+            while k < end {
+                let entry = Int(cellEntries[k])
+                k += 1
+                let part = entry >> 1
+                let location = entry & 1 == 0 ? PointLocation.interior
+                    : PolygonIndex.locate(x, y, part: part, partGeometry: partGeometry, partBands: partBands, bandStarts: bandStarts, edges: edges)
+                guard location != .exterior else { continue }
+                let feature = Int(partFeature[part])
+                if feature == first || feature == second || more.contains(feature) { continue }
+                if first < 0 { first = feature } else if second < 0 { second = feature } else { more.append(feature) }
+                if !body(feature, location) { return }
+            }
+        }
+    }
+
+    /// The plain-pointer form of the index; keep the index alive while using it.
+    public var raw: Raw {
+        Raw(grid: grid, cellStart: cellStart, cellEntries: cellEntries, partFeature: partFeature, partGeometry: partGeometry,
+            partBands: partBands, bandStarts: bandStarts, edges: edges)
+    }
+
     /// Calls `body` with each feature that covers the point and where the point lies in it
     /// (``PointLocation/interior`` or ``PointLocation/boundary``), in no particular order; a
     /// feature is reported once. `body` returns false to stop.
@@ -173,17 +337,7 @@ public struct PolygonIndex: Sendable {
     /// the first part that covers the point decides the feature's location.
     @inline(__always)
     public func forEachCovering(x: Double, y: Double, _ body: (Int, PointLocation) -> Bool) {
-        // Remember reported features (rarely more than two: a shared border or vertex).
-        var first = -1, second = -1
-        var more: [Int] = []
-        tree.search(x: x, y: y) { part in
-            let location = locate(x, y, part: part)
-            guard location != .exterior else { return true }
-            let feature = Int(partFeature[part])
-            if feature == first || feature == second || more.contains(feature) { return true }
-            if first < 0 { first = feature } else if second < 0 { second = feature } else { more.append(feature) }
-            return body(feature, location)
-        }
+        raw.forEachCovering(x: x, y: y, body)
     }
 
     /// Features whose boundary passes within `metres` of the point, with that distance,
@@ -233,14 +387,13 @@ public struct PolygonIndex: Sendable {
         let first = Int(partBands[2 * part]) + Self.band(y - dy, minY, inverse, bandCount)
         let last = Int(partBands[2 * part]) + Self.band(y + dy, minY, inverse, bandCount)
         var best = Double.infinity
-        edges.withUnsafeBufferPointer { e in
-            for band in first ... last {
-                var i = Int(bandStarts[band])
-                let end = Int(bandStarts[band + 1])
-                while i < end {
-                    best = Swift.min(best, metric.distanceToSegment(x, y, e[4 * i], e[4 * i + 1], e[4 * i + 2], e[4 * i + 3]))
-                    i += 1
-                }
+        let e = edges
+        for band in first ... last {
+            var i = Int(bandStarts[band])
+            let end = Int(bandStarts[band + 1])
+            while i < end {
+                best = Swift.min(best, metric.distanceToSegment(x, y, e[4 * i], e[4 * i + 1], e[4 * i + 2], e[4 * i + 3]))
+                i += 1
             }
         }
         return best
@@ -263,3 +416,4 @@ public struct PolygonIndex: Sendable {
         return found.sorted()
     }
 }
+

@@ -12,7 +12,7 @@ import GeoCore
 /// that holds it in its interior wins over one that has it only on its boundary; among equals
 /// the feature imported first (lowest `fid`) wins. A point exactly on the border between two
 /// territories therefore goes to the same one every run, and the decision lists both.
-public struct Router: Sendable {
+public struct Router: @unchecked Sendable {
     public let rules: RoutingRules
     /// The directory, plus any organisation a layer names that the directory lacks (without
     /// contacts; see ``warnings``).
@@ -25,6 +25,35 @@ public struct Router: Sendable {
     let categoryIndex: [String: Int]
     /// Categories that cannot be routed any more, with the reason (after a refresh).
     let unavailable: [Int: String]
+
+    // The hot path's tables: plain values and flat arrays, so a route copies no array and
+    // touches no reference count (shared counts are what two cores fight over).
+    // Pointers into frozen buffers held by `tables` (immutable once built).
+    let polygonIndexes: UnsafePointer<PolygonIndex.Raw>
+    let nearestIndexes: UnsafePointer<NearestFeatureIndex>
+    let steps: UnsafePointer<Step>
+    /// `steps[categoryStart[c] ..< categoryStart[c + 1]]` are category c's strategies.
+    let categoryStart: UnsafePointer<Int32>
+    /// Every compiled strategy's organisation-per-feature table, concatenated.
+    let organisationTable: UnsafePointer<Int32>
+    /// Per category: 1 when unavailable.
+    let categoryUnavailable: UnsafePointer<UInt8>
+    let categoryCount: Int
+    private let tables: [AnyObject]
+
+    /// One strategy as plain values.
+    struct Step: Sendable {
+        /// 0 covering, 1 nearest, 2 fallback.
+        var kind: UInt8
+        /// Into `polygonIndexes` (covering) or `nearestIndexes` (nearest).
+        var index: Int32
+        /// The router's layer index, for results.
+        var layer: Int16
+        /// Start of this strategy's organisations in `organisationTable`; the fallback's organisation.
+        var organisations: Int32
+        /// Border metres (covering) or reach (nearest).
+        var metres: Double
+    }
 
     /// Builds a router; a rule naming a layer or property the store lacks is an error here,
     /// not when an appeal arrives.
@@ -43,6 +72,41 @@ public struct Router: Sendable {
         var index: [String: Int] = [:]
         for (i, c) in rules.categories.enumerated() { index[c.id] = i }
         categoryIndex = index
+        // Flatten for the hot path.
+        var polygonIndexes: [PolygonIndex] = [], nearestIndexes: [NearestFeatureIndex] = []
+        var polygonSlot: [Int: Int] = [:], nearestSlot: [Int: Int] = [:]
+        for (i, l) in layers.enumerated() {
+            if let p = l.polygons { polygonSlot[i] = polygonIndexes.count; polygonIndexes.append(p) }
+            nearestSlot[i] = nearestIndexes.count
+            nearestIndexes.append(l.nearest)
+        }
+        var steps: [Step] = [], starts: [Int32] = [0], table: [Int32] = []
+        for list in strategies {
+            for s in list {
+                switch s {
+                case .covering(let l, let orgs, let border):
+                    steps.append(Step(kind: 0, index: Int32(polygonSlot[l] ?? -1), layer: Int16(l), organisations: Int32(table.count), metres: border))
+                    table += orgs
+                case .nearest(let l, let orgs, let within):
+                    steps.append(Step(kind: 1, index: Int32(nearestSlot[l]!), layer: Int16(l), organisations: Int32(table.count), metres: within))
+                    table += orgs
+                case .fallback(let org):
+                    steps.append(Step(kind: 2, index: -1, layer: -1, organisations: Int32(org), metres: 0))
+                }
+            }
+            starts.append(Int32(steps.count))
+        }
+        let p = FrozenBuffer(polygonIndexes.map(\.raw)), n = FrozenBuffer(nearestIndexes), st = FrozenBuffer(steps)
+        let cs = FrozenBuffer(starts), ot = FrozenBuffer(table)
+        let cu = FrozenBuffer((0 ..< rules.categories.count).map { unavailable[$0] == nil ? UInt8(0) : 1 })
+        tables = [p, n, st, cs, ot, cu]
+        self.polygonIndexes = p.pointer
+        self.nearestIndexes = n.pointer
+        self.steps = st.pointer
+        self.categoryStart = cs.pointer
+        self.organisationTable = ot.pointer
+        self.categoryUnavailable = cu.pointer
+        categoryCount = rules.categories.count
     }
 
     /// The next router for the store as it is now: changed layers reloaded, unchanged ones
@@ -71,23 +135,26 @@ public struct Router: Sendable {
     @inline(__always)
     public func route(x: Double, y: Double, category: Int) -> RouteResult {
         var result = RouteResult()
-        guard x >= -180 && x <= 180 && y >= -90 && y <= 90 else {
+        guard x >= -180 && x <= 180 && y >= -90 && y <= 90,
+              category >= 0 && category < categoryCount, categoryUnavailable[category] == 0 else {
             result.flags.insert(.invalidInput)
             return result
         }
-        guard category >= 0 && category < strategies.count, unavailable.isEmpty || unavailable[category] == nil else {
-            result.flags.insert(.invalidInput)
-            return result
-        }
-        for (k, strategy) in strategies[category].enumerated() {
-            switch strategy {
-            case .covering(let l, let orgs, let border):
-                guard let polygons = layers[l].polygons else { continue }
+        var k = Int(categoryStart[category])
+        let end = Int(categoryStart[category + 1])
+        while k < end {
+            let step = steps[k]
+            k += 1
+            switch step.kind {
+            case 0:
+                guard step.index >= 0 else { continue }
+                let base = Int(step.organisations)
                 var best = -1
                 var bestInterior = false
                 var count = 0
                 var interiors = 0
-                polygons.forEachCovering(x: x, y: y) { f, location in
+                let organisationTable = organisationTable
+                polygonIndexes[Int(step.index)].forEachCovering(x: x, y: y) { f, location in
                     count += 1
                     let interior = location == .interior
                     if interior { interiors += 1 }
@@ -101,41 +168,45 @@ public struct Router: Sendable {
                     result.flags.insert(.outsideCovering)
                     continue
                 }
-                let org = orgs[best]
+                let org = organisationTable[base + best]
                 guard org >= 0 else { continue }
                 result.organisation = org
-                result.strategy = Int16(k)
-                result.layer = Int16(l)
+                result.strategy = Int16(k - 1 - Int(categoryStart[category]))
+                result.layer = step.layer
                 result.feature = Int32(best)
                 if count > 1 {
                     if interiors > 1 {
                         result.flags.insert(.overlappingClaims)
                     } else {
                         var otherOrganisation = false
-                        polygons.forEachCovering(x: x, y: y) { f, _ in
-                            if orgs[f] != org { otherOrganisation = true; return false }
+                        polygonIndexes[Int(step.index)].forEachCovering(x: x, y: y) { f, _ in
+                            if organisationTable[base + f] != org { otherOrganisation = true; return false }
                             return true
                         }
                         if otherOrganisation { result.flags.insert(.onBorder) }
                     }
                 }
-                if border > 0 && !result.flags.contains(.onBorder) && !result.flags.contains(.overlappingClaims) {
-                    if polygons.hasBoundaryNear(x: x, y: y, metres: border, where: { orgs[$0] != org && orgs[$0] >= 0 }) {
-                        result.flags.insert(.nearBorder)
+                if step.metres > 0 && !result.flags.contains(.onBorder) && !result.flags.contains(.overlappingClaims) {
+                    let near = layers[Int(step.layer)].polygons!.hasBoundaryNear(x: x, y: y, metres: step.metres) { f in
+                        let other = organisationTable[base + f]
+                        return other != org && other >= 0
                     }
+                    if near { result.flags.insert(.nearBorder) }
                 }
                 return result
-            case .nearest(let l, let orgs, let within):
-                guard let (f, d) = layers[l].nearest.nearest(x: x, y: y, within: within), orgs[f] >= 0 else { continue }
-                result.organisation = orgs[f]
-                result.strategy = Int16(k)
-                result.layer = Int16(l)
+            case 1:
+                guard let (f, d) = nearestIndexes[Int(step.index)].nearest(x: x, y: y, within: step.metres) else { continue }
+                let org = organisationTable[Int(step.organisations) + f]
+                guard org >= 0 else { continue }
+                result.organisation = org
+                result.strategy = Int16(k - 1 - Int(categoryStart[category]))
+                result.layer = step.layer
                 result.feature = Int32(f)
                 result.metres = d
                 return result
-            case .fallback(let org):
-                result.organisation = Int32(org)
-                result.strategy = Int16(k)
+            default:
+                result.organisation = step.organisations
+                result.strategy = Int16(k - 1 - Int(categoryStart[category]))
                 result.flags.insert(.fallback)
                 return result
             }

@@ -65,6 +65,14 @@ public struct AppealCategory: Sendable, Hashable {
     /// Days the organisation has to answer.
     public var deadlineDays: Int
     public var strategies: [RoutingStrategy]
+
+    public init(id: String, nameRU: String, nameEN: String, deadlineDays: Int, strategies: [RoutingStrategy]) {
+        self.id = id
+        self.nameRU = nameRU
+        self.nameEN = nameEN
+        self.deadlineDays = deadlineDays
+        self.strategies = strategies
+    }
 }
 
 /// The routing rules: categories with their strategies, and the organisations directory.

@@ -176,7 +176,7 @@ struct BatchRoute {
 final class CSVOutput {
     private let handle: FileHandle
     private let ownsHandle: Bool
-    private var pending = ""
+    private var pending: [UInt8] = []
 
     init(path: String) throws {
         if path == "-" {
@@ -192,15 +192,27 @@ final class CSVOutput {
     }
 
     func write(_ cells: [String]) throws {
-        var table = TextTable(columns: cells)
-        table.rows = []
-        pending += table.render(.csv) + "\n"
-        if pending.utf8.count > 1 << 20 { flush() }
+        for (i, cell) in cells.enumerated() {
+            if i > 0 { pending.append(UInt8(ascii: ",")) }
+            // Bytes, not Characters: grapheme-aware comparison is slow on Cyrillic text.
+            if cell.utf8.contains(where: { $0 == 44 || $0 == 34 || $0 == 10 || $0 == 13 }) {
+                pending.append(34)
+                for b in cell.utf8 {
+                    if b == 34 { pending.append(34) }
+                    pending.append(b)
+                }
+                pending.append(34)
+            } else {
+                pending.append(contentsOf: cell.utf8)
+            }
+        }
+        pending.append(10)
+        if pending.count > 1 << 20 { flush() }
     }
 
     private func flush() {
-        handle.write(Data(pending.utf8))
-        pending = ""
+        handle.write(Data(pending))
+        pending.removeAll(keepingCapacity: true)
     }
 
     func close() throws {

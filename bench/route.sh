@@ -1,0 +1,53 @@
+#!/usr/bin/env bash
+# Appeal routing: geoctl in memory and end to end, beside GeoPandas and PostGIS, in one run.
+# usage: bench/route.sh SCALE [RUNS]   (needs `make build`; installs PostGIS and a Python venv)
+set -euo pipefail
+scale=${1:-1}
+runs=${2:-3}
+here=$(cd "$(dirname "$0")" && pwd)
+repo=$(dirname "$here")
+bin="$repo/.build/release/geoctl"
+city=${CITY_DIR:-/tmp/geoctl-city-s$scale}
+[ -f "$city/appeals.geojson" ] || "$repo/../shared/bench/make-city" "$scale" "$city" >&2
+venv=${BENCH_VENV:-/tmp/geoctl-route-venv}
+if ! "$venv/bin/python" -c "import geopandas" 2>/dev/null; then
+  python3 -m venv "$venv" && "$venv/bin/pip" install -q geopandas shapely pyogrio pyproj
+fi
+command -v ogr2ogr > /dev/null || { apt-get install -y -qq gdal-bin > /dev/null; }
+if [ ! -x /usr/lib/postgresql/15/bin/initdb ] || ! dpkg -s postgresql-15-postgis-3 > /dev/null 2>&1; then
+  apt-get install -y -qq postgresql-15-postgis-3 > /dev/null
+fi
+pg=/tmp/geoctl-pg
+export PGHOST=/tmp/geoctl-pgsock PGPORT=5433 PGUSER=postgres PGDATABASE=bench
+if ! psql -X -q -c "select 1" > /dev/null 2>&1; then
+  rm -rf "$pg" "$PGHOST"; mkdir -p "$pg" "$PGHOST"; chown postgres:postgres "$pg" "$PGHOST"
+  su postgres -c "/usr/lib/postgresql/15/bin/initdb -D $pg/data -A trust -U postgres -E UTF8 --locale=C.UTF-8" > /dev/null
+  printf "listen_addresses = ''\nunix_socket_directories = '%s'\nport = 5433\nshared_buffers = 2GB\nwork_mem = 256MB\nfsync = off\nsynchronous_commit = off\nfull_page_writes = off\njit = off\n" "$PGHOST" >> "$pg/data/postgresql.conf"
+  su postgres -c "/usr/lib/postgresql/15/bin/pg_ctl -D $pg/data -l $pg/server.log start -w" > /dev/null
+  psql -X -q -d postgres -c "create database bench" && psql -X -q -c "create extension postgis"
+fi
+echo "# $(nproc) cores, scale $scale, median of $runs runs, $(date -u +%F)"
+"$bin" bench route --territories "$city/territories.geojson" --appeals "$city/appeals.geojson" --runs "$runs" --format csv
+"$venv/bin/python" "$here/route_anchors.py" "$city" "$runs"
+# End to end: the store, then `geoctl route --input … --output …` and one cold `geoctl route`.
+work=$(mktemp -d); trap 'rm -rf "$work"' EXIT
+"$bin" import "$city/territories.geojson" --layer territories --kind territory --store "$work/s.sqlite" > /dev/null
+cat > "$work/rules.yaml" <<'RULES'
+organisations: [{id: admin, name: Администрация}]
+categories:
+RULES
+for c in "Вывоз мусора" "Уличное освещение" "Дороги и тротуары" "Благоустройство двора" "Отопление" "Водоснабжение" "Общественный транспорт" "Шум" "Бродячие животные" "Прочее"; do
+  printf '  - {id: "%s", name_ru: "%s", name_en: x, deadline_days: 5, strategies: [{covering: {layer: territories, organisation: org}}, {fallback: admin}]}\n' "$c" "$c" >> "$work/rules.yaml"
+done
+e2e=()
+for i in $(seq "$runs"); do
+  s=$(date +%s.%N); "$bin" route --store "$work/s.sqlite" --rules "$work/rules.yaml" --input "$city/appeals.geojson" --output "$work/out.csv" 2> /dev/null; e=$(date +%s.%N)
+  e2e+=("$(echo "$e - $s" | bc)")
+done
+echo "end to end: geoctl route --input appeals.geojson --output out.csv: $(printf '%s\n' "${e2e[@]}" | sort -n | sed -n "$(( (runs + 1) / 2 ))p") s (median; $(($(wc -l < "$work/out.csv") - 1)) rows)"
+cold=()
+for i in $(seq 11); do
+  s=$(date +%s.%N); "$bin" route --store "$work/s.sqlite" --rules "$work/rules.yaml" --lon 60.73 --lat 56.08 --category "Прочее" > /dev/null; e=$(date +%s.%N)
+  cold+=("$(echo "$e - $s" | bc)")
+done
+echo "cold start: one geoctl route process: $(printf '%s\n' "${cold[@]}" | sort -n | sed -n 6p) s (median of 11)"

@@ -159,6 +159,28 @@ struct DemoCommand: ParsableCommand {
             print("\n6. The layer store: \(ok.count) of \(outcomes.count) layers (\(features) features) imported into SpatiaLite in \(fixed((Terminal.now() - t0) * 1000, 0)) ms,")
             print("   each in one transaction, checked by GEOS first; \(restricted) restricted (hidden unless --include-restricted).")
             print("   Open it in QGIS, or: ogrinfo \(storePath)   geoctl layers --store \(storePath)")
+
+            // 7. Routing with the rules file: every appeal by its own category.
+            let rulesPath = URL(fileURLWithPath: directory).deletingLastPathComponent().appendingPathComponent("routing-rules.yaml").path
+            if FileManager.default.fileExists(atPath: rulesPath) {
+                let router = try Router(store: store, rules: try RoutingRules(path: rulesPath))
+                var counts: [String: Int] = [:]
+                var example: String?
+                for appeal in appeals {
+                    guard case .point(let p)? = appeal.geometry, let category = appeal.properties["category"]?.stringValue else { continue }
+                    let d = try router.decide(lon: p.x, lat: p.y, category: category)
+                    counts[d.organisation?.name ?? "(unrouted)", default: 0] += 1
+                    if example == nil, d.rule.map({ if case .nearest = $0 { return true } else { return false } }) ?? false {
+                        example = DecisionText.explain(d, lon: p.x, lat: p.y)
+                    }
+                }
+                print("\n7. Routing by the rules in \(rulesPath) (each appeal by its own category):")
+                for (name, n) in counts.sorted(by: { $0.value != $1.value ? $0.value > $1.value : $0.key < $1.key }).prefix(5) {
+                    print("   \(n) → \(name)")
+                }
+                if let example { print(indent(example)) }
+                print("   Try: geoctl route --store \(storePath) --rules \(rulesPath) --lon 60.72309 --lat 56.07966 --category garbage")
+            }
         } catch {
             print("\n6. The layer store: \(error)")
         }

@@ -217,6 +217,12 @@ public struct Router: @unchecked Sendable {
 
     // MARK: The explained form
 
+    /// Routes an appeal: the organisation with contacts, the rule, layer and feature that
+    /// matched, the deadline and the flags. The same as ``decide(lon:lat:category:)``.
+    public func route(lon: Double, lat: Double, category id: String) throws(RoutingError) -> RoutingDecision {
+        try decide(lon: lon, lat: lat, category: id)
+    }
+
     /// Routes an appeal and explains the decision.
     public func decide(lon: Double, lat: Double, category id: String) throws(RoutingError) -> RoutingDecision {
         guard lon.isFinite, lat.isFinite, lon >= -180, lon <= 180, lat >= -90, lat <= 90 else {

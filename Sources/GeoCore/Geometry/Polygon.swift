@@ -44,6 +44,21 @@ public struct Polygon: Sendable, Hashable {
         return coordinates[(2 * r.lowerBound) ..< (2 * r.upperBound)]
     }
 
+    /// Calls `body` with the end points of every edge of every ring, exterior first.
+    @inline(__always)
+    public func forEachEdge(_ body: (_ x1: Double, _ y1: Double, _ x2: Double, _ y2: Double) -> Void) {
+        coordinates.withUnsafeBufferPointer { c in
+            for r in 0 ..< ringCount {
+                let range = ringRange(r)
+                var k = range.lowerBound
+                while k + 1 < range.upperBound {
+                    body(c[2 * k], c[2 * k + 1], c[2 * k + 2], c[2 * k + 3])
+                    k += 1
+                }
+            }
+        }
+    }
+
     /// Twice the signed area of ring `i` by the shoelace formula: positive when the ring runs
     /// counter-clockwise (in a y-up frame such as lon/lat).
     public func signedDoubleArea(ofRing i: Int) -> Double {

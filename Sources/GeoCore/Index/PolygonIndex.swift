@@ -95,18 +95,10 @@ public struct PolygonIndex: @unchecked Sendable {
                 let height = box.height
                 let inverse = height > 0 ? Double(bandCount) / height : 0
                 var perBand = [[Double]](repeating: [], count: bandCount)
-                polygon.coordinates.withUnsafeBufferPointer { c in
-                    for r in 0 ..< polygon.ringCount {
-                        let range = polygon.ringRange(r)
-                        var k = range.lowerBound
-                        while k + 1 < range.upperBound {
-                            let x1 = c[2 * k], y1 = c[2 * k + 1], x2 = c[2 * k + 2], y2 = c[2 * k + 3]
-                            let first = Self.band(Swift.min(y1, y2), box.minY, inverse, bandCount)
-                            let last = Self.band(Swift.max(y1, y2), box.minY, inverse, bandCount)
-                            for b in first ... last { perBand[b].append(contentsOf: [x1, y1, x2, y2]) }
-                            k += 1
-                        }
-                    }
+                polygon.forEachEdge { x1, y1, x2, y2 in
+                    let first = Self.band(Swift.min(y1, y2), box.minY, inverse, bandCount)
+                    let last = Self.band(Swift.max(y1, y2), box.minY, inverse, bandCount)
+                    for b in first ... last { perBand[b].append(contentsOf: [x1, y1, x2, y2]) }
                 }
                 partFeature.append(Int32(f))
                 partGeometry.append(contentsOf: [box.minY, inverse, box.minX, box.maxX, box.maxY])
@@ -178,18 +170,10 @@ public struct PolygonIndex: @unchecked Sendable {
                 let r0 = grid.row(box.minY), r1 = grid.row(box.maxY)
                 let w = c1 - c0 + 1
                 var marked = [Bool](repeating: false, count: w * (r1 - r0 + 1))
-                polygon.coordinates.withUnsafeBufferPointer { c in
-                    for r in 0 ..< polygon.ringCount {
-                        let range = polygon.ringRange(r)
-                        var k = range.lowerBound
-                        while k + 1 < range.upperBound {
-                            let x1 = c[2 * k], y1 = c[2 * k + 1], x2 = c[2 * k + 2], y2 = c[2 * k + 3]
-                            let a0 = grid.column(Swift.min(x1, x2)), a1 = grid.column(Swift.max(x1, x2))
-                            let b0 = grid.row(Swift.min(y1, y2)), b1 = grid.row(Swift.max(y1, y2))
-                            for rr in b0 ... b1 { for cc in a0 ... a1 { marked[(rr - r0) * w + (cc - c0)] = true } }
-                            k += 1
-                        }
-                    }
+                polygon.forEachEdge { x1, y1, x2, y2 in
+                    let a0 = grid.column(Swift.min(x1, x2)), a1 = grid.column(Swift.max(x1, x2))
+                    let b0 = grid.row(Swift.min(y1, y2)), b1 = grid.row(Swift.max(y1, y2))
+                    for rr in b0 ... b1 { for cc in a0 ... a1 { marked[(rr - r0) * w + (cc - c0)] = true } }
                 }
                 for rr in r0 ... r1 {
                     for cc in c0 ... c1 {

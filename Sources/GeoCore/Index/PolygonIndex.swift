@@ -48,13 +48,16 @@ public struct PolygonIndex: @unchecked Sendable {
     /// y-range touches).
     private let edges: UnsafePointer<Double>
     private let bandCount: Int
-    /// The point grid: `cellEntries[cellStart[c] ..< cellStart[c + 1]]` are the parts that
-    /// may hold a point of cell c, each as `part << 1 | needsTest`. A part whose boundary
-    /// passes nowhere near the cell holds all of it (entry without the test bit) or none of
-    /// it (no entry), so most queries read one entry and test no edge.
+    /// The point grid. Each cell lists the parts that may hold its points, each as
+    /// `part << 1 | needsTest`: a part whose boundary passes nowhere near the cell holds all
+    /// of it (no test bit) or none of it (no entry), so most queries test no edge. A cell's
+    /// word is either such a single no-test part itself (top bit set: one memory read
+    /// answers the query) or the start (low 32 bits) and count (next 31 bits) of its run in
+    /// `cellEntries`.
     private let grid: Grid
-    private let cellStart: UnsafePointer<Int32>
+    private let cellWords: UnsafePointer<UInt64>
     private let cellEntries: UnsafePointer<Int32>
+    private let cellEntryCount: Int
 
     /// The grid's geometry: cell (i, j) holds the points x with `Int((x - minX) * scaleX) == i`
     /// (clamped), likewise for y. The mapping is monotonic, so the cells a segment's points
@@ -117,10 +120,20 @@ public struct PolygonIndex: @unchecked Sendable {
         let (grid, starts, entries) = Self.buildGrid(boxes: boxes, partGeometry: g.pointer, partBands: b.pointer,
                                                      bandStarts: s.pointer, edges: e.pointer, edgeCount: edges.count / 4,
                                                      rawEdges: features.map { $0 })
-        let cs = FrozenBuffer(starts), ce = FrozenBuffer(entries)
+        var words = [UInt64](repeating: 0, count: starts.count - 1)
+        for c in words.indices {
+            let start = Int(starts[c]), count = Int(starts[c + 1]) - start
+            if count == 1 && entries[start] & 1 == 0 {
+                words[c] = 1 << 63 | UInt64(entries[start] >> 1)
+            } else {
+                words[c] = UInt64(count) << 32 | UInt64(start)
+            }
+        }
+        let cs = FrozenBuffer(words), ce = FrozenBuffer(entries)
         self.grid = grid
-        cellStart = cs.pointer
+        cellWords = cs.pointer
         cellEntries = ce.pointer
+        cellEntryCount = entries.count
         storage = [f, g, b, s, e, cs, ce]
         self.partFeature = f.pointer
         self.partGeometry = g.pointer
@@ -140,7 +153,7 @@ public struct PolygonIndex: @unchecked Sendable {
     /// Approximate memory held by the index, in bytes.
     public var memoryBytes: Int {
         (5 * partCount + 4 * storedEdgeCount) * 8 + (3 * partCount + bandCount + 1) * 4 + tree.count * 40
-            + (grid.columns * grid.rows + 1) * 4 + Int(cellStart[grid.columns * grid.rows]) * 4
+            + grid.columns * grid.rows * 8 + cellEntryCount * 4
     }
 
     /// Builds the point grid: about two cells per edge, each listing the parts that may hold
@@ -273,7 +286,7 @@ public struct PolygonIndex: @unchecked Sendable {
     /// copies without reference counting, for loops that threads run side by side.
     public struct Raw: @unchecked Sendable {
         let grid: Grid
-        let cellStart: UnsafePointer<Int32>
+        let cellWords: UnsafePointer<UInt64>
         let cellEntries: UnsafePointer<Int32>
         let partFeature: UnsafePointer<Int32>
         let partGeometry: UnsafePointer<Double>
@@ -287,8 +300,14 @@ public struct PolygonIndex: @unchecked Sendable {
             let g = grid
             guard x >= g.minX && x <= g.maxX && y >= g.minY && y <= g.maxY else { return }
             let cell = g.row(y) * g.columns + g.column(x)
-            var k = Int(cellStart[cell])
-            let end = Int(cellStart[cell + 1])
+            let word = cellWords[cell]
+            if word >> 63 == 1 {
+                // The common case: the cell lies inside one part.
+                _ = body(Int(partFeature[Int(word & 0x7FFF_FFFF)]), .interior)
+                return
+            }
+            var k = Int(word & 0xFFFF_FFFF)
+            let end = k + Int(word >> 32)
             // Remember reported features (rarely more than two: a shared border or vertex).
             var first = -1, second = -1
             var more: [Int] = []
@@ -309,7 +328,7 @@ public struct PolygonIndex: @unchecked Sendable {
 
     /// The plain-pointer form of the index; keep the index alive while using it.
     public var raw: Raw {
-        Raw(grid: grid, cellStart: cellStart, cellEntries: cellEntries, partFeature: partFeature, partGeometry: partGeometry,
+        Raw(grid: grid, cellWords: cellWords, cellEntries: cellEntries, partFeature: partFeature, partGeometry: partGeometry,
             partBands: partBands, bandStarts: bandStarts, edges: edges)
     }
 

@@ -447,8 +447,16 @@ struct JSONScanner {
         let complete = atEOF || allowEnd
         let negative = i < stop && buffer[i] == UInt8(ascii: "-")
         if negative { i += 1 }
+        // One pass: find the digit runs and accumulate them (wrapping past 19 digits, which
+        // the count check below sends to strtod).
+        var mantissa: UInt64 = 0
         let intStart = i
-        while i < stop && buffer[i] &- 48 < 10 { i += 1 }
+        while i < stop {
+            let d = buffer[i] &- 48
+            if d >= 10 { break }
+            mantissa = mantissa &* 10 &+ UInt64(d)
+            i += 1
+        }
         let intEnd = i
         if intEnd == intStart {
             if i == stop && !complete { return nil }
@@ -461,7 +469,12 @@ struct JSONScanner {
         if i < stop && buffer[i] == UInt8(ascii: ".") {
             i += 1
             fracStart = i
-            while i < stop && buffer[i] &- 48 < 10 { i += 1 }
+            while i < stop {
+                let d = buffer[i] &- 48
+                if d >= 10 { break }
+                mantissa = mantissa &* 10 &+ UInt64(d)
+                i += 1
+            }
             fracEnd = i
             if fracEnd == fracStart {
                 if i == stop && !complete { return nil }
@@ -511,11 +524,6 @@ struct JSONScanner {
             }
             return Number(value: value, integer: nil)
         }
-        var mantissa: UInt64 = 0
-        var k = intStart
-        while k < intEnd { mantissa = mantissa &* 10 &+ UInt64(buffer[k] &- 48); k += 1 }
-        k = fracStart
-        while k < fracEnd { mantissa = mantissa &* 10 &+ UInt64(buffer[k] &- 48); k += 1 }
         exponent -= fracDigits
 
         var integer: Int64?

@@ -45,7 +45,9 @@ struct DemoCommand: ParsableCommand {
         print("1. Layers read (streaming RFC 7946 reader, Cyrillic properties):")
         print(indent(table.render(.table)))
 
-        guard let territories = layers["territories"], let appeals = layers["appeals"] else {
+        // The tour needs located features; drop any without a geometry.
+        guard let territories = layers["territories"]?.filter({ $0.geometry != nil }),
+              let appeals = layers["appeals"]?.filter({ $0.geometry != nil }) else {
             print("\n(no territories.geojson or appeals.geojson here: the rest of the tour needs them)")
             return
         }
@@ -122,7 +124,7 @@ struct DemoCommand: ParsableCommand {
         }
 
         // 5. Waste container sites against SanPiN 2.1.3684-21 distances, in metres.
-        if let buildings = layers["buildings"], let sites = layers["sites"] {
+        if let buildings = layers["buildings"]?.filter({ $0.geometry != nil }), let sites = layers["sites"]?.filter({ $0.geometry != nil }) {
             let siteGeometries = try sites.map { try geos.geometry(try toMetres.transform($0.geometry!)) }
             let siteBoxes = siteGeometries.map { $0.boundingBox()! }
             let tree = PackedRTree(siteBoxes)

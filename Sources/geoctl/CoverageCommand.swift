@@ -1,0 +1,135 @@
+import ArgumentParser
+import Foundation
+import GeoCore
+import Layers
+
+/// `geoctl coverage`: ТКО container sites against SanPiN 2.1.3684-21, building by building.
+struct CoverageCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "coverage",
+        abstract: "Check waste container sites against SanPiN 2.1.3684-21: per building, per site, per district.",
+        discussion: """
+        Distances are planar in the data's UTM zone (PROJ), from each building's outline to each \
+        site, rounded to the millimetre. With --output DIR: buildings.csv, sites.csv, districts.csv \
+        and the same as GeoJSON. Every number names the rule it applied.
+        """)
+
+    @Option(help: "The residential buildings layer (polygons).") var buildings: String
+    @Option(help: "The container sites layer (points).") var sites: String
+    @Option(help: "A districts (or territories) layer for the summary.") var districts: String?
+    @Option(help: "Sensitive objects (schools, playgrounds, medical organisations); repeatable.") var sensitive: [String] = []
+    @Option(help: "urban, rural, or a YAML/JSON profile file.") var profile = "urban"
+    @Option(help: "auto (the UTM zone of the data) or EPSG:N.") var crs = "auto"
+    @Option(help: "Write the results to this folder.") var output: String?
+    @Option(help: "Summary output: table or json.") var format: OutputFormat = .table
+    @OptionGroup var visibility: VisibilityOptions
+    @OptionGroup var storeOptions: StoreOptions
+
+    func run() throws {
+        let store = try storeOptions.open()
+        func load(_ name: String) throws -> [Feature] {
+            let info = try visibility.visibleLayer(name, in: store)
+            var features: [Feature] = []
+            do { try store.forEachFeature(of: info.name, filter: .all) { features.append($0) } } catch { throw fail(error) }
+            return features
+        }
+        let report: CoverageReport
+        let buildingFeatures = try load(buildings), siteFeatures = try load(sites)
+        let districtFeatures = try districts.map(load) ?? []
+        var sensitiveFeatures: [Feature] = []
+        for s in sensitive { sensitiveFeatures += try load(s) }
+        do {
+            let rules = try CoverageRules(profile: profile)
+            report = try CoverageAnalysis.run(buildings: buildingFeatures, sites: siteFeatures, districts: districtFeatures,
+                                              sensitive: sensitiveFeatures, rules: rules, crs: crs == "auto" ? nil : crs)
+        } catch { throw fail(error) }
+
+        let covered = report.buildings.filter(\.covered).count
+        let tooClose = report.buildings.filter { !$0.tooCloseSites.isEmpty }.count
+        let r = report.rules
+        var summary = TextTable("measure", "value", "rule")
+        summary.add("buildings", String(report.buildings.count), "")
+        summary.add("covered (a site within \(fixed(r.residentialMaxMetres, 0)) m)", "\(covered) (\(fixed(100 * Double(covered) / Double(max(1, report.buildings.count)), 1))%)", "\(CoverageRules.source): ≤ \(fixed(r.residentialMaxMetres, 0)) m")
+        summary.add("uncovered", String(report.buildings.count - covered), "\(CoverageRules.source): ≤ \(fixed(r.residentialMaxMetres, 0)) m")
+        summary.add("buildings with a site too close", String(tooClose), "\(CoverageRules.source): ≥ \(fixed(r.residentialMinMetres, 0)) m, reduced only where a site says so")
+        summary.add("sites", String(report.sites.count), "")
+        summary.add("sites with violations", String(report.sites.filter { !$0.violations.isEmpty }.count), "\(CoverageRules.source): ≥ \(fixed(r.residentialMinMetres, 0)) m; medical ≥ \(fixed(r.medicalMinMetres, 0)) m (\(r.profile))")
+        summary.add("sites over container limits", String(report.sites.filter { !$0.problems.isEmpty }.count), "\(CoverageRules.source): ≤ \(r.maxMixedContainers) mixed / \(r.maxSeparateContainers) separate, ≤ \(r.maxBulkyBins) bulky")
+        summary.add("sites serving no building", String(report.sites.filter { $0.served.isEmpty }.count), "")
+        print(summary.render(format))
+        if format == .table { print("method: \(report.method)") }
+        if !report.districts.isEmpty && format == .table {
+            var table = TextTable("district", "buildings", "covered %", "uncovered", "too close")
+            for d in report.districts { table.add(d.name, String(d.buildings), fixed(d.coveredPercent, 1), String(d.uncovered), String(d.tooClose)) }
+            print("")
+            print(table.render(.table))
+        }
+        if let output {
+            do { try CoverageOutput.write(report, buildings: buildingFeatures, sites: siteFeatures, districts: districtFeatures, to: output) } catch { throw fail(error) }
+            Terminal.note("wrote buildings, sites and districts as CSV and GeoJSON to \(output)")
+        }
+    }
+}
+
+/// The coverage results as files.
+enum CoverageOutput {
+    static func write(_ report: CoverageReport, buildings: [Feature], sites: [Feature], districts: [Feature], to folder: String) throws {
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        let r = report.rules
+        let maxRule = "\(CoverageRules.source): site within \(fixed(r.residentialMaxMetres, 0)) m"
+
+        var b = TextTable("id", "nearest_site", "distance_m", "covered", "sites_too_close", "district", "rule")
+        let bw = try GeoJSONWriter(path: "\(folder)/buildings.geojson")
+        try bw.begin(name: "buildings")
+        for x in report.buildings {
+            let district = x.district.map { report.districts[$0].name } ?? ""
+            b.add(x.id, x.nearestSiteID ?? "", x.nearestMetres.map { fixed($0, 3) } ?? "", x.covered ? "yes" : "no",
+                  x.tooCloseSites.joined(separator: " "), district, maxRule)
+            var f = buildings[x.index]
+            f.properties["coverage_nearest_site"] = x.nearestSiteID.map(JSONValue.string) ?? .null
+            f.properties["coverage_distance_m"] = x.nearestMetres.map(JSONValue.number) ?? .null
+            f.properties["coverage_covered"] = .bool(x.covered)
+            f.properties["coverage_sites_too_close"] = .array(x.tooCloseSites.map(JSONValue.string))
+            f.properties["coverage_rule"] = .string(maxRule)
+            try bw.write(f)
+        }
+        try bw.finish()
+        try (b.render(.csv) + "\n").write(toFile: "\(folder)/buildings.csv", atomically: true, encoding: .utf8)
+
+        var s = TextTable("id", "containers", "bulky_bins", "reduction", "min_residential_m", "min_medical_m", "violations",
+                          "served_buildings", "load_per_container", "problems", "rule")
+        let sw = try GeoJSONWriter(path: "\(folder)/sites.geojson")
+        try sw.begin(name: "sites")
+        for x in report.sites {
+            let violations = x.violations.map { "\($0.kind.rawValue) \($0.id) at \(fixed($0.metres, 3)) m < \(fixed($0.minimumMetres, 1)) m" }
+            let rule = "\(CoverageRules.source): ≥ \(fixed(x.residentialMinMetres, 1)) m residential/children, ≥ \(fixed(x.medicalMinMetres, 1)) m medical (\(r.profile))"
+            s.add(x.id, x.containers.map(String.init) ?? "", x.bulkyBins.map(String.init) ?? "", x.reduction ?? "",
+                  fixed(x.residentialMinMetres, 1), fixed(x.medicalMinMetres, 1), violations.joined(separator: "; "),
+                  String(x.served.count), x.loadPerContainer.map { fixed($0, 1) } ?? "", x.problems.joined(separator: "; "), rule)
+            var f = sites[x.index]
+            f.properties["coverage_violations"] = .array(violations.map(JSONValue.string))
+            f.properties["coverage_served_buildings"] = .integer(Int64(x.served.count))
+            f.properties["coverage_load_per_container"] = x.loadPerContainer.map(JSONValue.number) ?? .null
+            f.properties["coverage_problems"] = .array(x.problems.map(JSONValue.string))
+            f.properties["coverage_rule"] = .string(rule)
+            try sw.write(f)
+        }
+        try sw.finish()
+        try (s.render(.csv) + "\n").write(toFile: "\(folder)/sites.csv", atomically: true, encoding: .utf8)
+
+        var d = TextTable("id", "name", "buildings", "covered", "covered_percent", "uncovered", "buildings_with_site_too_close", "rule")
+        let dw = try GeoJSONWriter(path: "\(folder)/districts.geojson")
+        try dw.begin(name: "districts")
+        for x in report.districts {
+            d.add(x.id, x.name, String(x.buildings), String(x.covered), fixed(x.coveredPercent, 1), String(x.uncovered), String(x.tooClose), maxRule)
+            var f = districts[x.index]
+            f.properties["coverage_buildings"] = .integer(Int64(x.buildings))
+            f.properties["coverage_covered_percent"] = .number((x.coveredPercent * 10).rounded() / 10)
+            f.properties["coverage_uncovered"] = .integer(Int64(x.uncovered))
+            f.properties["coverage_too_close"] = .integer(Int64(x.tooClose))
+            try dw.write(f)
+        }
+        try dw.finish()
+        try (d.render(.csv) + "\n").write(toFile: "\(folder)/districts.csv", atomically: true, encoding: .utf8)
+    }
+}

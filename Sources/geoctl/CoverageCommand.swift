@@ -20,6 +20,7 @@ struct CoverageCommand: ParsableCommand {
     @Option(help: "Sensitive objects (schools, playgrounds, medical organisations); repeatable.") var sensitive: [String] = []
     @Option(help: "urban, rural, or a YAML/JSON profile file.") var profile = "urban"
     @Option(help: "auto (the UTM zone of the data) or EPSG:N.") var crs = "auto"
+    @Flag(help: "Propose new sites that cover the uncovered buildings within the rules.") var suggest = false
     @Option(help: "Write the results to this folder.") var output: String?
     @Option(help: "Summary output: table or json.") var format: OutputFormat = .table
     @OptionGroup var visibility: VisibilityOptions
@@ -41,7 +42,8 @@ struct CoverageCommand: ParsableCommand {
         do {
             let rules = try CoverageRules(profile: profile)
             report = try CoverageAnalysis.run(buildings: buildingFeatures, sites: siteFeatures, districts: districtFeatures,
-                                              sensitive: sensitiveFeatures, rules: rules, crs: crs == "auto" ? nil : crs)
+                                              sensitive: sensitiveFeatures, rules: rules, crs: crs == "auto" ? nil : crs,
+                                              suggest: suggest)
         } catch { throw fail(error) }
 
         let covered = report.buildings.filter(\.covered).count
@@ -56,6 +58,11 @@ struct CoverageCommand: ParsableCommand {
         summary.add("sites with violations", String(report.sites.filter { !$0.violations.isEmpty }.count), "\(CoverageRules.source): ≥ \(fixed(r.residentialMinMetres, 0)) m; medical ≥ \(fixed(r.medicalMinMetres, 0)) m (\(r.profile))")
         summary.add("sites over container limits", String(report.sites.filter { !$0.problems.isEmpty }.count), "\(CoverageRules.source): ≤ \(r.maxMixedContainers) mixed / \(r.maxSeparateContainers) separate, ≤ \(r.maxBulkyBins) bulky")
         summary.add("sites serving no building", String(report.sites.filter { $0.served.isEmpty }.count), "")
+        if suggest {
+            summary.add("suggested new sites", String(report.suggestions.count), "each ≥ \(fixed(r.residentialMinMetres, 0)) m from buildings and children's objects, ≥ \(fixed(r.medicalMinMetres, 0)) m from medical ones, in no building")
+            summary.add("buildings they would cover", String(report.suggestions.reduce(0) { $0 + $1.buildings.count }), "\(CoverageRules.source): ≤ \(fixed(r.residentialMaxMetres, 0)) m")
+            summary.add("buildings no new site can reach", String(report.unreachable.count), "")
+        }
         print(summary.render(format))
         if format == .table { print("method: \(report.method)") }
         if !report.districts.isEmpty && format == .table {
@@ -131,5 +138,20 @@ enum CoverageOutput {
         }
         try dw.finish()
         try (d.render(.csv) + "\n").write(toFile: "\(folder)/districts.csv", atomically: true, encoding: .utf8)
+
+        guard !report.suggestions.isEmpty || !report.unreachable.isEmpty else { return }
+        var g = TextTable("n", "lon", "lat", "buildings_served", "building_ids", "nearest_building_m")
+        let gw = try GeoJSONWriter(path: "\(folder)/suggested.geojson")
+        try gw.begin(name: "suggested sites")
+        for (i, x) in report.suggestions.enumerated() {
+            let ids = x.buildings.map { report.buildings[$0].id }
+            g.add(String(i + 1), fixed(x.location.x, 7), fixed(x.location.y, 7), String(ids.count), ids.joined(separator: " "), fixed(x.nearestBuildingMetres, 3))
+            try gw.write(Feature(id: .integer(Int64(i + 1)), geometry: .point(x.location), properties: [
+                "buildings_served": .integer(Int64(ids.count)), "building_ids": .array(ids.map(JSONValue.string)),
+                "nearest_building_m": .number(x.nearestBuildingMetres),
+            ]))
+        }
+        try gw.finish()
+        try (g.render(.csv) + "\n").write(toFile: "\(folder)/suggested.csv", atomically: true, encoding: .utf8)
     }
 }

@@ -128,3 +128,39 @@ struct CoverageTests {
         #expect(throws: ConfigurationError.self) { try CoverageRules(profile: bad) }
     }
 }
+
+@Suite("Suggested sites")
+struct SuggestionTests {
+    @Test("suggestions leave no building of the sample city uncovered and break no minimum distance (checked with GEOS)")
+    func suggestionsCoverEverything() throws {
+        let buildings = try Fixtures.features("buildings"), sites = try Fixtures.features("sites")
+        let institutions = try Fixtures.features("institutions")
+        let report = try CoverageAnalysis.run(buildings: buildings, sites: sites, sensitive: institutions, rules: .urban, suggest: true)
+        let uncovered = report.buildings.filter { !$0.covered }.map(\.index)
+        #expect(uncovered.count > 50)
+        #expect(report.unreachable.isEmpty)
+        #expect(!report.suggestions.isEmpty && report.suggestions.count < uncovered.count / 2)
+        let geos = GEOSContext()
+        let toUTM = try CoordinateTransformer(from: "EPSG:4326", to: "EPSG:32641")
+        let outlines = try buildings.map { try geos.geometry(try toUTM.transform($0.geometry!)) }
+        let sensitive = try institutions.map { try geos.geometry(try toUTM.transform($0.geometry!)) }
+        var served = Set<Int>()
+        for s in report.suggestions {
+            let p = try toUTM.transform(x: s.location.x, y: s.location.y)
+            let point = try geos.point(x: p.x, y: p.y)
+            for o in outlines {
+                #expect(try !o.covers(point))
+                #expect(try o.distance(to: point) >= 19.999)
+            }
+            for (i, g) in sensitive.enumerated() {
+                let medical = ["clinic", "hospital"].contains(institutions[i].properties["kind_code"]?.stringValue ?? "")
+                #expect(try g.distance(to: point) >= (medical ? 24.999 : 19.999))
+            }
+            for b in s.buildings {
+                #expect(try outlines[b].distance(to: point) <= 100.001)
+                served.insert(b)
+            }
+        }
+        #expect(served == Set(uncovered))
+    }
+}

@@ -11,8 +11,9 @@ import GeoCore
 /// the rules, so a building exactly 100 m away is covered.
 public enum CoverageAnalysis {
     /// Runs the analysis on features in WGS84 lon/lat.
+    /// With `suggest`, also proposes new sites for the uncovered buildings (``SuggestedSite``).
     public static func run(buildings: [Feature], sites: [Feature], districts: [Feature] = [], sensitive: [Feature] = [],
-                           rules: CoverageRules, crs: String? = nil) throws -> CoverageReport {
+                           rules: CoverageRules, crs: String? = nil, suggest: Bool = false) throws -> CoverageReport {
         var extent = BoundingBox.empty
         for f in buildings + sites { if let b = f.geometry?.boundingBox { extent.extend(b) } }
         let target = crs ?? (extent.isEmpty ? "EPSG:32641" : UTMZone(for: extent).crsName)
@@ -134,6 +135,20 @@ public enum CoverageAnalysis {
         }
         report.sites = siteResults
 
+        if suggest {
+            let medical = sensitive.map { rules.medicalKinds.contains($0.properties[rules.sensitiveKindProperty]?.plainText ?? "") }
+            let input = SiteSuggestion.Input(outlines: outlines, buildingTree: buildingTree, sensitive: sensitiveGeometries,
+                                             sensitiveMedical: medical, sensitiveTree: sensitiveTree,
+                                             uncovered: report.buildings.filter { !$0.covered }.map(\.index), rules: rules)
+            let (proposed, unreachable) = SiteSuggestion.suggest(input)
+            let back = try CoordinateTransformer(from: target, to: "EPSG:4326")
+            for (p, served, clearance) in proposed {
+                report.suggestions.append(SuggestedSite(location: try back.transform(x: p.x, y: p.y), buildings: served,
+                                                        nearestBuildingMetres: millimetres(clearance)))
+            }
+            report.unreachable = unreachable
+        }
+
         // Per district.
         for (d, district) in districts.enumerated() {
             var r = DistrictResult(index: d, id: district.id?.description ?? String(d + 1),
@@ -169,6 +184,10 @@ public struct CoverageReport: Sendable {
     public var buildings: [BuildingResult] = []
     public var sites: [SiteResult] = []
     public var districts: [DistrictResult] = []
+    /// Proposed new sites (with `suggest`).
+    public var suggestions: [SuggestedSite] = []
+    /// Uncovered buildings no proposed site can reach within the rules.
+    public var unreachable: [Int] = []
 
     public var method: String {
         "planar distances in \(crs) (PROJ), building outline to site point, rounded to the millimetre; \(CoverageRules.source), \(rules.profile) profile"

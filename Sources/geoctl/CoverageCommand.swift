@@ -73,7 +73,7 @@ struct CoverageCommand: ParsableCommand {
         }
         if let output {
             do { try CoverageOutput.write(report, buildings: buildingFeatures, sites: siteFeatures, districts: districtFeatures, to: output) } catch { throw fail(error) }
-            Terminal.note("wrote buildings, sites and districts as CSV and GeoJSON to \(output)")
+            Terminal.note("wrote buildings, sites, districts\(suggest ? ", suggested" : "") (CSV and GeoJSON) and report.html to \(output)")
         }
     }
 }
@@ -138,6 +138,8 @@ enum CoverageOutput {
         }
         try dw.finish()
         try (d.render(.csv) + "\n").write(toFile: "\(folder)/districts.csv", atomically: true, encoding: .utf8)
+        try CoverageHTMLReport.html(report, buildings: buildings, sites: sites, districts: districts)
+            .write(toFile: "\(folder)/report.html", atomically: true, encoding: .utf8)
 
         guard !report.suggestions.isEmpty || !report.unreachable.isEmpty else { return }
         var g = TextTable("n", "lon", "lat", "buildings_served", "building_ids", "nearest_building_m")

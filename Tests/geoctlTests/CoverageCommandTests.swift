@@ -21,6 +21,14 @@ struct CoverageCommandTests {
         let buildings = try String(contentsOfFile: out + "/buildings.csv", encoding: .utf8).split(separator: "\n")
         #expect(buildings.count == 329)
         #expect(buildings[0] == "id,nearest_site,distance_m,covered,sites_too_close,district,rule")
+        // The report opens offline: one file, an inline SVG map, nothing fetched.
+        let html = try String(contentsOfFile: out + "/report.html", encoding: .utf8)
+        #expect(html.contains("<svg") && html.contains("</svg>") && html.contains("м</text>"))
+        #expect(!html.contains("src=") && !html.contains("href=") && !html.contains("<script"))
+        let suggested = try s.geoctl(["coverage", "--buildings", "buildings", "--sites", "sites", "--sensitive", "institutions",
+                                      "--suggest", "--output", out])
+        #expect(suggested.stdout.contains("buildings no new site can reach  0"))
+        #expect(FileManager.default.fileExists(atPath: out + "/suggested.geojson"))
         let rural = try s.geoctl(["coverage", "--buildings", "buildings", "--sites", "sites", "--profile", "rural", "--format", "json"])
         #expect(rural.status == 0 && rural.stdout.contains("medical ≥ 15 m (rural)"))
         #expect(try s.geoctl(["coverage", "--buildings", "nope", "--sites", "sites"]).status == 1)

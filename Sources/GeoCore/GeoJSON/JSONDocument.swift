@@ -8,7 +8,8 @@ public enum JSONDocument {
         let buffer = UnsafeMutablePointer<UInt8>.allocate(capacity: capacity)
         defer { buffer.deallocate() }
         _ = UnsafeMutableBufferPointer(start: buffer, count: capacity).initialize(from: bytes)
-        var scanner = JSONScanner(buffer: buffer, capacity: capacity, filled: bytes.count, fd: -1, source: source, maxDepth: maxDepth)
+        var scanner = JSONScanner(buffer: buffer, capacity: capacity, filled: bytes.count, fd: -1, source: source, maxDepth: maxDepth,
+                                  cachingStrings: false)
         if bytes.count >= 3, buffer[0] == 0xEF, buffer[1] == 0xBB, buffer[2] == 0xBF { scanner.pos = 3 }
         guard try scanner.peek() != nil else { throw scanner.error("empty input: no JSON value") }
         let value = try scanner.parseValue()

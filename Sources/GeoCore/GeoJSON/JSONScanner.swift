@@ -34,12 +34,15 @@ struct JSONScanner {
     let maxDepth: Int
     /// Bytes of decoded strings with escapes, reused.
     var scratch: [UInt8] = []
-    /// Short strings seen recently, reused instead of decoded again.
-    let strings = StringCache()
+    /// Short strings seen recently, reused instead of decoded again; a streaming reader has
+    /// one, a one-off small document does without (the cache costs more than it saves there).
+    let strings: StringCache?
     /// The last `coordinates` member read; its storage is reused from geometry to geometry.
     var coordinates = CoordinateTree(location: Location(line: 0, column: 0, offset: 0))
 
-    init(buffer: UnsafeMutablePointer<UInt8>, capacity: Int, filled: Int, fd: Int32, source: String, maxDepth: Int) {
+    init(buffer: UnsafeMutablePointer<UInt8>, capacity: Int, filled: Int, fd: Int32, source: String, maxDepth: Int,
+         cachingStrings: Bool = true) {
+        strings = cachingStrings ? StringCache() : nil
         self.buffer = buffer
         self.capacity = capacity
         self.end = filled
@@ -278,7 +281,7 @@ struct JSONScanner {
     mutating func decode(_ raw: RawString) throws(GeoJSONError) -> String {
         if !raw.hasEscapes {
             let count = raw.end - raw.start
-            if count <= StringCache.maxLength {
+            if count <= StringCache.maxLength, let strings {
                 let (slot, cached) = strings.lookup(buffer + raw.start, count)
                 if let cached { return cached }
                 if !raw.isASCII, let bad = firstInvalidUTF8(from: raw.start, to: raw.end) {

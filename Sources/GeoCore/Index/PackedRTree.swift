@@ -38,10 +38,10 @@ public struct PackedRTree: @unchecked Sendable {
         for b in items { extent.extend(b) }
         let w = extent.width > 0 ? extent.width : 1
         let h = extent.height > 0 ? extent.height : 1
-        let order = items.indices.sorted { a, b in
-            let ha = Self.hilbert(items[a], extent, w, h), hb = Self.hilbert(items[b], extent, w, h)
-            return ha != hb ? ha < hb : a < b
-        }
+        // Hilbert values once per item (not per comparison), then sort (value, index) pairs.
+        var keyed = items.indices.map { (UInt64(Self.hilbert(items[$0], extent, w, h)) << 32) | UInt64($0) }
+        keyed.sort()
+        let order = keyed.map { Int($0 & 0xFFFF_FFFF) }
         for (pos, item) in order.enumerated() {
             let b = items[item]
             boxes[4 * pos] = b.minX

@@ -1,3 +1,4 @@
+import Dispatch
 import GeoCore
 
 /// Waste-site coverage against the sanitary rules, building by building.
@@ -20,45 +21,62 @@ public enum CoverageAnalysis {
         let project = try CoordinateTransformer(from: "EPSG:4326", to: target)
 
         // Sites as points in metres.
-        var sitePoints: [Point?] = []
-        for s in sites {
-            guard let g = s.geometry else { sitePoints.append(nil); continue }
+        let sitePoints: [Point?] = try sites.map { s in
+            guard let g = s.geometry else { return nil }
             switch try project.transform(g) {
-            case .point(let p): sitePoints.append(p)
-            case let other: sitePoints.append(other.boundingBox?.center)
+            case .point(let p): return p
+            case let other: return other.boundingBox?.center
             }
         }
         let siteBoxes = sitePoints.map { p in p.map { BoundingBox(minX: $0.x, minY: $0.y, maxX: $0.x, maxY: $0.y) } ?? .farAway }
         let siteTree = PackedRTree(siteBoxes)
         let reductions = sites.map { rules.reduction(of: $0.properties) }
 
-        // Buildings as outlines in metres.
-        let outlines = try buildings.map { b -> Geometry? in try b.geometry.map { try project.transform($0) } }
+        // Buildings as outlines in metres, projected on every core (one PROJ transformer each).
+        let outlines = try parallelMap(buildings.count) { range in
+            let t = try CoordinateTransformer(from: "EPSG:4326", to: target)
+            // Polygons go to PROJ in one batch per worker: one call, not one per building.
+            var flat: [Double] = []
+            for i in range { if case .polygon(let p)? = buildings[i].geometry { flat += p.coordinates } }
+            try t.transform(flat: &flat)
+            var offset = 0
+            return try range.map { i -> Geometry? in
+                switch buildings[i].geometry {
+                case .polygon(let p)?:
+                    let n = p.coordinates.count
+                    defer { offset += n }
+                    return .polygon(Polygon(coordinates: Array(flat[offset ..< offset + n]), ringStarts: p.ringStarts))
+                case let g?: return try t.transform(g)
+                case nil: return nil
+                }
+            }
+        }
         let buildingBoxes = outlines.map { $0?.boundingBox ?? .farAway }
         let buildingTree = PackedRTree(buildingBoxes)
 
         var report = CoverageReport(rules: rules, crs: target)
 
         // Per building: the nearest site, by rings of growing radius (a site farther than r
-        // from the outline's box is farther than r from the outline).
-        var nearest: [(site: Int, metres: Double)?] = []
-        for outline in outlines {
-            guard let outline, let box = outline.boundingBox else { nearest.append(nil); continue }
-            var radius = rules.residentialMaxMetres
-            var found: (Int, Double)?
-            while found == nil && radius < 1e6 {
-                var best: (Int, Double)?
-                siteTree.search(minX: box.minX - radius, minY: box.minY - radius, maxX: box.maxX + radius, maxY: box.maxY + radius) { s in
-                    guard let p = sitePoints[s] else { return true }
-                    let d = PlanarDistance.point(p, to: outline)
-                    if best == nil || d < best!.1 || (d == best!.1 && s < best!.0) { best = (s, d) }
-                    return true
+        // from the outline's box is farther than r from the outline). On every core.
+        let maxMetres = rules.residentialMaxMetres
+        let noSites = sites.isEmpty
+        let nearest: [(site: Int, metres: Double)?] = try parallelMap(outlines.count) { range in
+            range.map { b -> (site: Int, metres: Double)? in
+                guard let outline = outlines[b], let box = outline.boundingBox, !noSites else { return nil }
+                var radius = maxMetres
+                while radius < 1e6 {
+                    var best: (Int, Double)?
+                    siteTree.search(minX: box.minX - radius, minY: box.minY - radius, maxX: box.maxX + radius, maxY: box.maxY + radius) { s in
+                        guard let p = sitePoints[s] else { return true }
+                        let d = PlanarDistance.point(p, to: outline)
+                        if best == nil || d < best!.1 || (d == best!.1 && s < best!.0) { best = (s, d) }
+                        return true
+                    }
+                    if let best, best.1 <= radius { return (best.0, millimetres(best.1)) }
+                    radius *= 4
                 }
-                if let best, best.1 <= radius { found = best }
-                radius *= 4
-                if sites.isEmpty { break }
+                return nil
             }
-            nearest.append(found.map { ($0.0, millimetres($0.1)) })
         }
 
         // Per site: what lies nearer than its minimum distances.
@@ -67,7 +85,7 @@ public enum CoverageAnalysis {
         let sensitiveGeometries = try sensitive.map { f -> Geometry? in try f.geometry.map { try project.transform($0) } }
         let sensitiveTree = PackedRTree(sensitiveGeometries.map { $0?.boundingBox ?? .farAway })
         for (s, site) in sites.enumerated() {
-            var result = SiteResult(index: s, id: site.id?.description ?? String(s + 1), properties: site.properties)
+            var result = SiteResult(index: s, id: site.id?.description ?? String(s + 1))
             let (fraction, reason) = reductions[s]
             result.reduction = reason
             result.residentialMinMetres = rules.residentialMinMetres * (1 - fraction)
@@ -113,7 +131,7 @@ public enum CoverageAnalysis {
         // Buildings, assigned to their nearest site within the maximum.
         let districtIndex = PolygonIndex(geometries: districts.map(\.geometry))
         for (b, building) in buildings.enumerated() {
-            var r = BuildingResult(index: b, id: building.id?.description ?? String(b + 1), properties: building.properties)
+            var r = BuildingResult(index: b, id: building.id?.description ?? String(b + 1))
             if let n = nearest[b] {
                 r.nearestSite = n.site
                 r.nearestSiteID = siteResults[n.site].id
@@ -174,6 +192,20 @@ public enum CoverageAnalysis {
     }
 
     static func millimetres(_ d: Double) -> Double { (d * 1000).rounded() / 1000 }
+
+    /// `body` over consecutive slices of `0 ..< count` on every core, results in order.
+    static func parallelMap<T: Sendable>(_ count: Int, _ body: @Sendable (Range<Int>) throws -> [T]) throws -> [T] {
+        let workers = count < 2048 ? 1 : 2
+        let slices = UnsafeSlices<T>(count: workers)
+        DispatchQueue.concurrentPerform(iterations: workers) { w in
+            let range = (count * w / workers) ..< (count * (w + 1) / workers)
+            slices.store(w, Result { try body(range) })
+        }
+        var all: [T] = []
+        all.reserveCapacity(count)
+        for w in 0 ..< workers { all += try slices.take(w).get() }
+        return all
+    }
 }
 
 /// What a coverage run found.
@@ -195,9 +227,9 @@ public struct CoverageReport: Sendable {
 }
 
 public struct BuildingResult: Sendable {
+    /// The building's index in the input (its properties are there).
     public var index: Int
     public var id: String
-    public var properties: JSONObject
     public var nearestSite: Int?
     public var nearestSiteID: String?
     public var nearestMetres: Double?
@@ -220,9 +252,9 @@ public struct Violation: Sendable, Hashable {
 }
 
 public struct SiteResult: Sendable {
+    /// The site's index in the input (its properties are there).
     public var index: Int
     public var id: String
-    public var properties: JSONObject
     public var containers: Int?
     public var bulkyBins: Int?
     /// The exception that reduced the minimum distances, if any.
@@ -255,12 +287,11 @@ enum PlanarDistance {
     static func point(_ p: Point, to g: Geometry) -> Double {
         switch g {
         case .point(let q): return ((p.x - q.x) * (p.x - q.x) + (p.y - q.y) * (p.y - q.y)).squareRoot()
-        case .polygon, .multiPolygon:
+        case .polygon(let polygon):
+            return point(p, toPolygon: polygon)
+        case .multiPolygon(let m):
             var best = Double.infinity
-            for polygon in g.polygons {
-                if inside(p, polygon) { return 0 }
-                polygon.forEachEdge { x1, y1, x2, y2 in best = min(best, segment(p, x1, y1, x2, y2)) }
-            }
+            for polygon in m.polygons { best = min(best, point(p, toPolygon: polygon)) }
             return best
         default:
             var best = Double.infinity
@@ -274,6 +305,18 @@ enum PlanarDistance {
             }
             return best
         }
+    }
+
+    /// From a point to one polygon: 0 inside, else to its nearest edge (one pass over the
+    /// edges does both).
+    static func point(_ p: Point, toPolygon polygon: Polygon) -> Double {
+        var best = Double.infinity
+        var crossings = false
+        polygon.forEachEdge { x1, y1, x2, y2 in
+            best = min(best, segment(p, x1, y1, x2, y2))
+            if (y1 > p.y) != (y2 > p.y) && p.x < x1 + (p.y - y1) * (x2 - x1) / (y2 - y1) { crossings.toggle() }
+        }
+        return crossings ? 0 : best
     }
 
     static func segment(_ p: Point, _ x1: Double, _ y1: Double, _ x2: Double, _ y2: Double) -> Double {
@@ -299,4 +342,25 @@ enum PlanarDistance {
 extension BoundingBox {
     /// A box no query reaches, for features without geometry.
     static let farAway = BoundingBox(minX: .infinity, minY: .infinity, maxX: .infinity, maxY: .infinity)
+}
+
+/// Per-worker results, each slot written by one worker only.
+private final class UnsafeSlices<T>: @unchecked Sendable {
+    private let slots: UnsafeMutablePointer<Result<[T], any Error>?>
+    private let count: Int
+
+    init(count: Int) {
+        self.count = count
+        slots = .allocate(capacity: count)
+        slots.initialize(repeating: nil, count: count)
+    }
+
+    deinit {
+        slots.deinitialize(count: count)
+        slots.deallocate()
+    }
+
+    func store(_ i: Int, _ r: Result<[T], any Error>) { slots[i] = r }
+
+    func take(_ i: Int) -> Result<[T], any Error> { slots[i]! }
 }

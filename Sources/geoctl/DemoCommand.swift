@@ -123,24 +123,16 @@ struct DemoCommand: ParsableCommand {
             }
         }
 
-        // 5. Waste container sites against SanPiN 2.1.3684-21 distances, in metres.
+        // 5. Waste container sites against SanPiN 2.1.3684-21, in metres (UTM via PROJ).
         if let buildings = layers["buildings"]?.filter({ $0.geometry != nil }), let sites = layers["sites"]?.filter({ $0.geometry != nil }) {
-            let siteGeometries = try sites.map { try geos.geometry(try toMetres.transform($0.geometry!)) }
-            let siteBoxes = siteGeometries.map { $0.boundingBox()! }
-            let tree = PackedRTree(siteBoxes)
-            var uncovered = 0, tooClose = 0
-            for b in buildings {
-                let outline = try geos.geometry(try toMetres.transform(b.geometry!))
-                guard var reach = outline.boundingBox() else { continue }
-                reach = BoundingBox(minX: reach.minX - 100, minY: reach.minY - 100, maxX: reach.maxX + 100, maxY: reach.maxY + 100)
-                var nearest = Double.infinity
-                for s in tree.items(intersecting: reach) { nearest = min(nearest, try outline.distance(to: siteGeometries[s])) }
-                if nearest > 100 { uncovered += 1 }
-                if nearest < 20 { tooClose += 1 }
-            }
-            print("\n5. ТКО container sites (SanPiN 2.1.3684-21: a site 20–100 m from residential buildings):")
-            print("   \(buildings.count - uncovered) of \(buildings.count) buildings have a site within 100 m; \(uncovered) have none")
-            print("   \(tooClose) buildings have a site nearer than 20 m")
+            let report = try CoverageAnalysis.run(buildings: buildings, sites: sites, districts: layers["districts"] ?? [],
+                                                  sensitive: layers["institutions"] ?? [], rules: .urban, suggest: true)
+            let covered = report.buildings.filter(\.covered).count
+            print("\n5. ТКО container sites (SanPiN 2.1.3684-21 cl. 4: a site 20–100 m from residential buildings):")
+            print("   \(covered) of \(buildings.count) buildings have a site within 100 m; \(buildings.count - covered) have none")
+            print("   \(report.buildings.filter { !$0.tooCloseSites.isEmpty }.count) buildings have a site nearer than 20 m; \(report.sites.filter { !$0.problems.isEmpty }.count) sites hold more containers than allowed")
+            print("   \(report.suggestions.count) new sites, each keeping every minimum distance, would cover all \(buildings.count - covered - report.unreachable.count) uncovered buildings")
+            print("   (geoctl coverage … --suggest --output DIR writes per-building CSV/GeoJSON and report.html with a map)")
         }
 
         // 6. The store: every layer into one SpatiaLite file, each import one transaction.

@@ -85,7 +85,7 @@ public struct LayerImporter {
             do { transformer = try CoordinateTransformer(from: crs, to: "EPSG:4326") } catch { throw ImportError.crs(file: source.displayName, error) }
         }
         let written = try store.writeLayer(info, replace: options.replace) { writer in
-            let reader = try openReader(source, options: options, sourceCRS: scan.sourceCRS)
+            let reader = try openReader(source, options: options)
             var index = 0
             while let original = try nextFeature(reader, source) {
                 defer { index += 1 }
@@ -140,7 +140,7 @@ public struct LayerImporter {
     private func checkPass(_ source: SourceFile, options: ImportOptions, region: BoundingBox?, geos: GEOSContext,
                            progress: ((ImportProgress) -> Void)?) throws -> Scan {
         var scan = Scan()
-        let reader = try openReader(source, options: options, sourceCRS: nil)
+        let reader = try openReader(source, options: options)
         var transformer: CoordinateTransformer?
         var crsDecided = false
         let warnRegion = region.map { Self.expanded($0) }
@@ -217,7 +217,7 @@ public struct LayerImporter {
 
     // MARK: Shared steps
 
-    private func openReader(_ source: SourceFile, options: ImportOptions, sourceCRS: String?) throws -> GeoJSONReader {
+    private func openReader(_ source: SourceFile, options: ImportOptions) throws -> GeoJSONReader {
         let check: CoordinateCheck
         if let crs = options.fromCRS {
             check = LegacyCRS(name: crs).isWGS84 ? .wgs84 : .projected

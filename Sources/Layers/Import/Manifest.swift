@@ -45,52 +45,45 @@ public struct Manifest: Sendable {
     }
 
     init(_ value: JSONValue, file: String) throws(ManifestError) {
-        guard case .object(let root) = value else { throw ManifestError(file: file, reason: "the manifest must be a mapping with \"layers\"") }
-        for key in root.keys where key != "defaults" && key != "layers" {
-            throw ManifestError(file: file, reason: "unknown key \"\(key)\" (expected defaults, layers)")
+        do throws(ConfigurationError) {
+            let root = try ConfigurationReader(value, file: file, position: "manifest", allowed: ["defaults", "layers"])
+            defaults = try Self.entry(root.object["defaults"] ?? .object([:]), file: file, position: "defaults", needsFile: false)
+            guard case .array(let items)? = root.object["layers"] else {
+                throw ConfigurationError(file: file, reason: "\"layers\" must be a list")
+            }
+            var entries: [Entry] = []
+            for (i, item) in items.enumerated() {
+                entries.append(try Self.entry(item, file: file, position: "layers[\(i)]", needsFile: true))
+            }
+            self.entries = entries
+        } catch {
+            throw ManifestError(file: file, reason: error.reason)
         }
-        defaults = try Self.entry(root["defaults"] ?? .object([:]), file: file, position: "defaults", needsFile: false)
-        guard case .array(let items)? = root["layers"] else {
-            throw ManifestError(file: file, reason: "\"layers\" must be a list")
-        }
-        var entries: [Entry] = []
-        for (i, item) in items.enumerated() {
-            entries.append(try Self.entry(item, file: file, position: "layers[\(i)]", needsFile: true))
-        }
-        self.entries = entries
     }
 
     private static let keys: Set<String> = ["file", "layer", "kind", "sphere", "owner", "visibility", "from_crs", "id_field", "on_invalid"]
 
-    private static func entry(_ value: JSONValue, file: String, position: String, needsFile: Bool) throws(ManifestError) -> Entry {
-        guard case .object(let o) = value else { throw ManifestError(file: file, reason: "\(position) must be a mapping") }
-        for key in o.keys where !keys.contains(key) {
-            throw ManifestError(file: file, reason: "\(position): unknown key \"\(key)\" (expected \(keys.sorted().joined(separator: ", ")))")
-        }
-        func text(_ key: String) throws(ManifestError) -> String? {
-            guard let v = o[key], v != .null else { return nil }
-            guard let s = v.plainText else { throw ManifestError(file: file, reason: "\(position).\(key) must be text") }
-            return s
-        }
-        var e = Entry(file: try text("file") ?? "")
-        if needsFile && e.file.isEmpty { throw ManifestError(file: file, reason: "\(position) has no \"file\"") }
-        e.layer = try text("layer")
-        if let k = try text("kind") {
+    private static func entry(_ value: JSONValue, file: String, position: String, needsFile: Bool) throws(ConfigurationError) -> Entry {
+        let r = try ConfigurationReader(value, file: file, position: position, allowed: keys)
+        var e = Entry(file: try r.text("file") ?? "")
+        if needsFile && e.file.isEmpty { throw ConfigurationError(file: file, reason: "\(position) has no \"file\"") }
+        e.layer = try r.text("layer")
+        if let k = try r.text("kind") {
             guard let kind = LayerKind(rawValue: k) else {
-                throw ManifestError(file: file, reason: "\(position).kind \"\(k)\" is not one of \(LayerKind.allCases.map(\.rawValue).joined(separator: ", "))")
+                throw r.fail(".kind \"\(k)\" is not one of \(LayerKind.allCases.map(\.rawValue).joined(separator: ", "))")
             }
             e.kind = kind
         }
-        e.sphere = try text("sphere")
-        e.owner = try text("owner")
-        if let v = try text("visibility") {
-            guard let visibility = Visibility(rawValue: v) else { throw ManifestError(file: file, reason: "\(position).visibility must be public or restricted") }
+        e.sphere = try r.text("sphere")
+        e.owner = try r.text("owner")
+        if let v = try r.text("visibility") {
+            guard let visibility = Visibility(rawValue: v) else { throw r.fail(".visibility must be public or restricted") }
             e.visibility = visibility
         }
-        e.fromCRS = try text("from_crs")
-        e.idField = try text("id_field")
-        if let p = try text("on_invalid") {
-            guard let policy = InvalidGeometryPolicy(rawValue: p) else { throw ManifestError(file: file, reason: "\(position).on_invalid must be reject, repair or skip") }
+        e.fromCRS = try r.text("from_crs")
+        e.idField = try r.text("id_field")
+        if let p = try r.text("on_invalid") {
+            guard let policy = InvalidGeometryPolicy(rawValue: p) else { throw r.fail(".on_invalid must be reject, repair or skip") }
             e.onInvalid = policy
         }
         return e

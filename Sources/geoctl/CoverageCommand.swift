@@ -28,12 +28,7 @@ struct CoverageCommand: ParsableCommand {
 
     func run() throws {
         let store = try storeOptions.open()
-        func load(_ name: String) throws -> [Feature] {
-            let info = try visibility.visibleLayer(name, in: store)
-            var features: [Feature] = []
-            do { try store.forEachFeature(of: info.name, filter: .all) { features.append($0) } } catch { throw fail(error) }
-            return features
-        }
+        func load(_ name: String) throws -> [Feature] { try loadLayer(name, from: store, visibility: visibility) }
         let report: CoverageReport
         let buildingFeatures = try load(buildings), siteFeatures = try load(sites)
         let districtFeatures = try districts.map(load) ?? []

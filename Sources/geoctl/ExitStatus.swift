@@ -6,6 +6,8 @@ import Layers
 enum ExitStatus {
     /// Bad input data: malformed GeoJSON, invalid geometry, unknown CRS.
     static let badInput = ExitCode(1)
+    /// A check ran and found problems above its threshold (`geoctl check`).
+    static let problemsFound = ExitCode(2)
     /// A file could not be read or written (sysexits EX_IOERR).
     static let ioError = ExitCode(74)
 }

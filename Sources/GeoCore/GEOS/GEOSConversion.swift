@@ -7,6 +7,21 @@ extension GEOSContext {
         try wrap(try makeRaw(value), "build geometry")
     }
 
+    /// A `GeometryCollection` holding copies of `members`: e.g. to dissolve many polygons in
+    /// one ``GEOSGeometry/unaryUnion()``, which is far faster than unioning them one by one.
+    public func collection(of members: [GEOSGeometry]) throws(GEOSError) -> GEOSGeometry {
+        var parts: [OpaquePointer?] = []
+        parts.reserveCapacity(members.count)
+        for m in members {
+            guard let copy = GEOSGeom_clone_r(handle, m.pointer) else {
+                for p in parts { GEOSGeom_destroy_r(handle, p) }
+                throw failure("clone")
+            }
+            parts.append(copy)
+        }
+        return try wrap(try collection(Int32(GEOS_GEOMETRYCOLLECTION.rawValue), parts), "collection")
+    }
+
     private func sequence(_ flat: ArraySlice<Double>) throws(GEOSError) -> OpaquePointer {
         let seq = flat.withUnsafeBufferPointer { buf in
             GEOSCoordSeq_copyFromBuffer_r(handle, buf.baseAddress, UInt32(buf.count / 2), 0, 0)

@@ -46,6 +46,11 @@ public struct BoundingBox: Sendable, Hashable, CustomStringConvertible {
         }
     }
 
+    /// The box grown by `margin` on every side.
+    public func expanded(by margin: Double) -> BoundingBox {
+        BoundingBox(minX: minX - margin, minY: minY - margin, maxX: maxX + margin, maxY: maxY + margin)
+    }
+
     public func contains(x: Double, y: Double) -> Bool {
         x >= minX && x <= maxX && y >= minY && y <= maxY
     }

@@ -74,6 +74,14 @@ public struct Polygon: Sendable, Hashable {
         return sum
     }
 
+    /// Planar area: the exterior's less the holes', in the coordinates' units squared.
+    public var area: Double {
+        guard ringCount > 0 else { return 0 }
+        var total = abs(signedDoubleArea(ofRing: 0))
+        for i in 1 ..< ringCount { total -= abs(signedDoubleArea(ofRing: i)) }
+        return total / 2
+    }
+
     /// The same polygon with its exterior counter-clockwise and its holes clockwise
     /// (the right-hand rule of RFC 7946 §3.1.6).
     public func orientedByRightHandRule() -> Polygon {

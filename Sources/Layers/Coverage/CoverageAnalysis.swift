@@ -192,20 +192,6 @@ public enum CoverageAnalysis {
     }
 
     static func millimetres(_ d: Double) -> Double { (d * 1000).rounded() / 1000 }
-
-    /// `body` over consecutive slices of `0 ..< count` on every core, results in order.
-    static func parallelMap<T: Sendable>(_ count: Int, _ body: @Sendable (Range<Int>) throws -> [T]) throws -> [T] {
-        let workers = count < 2048 ? 1 : 2
-        let slices = UnsafeSlices<T>(count: workers)
-        DispatchQueue.concurrentPerform(iterations: workers) { w in
-            let range = (count * w / workers) ..< (count * (w + 1) / workers)
-            slices.store(w, Result { try body(range) })
-        }
-        var all: [T] = []
-        all.reserveCapacity(count)
-        for w in 0 ..< workers { all += try slices.take(w).get() }
-        return all
-    }
 }
 
 /// What a coverage run found.
@@ -342,25 +328,4 @@ enum PlanarDistance {
 extension BoundingBox {
     /// A box no query reaches, for features without geometry.
     static let farAway = BoundingBox(minX: .infinity, minY: .infinity, maxX: .infinity, maxY: .infinity)
-}
-
-/// Per-worker results, each slot written by one worker only.
-private final class UnsafeSlices<T>: @unchecked Sendable {
-    private let slots: UnsafeMutablePointer<Result<[T], any Error>?>
-    private let count: Int
-
-    init(count: Int) {
-        self.count = count
-        slots = .allocate(capacity: count)
-        slots.initialize(repeating: nil, count: count)
-    }
-
-    deinit {
-        slots.deinitialize(count: count)
-        slots.deallocate()
-    }
-
-    func store(_ i: Int, _ r: Result<[T], any Error>) { slots[i] = r }
-
-    func take(_ i: Int) -> Result<[T], any Error> { slots[i]! }
 }

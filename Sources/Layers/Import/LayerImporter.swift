@@ -47,14 +47,11 @@ public struct LayerImporter {
         if let existing, !options.replace {
             throw StoreError.layerExists(options.layer, version: existing.version)
         }
-        var region = BoundingBox.empty
-        for other in try store.layers(includeRestricted: true) where other.name != options.layer {
-            if let e = other.extent { region.extend(e) }
-        }
+        let region = try ExpectedRegion(store: store, excluding: options.layer)
 
         // Pass 1: check.
         let geos = GEOSContext()
-        var scan = try checkPass(source, options: options, region: region.isEmpty ? nil : region, geos: geos, progress: progress)
+        var scan = try checkPass(source, options: options, region: region, geos: geos, progress: progress)
         if options.onInvalid == .reject && !scan.invalid.isEmpty {
             throw ImportError.invalidGeometries(file: source.displayName, scan.invalid)
         }
@@ -137,13 +134,12 @@ public struct LayerImporter {
         }
     }
 
-    private func checkPass(_ source: SourceFile, options: ImportOptions, region: BoundingBox?, geos: GEOSContext,
+    private func checkPass(_ source: SourceFile, options: ImportOptions, region: ExpectedRegion?, geos: GEOSContext,
                            progress: ((ImportProgress) -> Void)?) throws -> Scan {
         var scan = Scan()
         let reader = try openReader(source, options: options)
         var transformer: CoordinateTransformer?
         var crsDecided = false
-        let warnRegion = region.map { Self.expanded($0) }
         while let original = try nextFeature(reader, source) {
             let index = scan.count
             if !crsDecided {
@@ -185,8 +181,8 @@ public struct LayerImporter {
             scan.writtenKinds[geometry.kind, default: 0] += 1
             guard let box = geometry.boundingBox else { continue }
             scan.extent.extend(box)
-            if let warnRegion, !warnRegion.contains(x: box.center.x, y: box.center.y) {
-                scan.regionWarnings.append(Self.regionWarning(index: index, id: feature.id, at: box.center, region: warnRegion))
+            if let region, let verdict = region.verdict(at: box.center) {
+                scan.regionWarnings.append(ExpectedRegion.describe(verdict, index: index, id: feature.id, at: box.center))
             }
         }
         if !crsDecided { scan.sourceCRS = try sourceCRS(options: options, reader: reader) }
@@ -198,21 +194,6 @@ public struct LayerImporter {
             scan.warnings.append("\(scan.schema.overflow) properties beyond the first \(PropertySchema.maxColumns) are kept only in the properties JSON column")
         }
         return scan
-    }
-
-    /// The store's region grown by half its size (at least ~5 km) on every side.
-    private static func expanded(_ r: BoundingBox) -> BoundingBox {
-        let margin = max(0.05, 0.5 * max(r.width, r.height))
-        return BoundingBox(minX: r.minX - margin, minY: r.minY - margin, maxX: r.maxX + margin, maxY: r.maxY + margin)
-    }
-
-    private static func regionWarning(index: Int, id: FeatureID?, at c: Point, region: BoundingBox) -> String {
-        let name = "feature \(index)\(id.map { " (id \($0))" } ?? "")"
-        if region.contains(x: c.y, y: c.x) {
-            return "\(name) at (\(c.x), \(c.y)) looks like swapped lat/lon: (\(c.y), \(c.x)) lies among the other layers"
-        }
-        let km = Geodesic.wgs84.distance(from: c, to: region.center) / 1000
-        return "\(name) at (\(c.x), \(c.y)) lies \(Int(km.rounded())) km from the region of the other layers"
     }
 
     // MARK: Shared steps

@@ -67,6 +67,13 @@ struct DemoCommand: ParsableCommand {
         }
         print("\n2. Management-company territories checked with GEOS \(GEOSContext.version.split(separator: "-").first ?? ""):")
         print("   \(territories.count - invalid) of \(territories.count) valid; together \(fixed(area / 1e6, 2)) km², measured in \(zone) by PROJ \(ProjContext.version)")
+        let cityPath = "\(directory)/city.geojson"
+        if FileManager.default.fileExists(atPath: cityPath) {
+            let city = try GeoJSONReader(path: cityPath).readAll()
+            let check = try TerritoryCheck.run(territories: territories, boundary: city, layer: "territories")
+            let slivers = check.problems.filter { $0.severity == .sliver }.count
+            print("   against the city boundary: \(check.failures.count) gaps or overlaps above 10 m², \(slivers) slivers (geoctl check territories)")
+        }
 
         // 3. Route every appeal to the territory that covers it, with geoctl's own index,
         //    and check each answer against GEOS's covers.

@@ -50,6 +50,7 @@ struct CommandLineTests {
         #expect(r.status == 0, "\(r.stderr)")
         #expect(r.stdout.contains("agrees with GEOS covers on 200 of 200"))
         #expect(r.stdout.contains("30 of 30 valid"))
+        #expect(r.stdout.contains("against the city boundary: 0 gaps or overlaps above 10 m², 0 slivers"))
         #expect(r.stdout.contains("electoral district: Избирательный округ"))
     }
 

@@ -38,6 +38,9 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
 
+        // The GeoJSON reader's fuzz target: libFuzzer under scripts/fuzz.sh, a replayer otherwise.
+        .executableTarget(name: "geojson-fuzz", dependencies: ["GeoCore"]),
+
         .testTarget(name: "GeoCoreTests", dependencies: ["GeoCore"]),
         .testTarget(name: "LayersTests", dependencies: ["Layers", "GeoCore"]),
         // Runs the built `geoctl` binary as a user would: exit codes, stdout, stderr.

@@ -6,7 +6,14 @@ public enum JSONText {
         case .null: out.append(contentsOf: "null".utf8)
         case .bool(let b): out.append(contentsOf: (b ? "true" : "false").utf8)
         case .integer(let i): appendInteger(i, to: &out)
-        case .number(let d): appendNumber(d, to: &out)
+        case .number(let d):
+            // A fractional number that happens to be whole stays fractional on the way back
+            // (`56.0`, not `56`, which reads as an integer). Found by the fuzzer.
+            let start = out.count
+            appendNumber(d, to: &out)
+            if d.isFinite, !out[start...].contains(where: { $0 == UInt8(ascii: ".") || $0 == UInt8(ascii: "e") || $0 == UInt8(ascii: "E") }) {
+                out.append(contentsOf: ".0".utf8)
+            }
         case .string(let s): appendString(s, to: &out)
         case .array(let items):
             out.append(UInt8(ascii: "["))

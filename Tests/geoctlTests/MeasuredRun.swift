@@ -1,0 +1,94 @@
+import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Runs `geoctl` (in the test's working directory: pass absolute paths) and measures what the hostile-input suite bounds: wall time and the child's
+/// own peak memory (`wait4`'s `ru_maxrss`), with stdin from a file or streamed by a generator.
+struct MeasuredRun {
+    var status: Int32
+    /// The signal that ended it, if any.
+    var signal: Int32?
+    var stdout: String
+    var stderr: String
+    var seconds: Double
+    /// Peak resident memory of the child, in MiB.
+    var peakMiB: Double
+
+    enum Input {
+        case none
+        case file(String)
+        /// Called on its own thread with the write end of the child's stdin; closed after.
+        case stream(@Sendable (Int32) -> Void)
+    }
+
+    static func geoctl(_ arguments: [String], input: Input = .none) throws -> MeasuredRun {
+        _ = Glibc.signal(SIGPIPE, SIG_IGN)
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("geoctl-measured-\(UUID().uuidString)").path
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let outPath = folder + "/out", errPath = folder + "/err"
+
+        var actions = posix_spawn_file_actions_t()
+        posix_spawn_file_actions_init(&actions)
+        defer { posix_spawn_file_actions_destroy(&actions) }
+        var pipeFDs: [Int32] = [-1, -1]
+        switch input {
+        case .none: posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
+        case .file(let path): posix_spawn_file_actions_addopen(&actions, 0, path, O_RDONLY, 0)
+        case .stream:
+            guard pipe(&pipeFDs) == 0 else { throw POSIXError(.EMFILE) }
+            posix_spawn_file_actions_adddup2(&actions, pipeFDs[0], 0)
+            posix_spawn_file_actions_addclose(&actions, pipeFDs[0])
+            posix_spawn_file_actions_addclose(&actions, pipeFDs[1])
+        }
+        posix_spawn_file_actions_addopen(&actions, 1, outPath, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
+        posix_spawn_file_actions_addopen(&actions, 2, errPath, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
+
+        let argv = ([Geoctl.binary] + arguments).map { strdup($0) } + [nil]
+        defer { for a in argv { free(a) } }
+        var pid: pid_t = 0
+        let started = Date()
+        let spawned = posix_spawn(&pid, Geoctl.binary, &actions, nil, argv, environ)
+        guard spawned == 0 else { throw POSIXError(POSIXErrorCode(rawValue: spawned) ?? .EINVAL) }
+
+        var writer: Thread?
+        if case .stream(let produce) = input {
+            close(pipeFDs[0])
+            let fd = pipeFDs[1]
+            let done = DispatchSemaphore(value: 0)
+            writer = Thread {
+                produce(fd)
+                close(fd)
+                done.signal()
+            }
+            writer?.start()
+            defer { done.wait() }
+            return try finish(pid: pid, started: started, outPath: outPath, errPath: errPath)
+        }
+        return try finish(pid: pid, started: started, outPath: outPath, errPath: errPath)
+    }
+
+    private static func finish(pid: pid_t, started: Date, outPath: String, errPath: String) throws -> MeasuredRun {
+        var status: Int32 = 0
+        var usage = rusage()
+        while wait4(pid, &status, 0, &usage) < 0 && errno == EINTR {}
+        let seconds = Date().timeIntervalSince(started)
+        let signalled = status & 0x7f
+        return MeasuredRun(status: signalled == 0 ? (status >> 8) & 0xff : -1, signal: signalled == 0 ? nil : signalled,
+                           stdout: (try? String(contentsOfFile: outPath, encoding: .utf8)) ?? "",
+                           stderr: (try? String(contentsOfFile: errPath, encoding: .utf8)) ?? "",
+                           seconds: seconds, peakMiB: Double(usage.ru_maxrss) / 1024)
+    }
+}
+
+/// Writes all of `bytes` to `fd`, stopping quietly when the reader has gone.
+func writeAll(_ fd: Int32, _ bytes: UnsafeRawBufferPointer) -> Bool {
+    var offset = 0
+    while offset < bytes.count {
+        let n = write(fd, bytes.baseAddress! + offset, bytes.count - offset)
+        if n < 0 { if errno == EINTR { continue }; return false }
+        offset += n
+    }
+    return true
+}

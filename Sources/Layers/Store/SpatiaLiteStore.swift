@@ -244,6 +244,35 @@ public final class SpatiaLiteStore: LayerStore {
     public func integrityCheck() throws -> String {
         try db.rows("PRAGMA integrity_check").compactMap { $0.first?.text }.joined(separator: "; ")
     }
+
+    /// Where the catalog and the layer tables disagree: a catalog entry without its table,
+    /// spatial registration or feature count; a layer table (one with a `geoctl_kind`
+    /// column) or a column entry the catalog does not know. Empty when they agree, as they
+    /// must after any crash, since every write is one transaction.
+    public func catalogProblems() throws -> [String] {
+        var problems: [String] = []
+        let tables = Set(try db.rows("SELECT name FROM sqlite_master WHERE type = 'table'").compactMap { $0.first?.text })
+        let registered = Set(try db.rows("SELECT lower(f_table_name) FROM geometry_columns").compactMap { $0.first?.text })
+        var catalogued = Set<String>()
+        for row in try db.rows("SELECT name, feature_count FROM geoctl_catalog") {
+            guard let name = row[0].text, case .integer(let count) = row[1] else { continue }
+            catalogued.insert(name)
+            guard tables.contains(name) else { problems.append("catalog lists \(name), but its table is missing"); continue }
+            if !registered.contains(name.lowercased()) { problems.append("\(name) is not registered in geometry_columns") }
+            let actual = try db.rows("SELECT count(*) FROM \(SQL.identifier(name))").first?.first
+            if case .integer(let n)? = actual, n != count {
+                problems.append("catalog says \(name) holds \(count) features; its table holds \(n)")
+            }
+        }
+        for table in tables.subtracting(catalogued).sorted() {
+            let columns = try db.rows("SELECT name FROM pragma_table_info(?)", [.text(table)]).compactMap { $0.first?.text }
+            if columns.contains("geoctl_kind") { problems.append("table \(table) is a layer the catalog does not list") }
+        }
+        for row in try db.rows("SELECT DISTINCT layer FROM geoctl_columns") {
+            if let layer = row[0].text, !catalogued.contains(layer) { problems.append("geoctl_columns describes \(layer), which the catalog does not list") }
+        }
+        return problems
+    }
 }
 
 /// Inserts features through one prepared statement.

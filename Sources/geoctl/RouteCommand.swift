@@ -30,6 +30,7 @@ struct RouteCommand: ParsableCommand {
 
     @Option(help: "The routing rules (YAML or JSON); default $GEOCTL_RULES.") var rules: String?
     @Option(help: "Output for one appeal: table (an explanation) or json.") var format: OutputFormat = .table
+    @OptionGroup var visibility: VisibilityOptions
     @OptionGroup var storeOptions: StoreOptions
 
     func validate() throws {
@@ -51,8 +52,12 @@ struct RouteCommand: ParsableCommand {
     func run() throws {
         let store = try storeOptions.open()
         let router: Router
+        let routingRules: RoutingRules
+        do { routingRules = try RoutingRules(path: rulesPath!) } catch { throw fail(error) }
+        // Rules may name a restricted layer only when the caller says so, as every command.
+        for name in routingRules.layerNames { _ = try visibility.visibleLayer(name, in: store) }
         do {
-            router = try Router(store: store, rules: try RoutingRules(path: rulesPath!))
+            router = try Router(store: store, rules: routingRules)
         } catch {
             throw fail(error)
         }

@@ -96,6 +96,14 @@ public struct RoutingRules: Sendable {
     /// The file the rules came from.
     public var source: String
 
+    /// Every store layer the rules read: the strategies' layers and the organisations layer.
+    public var layerNames: [String] {
+        var names: [String] = []
+        if case .layer(let name, _, _, _, _, _) = organisations { names.append(name) }
+        for c in categories { for s in c.strategies { if let l = s.layer, !names.contains(l) { names.append(l) } } }
+        return names
+    }
+
     public init(organisations: OrganisationSource, categories: [AppealCategory], source: String = "<rules>") {
         self.organisations = organisations
         self.categories = categories

@@ -9,7 +9,7 @@ BIN := .build/$(CONFIG)/geoctl
 CITY_SCALE ?= 1
 CITY_DIR ?= /tmp/geoctl-city-s$(CITY_SCALE)
 
-.PHONY: deps deps-test install-packages build test demo bench-parse fixtures clean
+.PHONY: deps deps-test install-packages build test sanitize sanitize-address sanitize-thread fuzz demo bench-parse fixtures clean
 
 ## deps: install the Debian packages geoctl links against (idempotent; silent when present)
 deps:
@@ -38,6 +38,27 @@ test: deps-test
 	$(SWIFT) build --build-tests
 	$(SWIFT) test --skip-build
 
+## sanitize: the whole test suite under AddressSanitizer, then ThreadSanitizer (the geoctl
+## binary the CLI tests run is instrumented too). Separate build folders keep `make test` fast.
+## The hostile-input cases shrink (a 500,000-vertex polygon, 32 MB on stdin) and their
+## memory and time bounds widen by the sanitizer's known overhead.
+sanitize: sanitize-address sanitize-thread
+
+SANITIZED_TESTS = GEOCTL_HOSTILE_VERTICES=500000 GEOCTL_HOSTILE_STDIN_MB=32
+
+sanitize-address: deps-test
+	$(SWIFT) build --build-tests --sanitize=address --build-path .build-asan
+	$(SANITIZED_TESTS) GEOCTL_SANITIZER=address LSAN_OPTIONS=suppressions=$(CURDIR)/scripts/sanitizers/lsan.supp $(SWIFT) test --skip-build --sanitize=address --build-path .build-asan
+
+sanitize-thread: deps-test
+	$(SWIFT) build --build-tests --sanitize=thread --build-path .build-tsan
+	$(SANITIZED_TESTS) GEOCTL_SANITIZER=thread $(SWIFT) test --skip-build --sanitize=thread --build-path .build-tsan
+
+## fuzz: libFuzzer on the GeoJSON reader for FUZZ_SECONDS (default 300); see scripts/fuzz.sh
+FUZZ_SECONDS ?= 300
+fuzz: deps
+	bash scripts/fuzz.sh $(FUZZ_SECONDS)
+
 ## demo: build, then show what geoctl does with the sample city in fixtures/geojson
 demo: build
 	@$(BIN) demo fixtures/geojson
@@ -51,4 +72,4 @@ bench-parse: build
 	bash bench/parse.sh $(CITY_SCALE)
 
 clean:
-	rm -rf .build
+	rm -rf .build .build-asan .build-tsan .build-fuzz

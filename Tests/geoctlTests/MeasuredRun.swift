@@ -15,6 +15,16 @@ struct MeasuredRun {
     /// Peak resident memory of the child, in MiB.
     var peakMiB: Double
 
+    /// Under a sanitizer (`GEOCTL_SANITIZER=address|thread`, set by `make sanitize`) the
+    /// binary is slower, and its shadow memory counts as resident (about 800 MiB for any
+    /// input under ASan): time bounds scale, memory bounds are not checked.
+    static let memoryFactor: Double = ProcessInfo.processInfo.environment["GEOCTL_SANITIZER"] == nil ? 1 : .infinity
+    static let timeFactor: Double = switch ProcessInfo.processInfo.environment["GEOCTL_SANITIZER"] {
+    case "address": 4
+    case "thread": 15
+    default: 1
+    }
+
     enum Input {
         case none
         case file(String)

@@ -95,8 +95,7 @@ struct SecurityTests {
     func files(in folder: String) -> Set<String> {
         Set((FileManager.default.enumerator(atPath: folder)?.allObjects as? [String] ?? []).filter { path in
             var isDirectory: ObjCBool = false
-            FileManager.default.fileExists(atPath: "\(folder)/\(path)", isDirectory: &isDirectory)
-            return !isDirectory.boolValue
+            return FileManager.default.fileExists(atPath: "\(folder)/\(path)", isDirectory: &isDirectory) && !isDirectory.boolValue
         })
     }
 

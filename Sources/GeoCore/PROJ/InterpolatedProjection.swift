@@ -27,7 +27,7 @@ public struct InterpolatedProjection: Sendable {
     /// Nil when no spacing down to `minimumSpacing` meets `tolerance`, or when the extent
     /// would need more than `maximumNodes` nodes.
     public init?(_ transformer: CoordinateTransformer, extent: BoundingBox, tolerance: Double = 1e-5,
-                 spacing: Double = 0.01, minimumSpacing: Double = 0.0005, maximumNodes: Int = 4_000_000) throws {
+                 spacing: Double = 0.02, minimumSpacing: Double = 0.0005, maximumNodes: Int = 4_000_000) throws {
         guard !extent.isEmpty, extent.minX.isFinite, extent.maxY.isFinite else { return nil }
         var h = spacing
         while h >= minimumSpacing {

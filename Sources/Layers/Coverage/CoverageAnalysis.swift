@@ -16,7 +16,13 @@ public enum CoverageAnalysis {
     public static func run(buildings: [Feature], sites: [Feature], districts: [Feature] = [], sensitive: [Feature] = [],
                            rules: CoverageRules, crs: String? = nil, suggest: Bool = false) throws -> CoverageReport {
         var extent = BoundingBox.empty
-        for f in buildings + sites { if let b = f.geometry?.boundingBox { extent.extend(b) } }
+        // On both cores; not over `buildings + sites`, which would copy every feature.
+        for box in try parallelMap(buildings.count, { range -> [BoundingBox] in
+            var box = BoundingBox.empty
+            for i in range { if let b = buildings[i].geometry?.boundingBox { box.extend(b) } }
+            return [box]
+        }) { extent.extend(box) }
+        for f in sites { if let b = f.geometry?.boundingBox { extent.extend(b) } }
         let target = crs ?? (extent.isEmpty ? "EPSG:32641" : UTMZone(for: extent).crsName)
         let project = try CoordinateTransformer(from: "EPSG:4326", to: target)
         // PROJ sampled on a grid over the data and interpolated, measured to 0.01 mm of PROJ
@@ -33,30 +39,38 @@ public enum CoverageAnalysis {
             case let other: return other.boundingBox?.center
             }
         }
-        let siteBoxes = sitePoints.map { p in p.map { BoundingBox(minX: $0.x, minY: $0.y, maxX: $0.x, maxY: $0.y) } ?? .farAway }
-        let siteTree = PackedRTree(siteBoxes)
+        // Nearest-site rings of 100 m and more read a grid of 100 m cells: a few array reads.
+        let siteGrid = PointGrid(points: sitePoints, cellSize: rules.residentialMaxMetres)
         let reductions = sites.map { rules.reduction(of: $0.properties) }
 
-        // Buildings as outlines in metres, projected on every core (one PROJ transformer each).
-        let outlines = try parallelMap(buildings.count) { range in
-            let t = try CoordinateTransformer(from: "EPSG:4326", to: target)
-            // Polygons are projected in one batch per worker: one call, not one per building.
+        // Buildings as outlines in metres, projected on every core straight into flat
+        // buffers. Polygons are projected in one batch per worker: one call, not one per building.
+        let chunks = try parallelMap(buildings.count) { range -> [FlatOutlines.Chunk] in
+            var transformer: CoordinateTransformer?   // only for what the grid does not take
+            func exact() throws -> CoordinateTransformer {
+                if let transformer { return transformer }
+                let t = try CoordinateTransformer(from: "EPSG:4326", to: target)
+                transformer = t
+                return t
+            }
             var flat: [Double] = []
             for i in range { if case .polygon(let p)? = buildings[i].geometry { flat += p.coordinates } }
-            if let grid { try grid.transform(flat: &flat) } else { try t.transform(flat: &flat) }
+            if let grid { try grid.transform(flat: &flat) } else { try exact().transform(flat: &flat) }
+            var chunk = FlatOutlines.Chunk()
             var offset = 0
-            return try range.map { i -> Geometry? in
+            for i in range {
                 switch buildings[i].geometry {
                 case .polygon(let p)?:
-                    let n = p.coordinates.count
-                    defer { offset += n }
-                    return .polygon(Polygon(coordinates: Array(flat[offset ..< offset + n]), ringStarts: p.ringStarts))
-                case let g?: return try t.transform(g)
-                case nil: return nil
+                    chunk.addPolygon(flat, offset: offset, count: p.coordinates.count, ringStarts: p.ringStarts)
+                    offset += p.coordinates.count
+                case let g?: chunk.add(try exact().transform(g))
+                case nil: chunk.add(nil)
                 }
             }
+            return [chunk]
         }
-        let buildingBoxes = outlines.map { $0?.boundingBox ?? .farAway }
+        let flat = FlatOutlines(chunks)
+        let buildingBoxes = flat.boxes
         let buildingTree = PackedRTree(buildingBoxes)
 
         var report = CoverageReport(rules: rules, crs: target)
@@ -66,91 +80,100 @@ public enum CoverageAnalysis {
         // from the outline's box is farther than r from the outline). On every core.
         let maxMetres = rules.residentialMaxMetres
         let noSites = sites.isEmpty
-        let nearest: [(site: Int, metres: Double)?] = try parallelMap(outlines.count) { range in
+        let nearest: [(site: Int, metres: Double)?] = try parallelMap(flat.count) { range in
             range.map { b -> (site: Int, metres: Double)? in
-                guard let outline = outlines[b], let box = outline.boundingBox, !noSites else { return nil }
+                let box = buildingBoxes[b]
+                guard box.minX.isFinite, !noSites else { return nil }
                 var radius = maxMetres
                 while radius < 1e6 {
                     var best: (Int, Double)?
-                    siteTree.search(minX: box.minX - radius, minY: box.minY - radius, maxX: box.maxX + radius, maxY: box.maxY + radius) { s in
-                        guard let p = sitePoints[s] else { return true }
-                        let d = PlanarDistance.point(p, to: outline)
+                    siteGrid.forEach(minX: box.minX - radius, minY: box.minY - radius, maxX: box.maxX + radius, maxY: box.maxY + radius) { s, x, y in
+                        let d = flat.distance(x: x, y: y, to: b)
                         if best == nil || d < best!.1 || (d == best!.1 && s < best!.0) { best = (s, d) }
-                        return true
                     }
                     if let best, best.1 <= radius { return (best.0, millimetres(best.1)) }
-                    radius *= 4
+                    radius *= 2
                 }
                 return nil
             }
         }
 
-        // Per site: what lies nearer than its minimum distances.
-        var tooClose = [[Int]](repeating: [], count: buildings.count)
-        var siteResults: [SiteResult] = []
+        // Per site: what lies nearer than its minimum distances. On every core.
         let sensitiveGeometries = try sensitive.map { f -> Geometry? in try f.geometry.map { try project.transform($0) } }
         let sensitiveTree = PackedRTree(sensitiveGeometries.map { $0?.boundingBox ?? .farAway })
-        for (s, site) in sites.enumerated() {
-            var result = SiteResult(index: s, id: site.id?.description ?? String(s + 1))
-            let (fraction, reason) = reductions[s]
-            result.reduction = reason
-            result.residentialMinMetres = rules.residentialMinMetres * (1 - fraction)
-            result.medicalMinMetres = rules.medicalMinMetres * (1 - fraction)
-            result.containers = site.properties[rules.containersProperty]?.doubleValue.map { Int($0) }
-            result.bulkyBins = site.properties[rules.bulkyBinsProperty]?.doubleValue.map { Int($0) }
-            let separate = site.properties[rules.separateCollectionProperty] == .bool(true)
-            let limit = separate ? rules.maxSeparateContainers : rules.maxMixedContainers
-            if let c = result.containers, c > limit {
-                result.problems.append("\(c) containers, more than \(limit) (\(separate ? "separate" : "mixed") collection, \(CoverageRules.source))")
-            }
-            if let b = result.bulkyBins, b > rules.maxBulkyBins {
-                result.problems.append("\(b) bulky-waste bins, more than \(rules.maxBulkyBins) (\(CoverageRules.source))")
-            }
-            guard let p = sitePoints[s] else { siteResults.append(result); continue }
-            let reach = max(result.residentialMinMetres, result.medicalMinMetres)
-            buildingTree.search(minX: p.x - reach, minY: p.y - reach, maxX: p.x + reach, maxY: p.y + reach) { b in
-                guard let outline = outlines[b] else { return true }
-                let d = millimetres(PlanarDistance.point(p, to: outline))
-                if d < result.residentialMinMetres {
-                    result.violations.append(Violation(kind: .building, index: b, id: buildings[b].id?.description ?? String(b + 1),
-                                                       metres: d, minimumMetres: result.residentialMinMetres))
-                    tooClose[b].append(s)
+        let sensitiveMedical = sensitive.map { rules.medicalKinds.contains($0.properties[rules.sensitiveKindProperty]?.plainText ?? "") }
+        var siteResults: [SiteResult] = try parallelMap(sites.count, minimumForTwo: 512) { range in
+            range.map { s -> SiteResult in
+                let site = sites[s]
+                var result = SiteResult(index: s, id: site.id?.description ?? String(s + 1))
+                let (fraction, reason) = reductions[s]
+                result.reduction = reason
+                result.residentialMinMetres = rules.residentialMinMetres * (1 - fraction)
+                result.medicalMinMetres = rules.medicalMinMetres * (1 - fraction)
+                result.containers = site.properties[rules.containersProperty]?.doubleValue.map { Int($0) }
+                result.bulkyBins = site.properties[rules.bulkyBinsProperty]?.doubleValue.map { Int($0) }
+                let separate = site.properties[rules.separateCollectionProperty] == .bool(true)
+                let limit = separate ? rules.maxSeparateContainers : rules.maxMixedContainers
+                if let c = result.containers, c > limit {
+                    result.problems.append("\(c) containers, more than \(limit) (\(separate ? "separate" : "mixed") collection, \(CoverageRules.source))")
                 }
-                return true
-            }
-            sensitiveTree.search(minX: p.x - reach, minY: p.y - reach, maxX: p.x + reach, maxY: p.y + reach) { o in
-                guard let g = sensitiveGeometries[o] else { return true }
-                let kind = sensitive[o].properties[rules.sensitiveKindProperty]?.plainText ?? ""
-                let medical = rules.medicalKinds.contains(kind)
-                let minimum = medical ? result.medicalMinMetres : result.residentialMinMetres
-                let d = millimetres(PlanarDistance.point(p, to: g))
-                if d < minimum {
-                    result.violations.append(Violation(kind: medical ? .medical : .children, index: o,
-                                                       id: sensitive[o].id?.description ?? String(o + 1), metres: d, minimumMetres: minimum))
+                if let b = result.bulkyBins, b > rules.maxBulkyBins {
+                    result.problems.append("\(b) bulky-waste bins, more than \(rules.maxBulkyBins) (\(CoverageRules.source))")
                 }
-                return true
+                guard let p = sitePoints[s] else { return result }
+                let reach = max(result.residentialMinMetres, result.medicalMinMetres)
+                let residentialMin = result.residentialMinMetres, medicalMin = result.medicalMinMetres
+                var violations: [Violation] = []
+                buildingTree.search(minX: p.x - reach, minY: p.y - reach, maxX: p.x + reach, maxY: p.y + reach) { b in
+                    let d = millimetres(flat.distance(x: p.x, y: p.y, to: b))
+                    if d.isFinite, d < residentialMin {
+                        violations.append(Violation(kind: .building, index: b, id: buildings[b].id?.description ?? String(b + 1),
+                                                    metres: d, minimumMetres: residentialMin))
+                    }
+                    return true
+                }
+                sensitiveTree.search(minX: p.x - reach, minY: p.y - reach, maxX: p.x + reach, maxY: p.y + reach) { o in
+                    guard let g = sensitiveGeometries[o] else { return true }
+                    let medical = sensitiveMedical[o]
+                    let minimum = medical ? medicalMin : residentialMin
+                    let d = millimetres(PlanarDistance.point(p, to: g))
+                    if d < minimum {
+                        violations.append(Violation(kind: medical ? .medical : .children, index: o,
+                                                    id: sensitive[o].id?.description ?? String(o + 1), metres: d, minimumMetres: minimum))
+                    }
+                    return true
+                }
+                violations.sort { ($0.metres, $0.index) < ($1.metres, $1.index) }
+                result.violations = violations
+                return result
             }
-            result.violations.sort { ($0.metres, $0.index) < ($1.metres, $1.index) }
-            siteResults.append(result)
         }
+        // The sites nearer than their minimum to each building, in site order.
+        var tooClose = [[Int]](repeating: [], count: buildings.count)
+        for r in siteResults { for v in r.violations where v.kind == .building { tooClose[v.index].append(r.index) } }
 
-        // Buildings, assigned to their nearest site within the maximum.
+        // Buildings, assigned to their nearest site within the maximum. On every core.
         let districtIndex = PolygonIndex(geometries: districts.map(\.geometry))
-        for (b, building) in buildings.enumerated() {
-            var r = BuildingResult(index: b, id: building.id?.description ?? String(b + 1))
-            if let n = nearest[b] {
-                r.nearestSite = n.site
-                r.nearestSiteID = siteResults[n.site].id
-                r.nearestMetres = n.metres
-                r.covered = n.metres <= rules.residentialMaxMetres
-                if r.covered { siteResults[n.site].served.append(b) }
+        let siteIDs = siteResults.map(\.id)
+        let tooCloseSites = tooClose
+        let districtCount = districts.count
+        report.buildings = try parallelMap(buildings.count) { range in
+            range.map { b -> BuildingResult in
+                var r = BuildingResult(index: b, id: buildings[b].id?.description ?? String(b + 1))
+                if let n = nearest[b] {
+                    r.nearestSite = n.site
+                    r.nearestSiteID = siteIDs[n.site]
+                    r.nearestMetres = n.metres
+                    r.covered = n.metres <= rules.residentialMaxMetres
+                }
+                if !tooCloseSites[b].isEmpty { r.tooCloseSites = tooCloseSites[b].map { siteIDs[$0] } }
+                if districtCount > 0, let c = buildings[b].geometry.flatMap(Self.centre) {
+                    r.district = (0 ..< districtCount).first { districtIndex.location(x: c.x, y: c.y, feature: $0) != .exterior }
+                }
+                return r
             }
-            r.tooCloseSites = tooClose[b].map { siteResults[$0].id }
-            if let c = building.geometry.flatMap(Self.centre) {
-                r.district = districts.indices.first { districtIndex.location(x: c.x, y: c.y, feature: $0) != .exterior }
-            }
-            report.buildings.append(r)
         }
+        for r in report.buildings where r.covered { siteResults[r.nearestSite!].served.append(r.index) }
         for s in siteResults.indices {
             let load = siteResults[s].served.reduce(0.0) { sum, b in
                 sum + (rules.loadProperties.lazy.compactMap { buildings[b].properties[$0]?.doubleValue }.first ?? 0)
@@ -160,9 +183,8 @@ public enum CoverageAnalysis {
         report.sites = siteResults
 
         if suggest {
-            let medical = sensitive.map { rules.medicalKinds.contains($0.properties[rules.sensitiveKindProperty]?.plainText ?? "") }
-            let input = SiteSuggestion.Input(outlines: outlines, buildingTree: buildingTree, sensitive: sensitiveGeometries,
-                                             sensitiveMedical: medical, sensitiveTree: sensitiveTree,
+            let input = SiteSuggestion.Input(outlines: (0 ..< flat.count).map(flat.geometry), buildingTree: buildingTree, sensitive: sensitiveGeometries,
+                                             sensitiveMedical: sensitiveMedical, sensitiveTree: sensitiveTree,
                                              uncovered: report.buildings.filter { !$0.covered }.map(\.index), rules: rules)
             let (proposed, unreachable) = SiteSuggestion.suggest(input)
             let back = try CoordinateTransformer(from: target, to: "EPSG:4326")

@@ -6,7 +6,9 @@ Seconds are medians; peak memory is the process's maximum RSS.
 
 usage: check_anchors.py GEOCTL CITY_DIR RUNS
 """
-import json, os, resource, statistics, subprocess, sys, tempfile, time
+import json, os, resource, subprocess, sys, tempfile
+
+import anchors
 
 geoctl, city, runs = sys.argv[1], sys.argv[2], int(sys.argv[3])
 territories, boundary = f"{city}/territories.geojson", f"{city}/city.geojson"
@@ -14,10 +16,7 @@ MIN_AREA = 10.0
 
 
 def median(fn):
-    times, out = [], None
-    for _ in range(runs):
-        t0 = time.perf_counter(); out = fn(); times.append(time.perf_counter() - t0)
-    return statistics.median(times), out
+    return anchors.median(fn, runs)
 
 
 rows = []
@@ -77,11 +76,9 @@ dt, kinds = median(shapely_check)
 rows.append({"tool": f"Shapely {shapely.__version__} (GEOS {shapely.geos_version_string}): to_crs + STRtree self-join intersection + union_all + difference",
              "seconds": round(dt, 3), "peak_MiB": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024), **summary(kinds)})
 
-psql = ["psql", "-X", "-q", "-A", "-t", "-v", "ON_ERROR_STOP=1"]
-dsn = "PG:host={} port={} dbname={} user={}".format(os.environ["PGHOST"], os.environ["PGPORT"], os.environ["PGDATABASE"], os.environ["PGUSER"])
+psql = anchors.PSQL
 for layer, path in (("chk_territories", territories), ("chk_city", boundary)):
-    subprocess.run(["ogr2ogr", "-f", "PostgreSQL", dsn, path, "-nln", layer, "-overwrite", "-lco", "GEOMETRY_NAME=geom",
-                    "-lco", "FID=fid", "-nlt", "PROMOTE_TO_MULTI"], check=True)
+    anchors.load_into_postgis(path, layer, "-nlt", "PROMOTE_TO_MULTI")
 
 
 def pg():
@@ -103,7 +100,7 @@ def pg():
 
 
 dt, kinds = median(pg)
-version = subprocess.run(psql + ["-c", "SELECT postgis_lib_version()"], capture_output=True, text=True).stdout.strip()
+version = anchors.postgis_version()
 rows.append({"tool": f"PostGIS {version}: ST_Transform + GiST self-join ST_Intersection + ST_Union + ST_Difference",
              "seconds": round(dt, 3), "peak_MiB": None, **summary(kinds)})
 for r in rows:

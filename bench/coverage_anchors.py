@@ -5,17 +5,16 @@ on the same files, in one run. Seconds are medians; peak memory is each process'
 usage: coverage_anchors.py GEOCTL CITY_DIR RUNS
 Needs a PostGIS server reachable with PGHOST/PGPORT/PGUSER/PGDATABASE (bench/coverage.sh starts one).
 """
-import json, os, resource, statistics, subprocess, sys, tempfile, time
+import json, os, resource, subprocess, sys, tempfile
+
+import anchors
 
 geoctl, city, runs = sys.argv[1], sys.argv[2], int(sys.argv[3])
 buildings, sites = f"{city}/buildings.geojson", f"{city}/sites.geojson"
 
 
 def median(fn):
-    times, out = [], None
-    for _ in range(runs):
-        t0 = time.perf_counter(); out = fn(); times.append(time.perf_counter() - t0)
-    return statistics.median(times), out
+    return anchors.median(fn, runs)
 
 
 rows = []
@@ -77,11 +76,9 @@ dt, (far, close) = median(gp_whole)
 rows.append({"tool": f"GeoPandas {gpd.__version__}: the same, reading the files first (pyogrio)", "seconds": round(dt, 3),
              "peak_MiB": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024), "uncovered": far, "sites_lt20": close})
 
-psql = ["psql", "-X", "-q", "-A", "-t", "-v", "ON_ERROR_STOP=1"]
-dsn = "PG:host={} port={} dbname={} user={}".format(os.environ["PGHOST"], os.environ["PGPORT"], os.environ["PGDATABASE"], os.environ["PGUSER"])
+psql = anchors.PSQL
 for layer, path in (("cov_buildings", buildings), ("cov_sites", sites)):
-    subprocess.run(["ogr2ogr", "-f", "PostgreSQL", dsn, path, "-nln", layer, "-overwrite", "-lco", "GEOMETRY_NAME=geom", "-lco", "FID=fid"],
-                   check=True)
+    anchors.load_into_postgis(path, layer)
 
 
 def pg():
@@ -96,7 +93,7 @@ def pg():
 
 
 dt, (far, close) = median(pg)
-version = subprocess.run(psql + ["-c", "SELECT postgis_lib_version()"], capture_output=True, text=True).stdout.strip()
+version = anchors.postgis_version()
 rows.append({"tool": f"PostGIS {version}: ST_Transform + GiST + KNN <-> + ST_DWithin 20 m", "seconds": round(dt, 3),
              "peak_MiB": None, "uncovered": far, "sites_lt20": close})
 for r in rows:

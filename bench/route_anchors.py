@@ -5,19 +5,16 @@ predicate "within") and PostGIS (ST_Covers with a GiST index), timing the join a
 usage: route_anchors.py CITY_DIR RUNS   -> JSON lines {"anchor", "seconds", "points_per_s", ...}
 PostGIS: a server reachable with PGHOST/PGPORT/PGUSER/PGDATABASE (bench/route.sh starts one).
 """
-import json, os, statistics, subprocess, sys, time
+import json, os, subprocess, sys
+
+import anchors
 
 city, runs = sys.argv[1], int(sys.argv[2])
 appeals, territories = f"{city}/appeals.geojson", f"{city}/territories.geojson"
 
 
 def median_time(fn):
-    times, result = [], None
-    for _ in range(runs):
-        t0 = time.perf_counter()
-        result = fn()
-        times.append(time.perf_counter() - t0)
-    return statistics.median(times), result
+    return anchors.median(fn, runs)
 
 
 import geopandas as gpd
@@ -29,13 +26,10 @@ dt, joined = median_time(lambda: gpd.sjoin(a, t, predicate="within", how="inner"
 print(json.dumps({"anchor": f"GeoPandas {gpd.__version__} sjoin within (shapely {shapely.__version__})", "seconds": round(dt, 4),
                   "points_per_s": round(n / dt), "pairs": len(joined)}), flush=True)
 
-psql = ["psql", "-X", "-q", "-A", "-t", "-v", "ON_ERROR_STOP=1"]
-dsn = "PG:host={} port={} dbname={} user={}".format(os.environ.get("PGHOST", "/tmp/geoctl-pgsock"), os.environ.get("PGPORT", "5433"),
-                                                   os.environ.get("PGDATABASE", "bench"), os.environ.get("PGUSER", "postgres"))
+psql = anchors.PSQL
 for layer, path in (("territories", territories), ("appeals", appeals)):
     extra = ["-nlt", "PROMOTE_TO_MULTI"] if layer == "territories" else []
-    subprocess.run(["ogr2ogr", "-f", "PostgreSQL", dsn, path, "-nln", layer, "-overwrite", "-lco", "GEOMETRY_NAME=geom",
-                    "-lco", "FID=fid", *extra], check=True)
+    anchors.load_into_postgis(path, layer, *extra)
 subprocess.run(psql + ["-c", "CREATE INDEX IF NOT EXISTS territories_gist ON territories USING gist(geom); "
                              "CREATE INDEX IF NOT EXISTS appeals_gist ON appeals USING gist(geom); ANALYZE territories; ANALYZE appeals"], check=True)
 version = subprocess.run(psql + ["-c", "SELECT postgis_lib_version()"], capture_output=True, text=True, check=True).stdout.strip()

@@ -78,6 +78,21 @@ public struct CheckProblem: Sendable, Equatable {
     }
 }
 
+extension CheckProblem {
+    /// The `invalid_geometry` problem for `g` when GEOS finds it invalid (or cannot even
+    /// build it), placed where GEOS says, else at the geometry's box centre; nil when valid.
+    static func invalidity(of g: Geometry, _ ref: FeatureReference, geos: GEOSContext) -> CheckProblem? {
+        let reason: GEOSGeometry.ValidityProblem?
+        do { reason = try geos.geometry(g).validityProblem() } catch {
+            reason = .init(reason: error.message, location: nil)
+        }
+        guard let reason else { return nil }
+        return CheckProblem(kind: .invalidGeometry, severity: .problem, features: [ref],
+                            geometry: reason.location.map { .point($0) } ?? g.boundingBox.map { .point($0.center) },
+                            detail: "\(ref) is invalid: \(reason)")
+    }
+}
+
 /// A feature of the checked layer: its 0-based position (as the import numbered it) and its id.
 public struct FeatureReference: Sendable, Hashable, CustomStringConvertible {
     public var index: Int

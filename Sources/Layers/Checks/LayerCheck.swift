@@ -23,15 +23,7 @@ public enum LayerCheck {
                 problems.append(CheckProblem(kind: .emptyGeometry, severity: .problem, features: [ref], detail: "\(ref) has an empty \(g.typeName)"))
                 continue
             }
-            let reason: GEOSGeometry.ValidityProblem?
-            do { reason = try geos.geometry(g).validityProblem() } catch {
-                reason = .init(reason: error.message, location: nil)
-            }
-            if let reason {
-                problems.append(CheckProblem(kind: .invalidGeometry, severity: .problem, features: [ref],
-                                             geometry: reason.location.map { .point($0) } ?? .point(box.center),
-                                             detail: "\(ref) is invalid: \(reason)"))
-            }
+            if let invalid = CheckProblem.invalidity(of: g, ref, geos: geos) { problems.append(invalid) }
             if let verdict = region?.verdict(at: box.center) {
                 let kind: CheckProblem.Kind = verdict == .swapped ? .swappedCoordinates : .outsideRegion
                 problems.append(CheckProblem(kind: kind, severity: .problem, features: [ref], geometry: .point(box.center),

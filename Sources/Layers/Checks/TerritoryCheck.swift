@@ -176,15 +176,7 @@ public enum TerritoryCheck {
                                              detail: "\(ref) is a \(g.typeName), not a Polygon or MultiPolygon"))
                 continue
             }
-            let reason: GEOSGeometry.ValidityProblem?
-            do { reason = try geos.geometry(g).validityProblem() } catch {
-                reason = .init(reason: error.message, location: nil)
-            }
-            if let reason {
-                problems.append(CheckProblem(kind: .invalidGeometry, severity: .problem, features: [ref],
-                                             geometry: reason.location.map { .point($0) } ?? marker(g),
-                                             detail: "\(ref) is invalid: \(reason)"))
-            }
+            if let invalid = CheckProblem.invalidity(of: g, ref, geos: geos) { problems.append(invalid) }
         }
         return problems
     }

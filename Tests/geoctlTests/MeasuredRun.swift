@@ -3,8 +3,9 @@ import Foundation
 import Glibc
 #endif
 
-/// Runs `geoctl` (in the test's working directory: pass absolute paths) and measures what the hostile-input suite bounds: wall time and the child's
-/// own peak memory (`wait4`'s `ru_maxrss`), with stdin from a file or streamed by a generator.
+/// Runs `geoctl` (in the test's working directory: pass absolute paths) and measures what
+/// the hostile-input suite bounds: wall time and the child's own peak memory (its VmHWM),
+/// with stdin from a file or streamed by a generator.
 struct MeasuredRun {
     var status: Int32
     /// The signal that ended it, if any.
@@ -80,15 +81,33 @@ struct MeasuredRun {
     }
 
     private static func finish(pid: pid_t, started: Date, outPath: String, errPath: String) throws -> MeasuredRun {
+        // Peak memory is the child's own VmHWM, polled until it exits. (wait4's ru_maxrss
+        // will not do: a spawned child inherits the test process's high-water mark, which
+        // after the big tests in the same process is hundreds of MiB.)
         var status: Int32 = 0
         var usage = rusage()
-        while wait4(pid, &status, 0, &usage) < 0 && errno == EINTR {}
+        var peakKiB = 0
+        while true {
+            let r = wait4(pid, &status, WNOHANG, &usage)
+            if r == pid { break }
+            if r < 0 && errno != EINTR { break }
+            peakKiB = max(peakKiB, highWaterKiB(pid))
+            usleep(2_000)
+        }
         let seconds = Date().timeIntervalSince(started)
         let signalled = status & 0x7f
         return MeasuredRun(status: signalled == 0 ? (status >> 8) & 0xff : -1, signal: signalled == 0 ? nil : signalled,
                            stdout: (try? String(contentsOfFile: outPath, encoding: .utf8)) ?? "",
                            stderr: (try? String(contentsOfFile: errPath, encoding: .utf8)) ?? "",
-                           seconds: seconds, peakMiB: Double(usage.ru_maxrss) / 1024)
+                           seconds: seconds, peakMiB: Double(peakKiB) / 1024)
+    }
+
+    /// `VmHWM` from /proc/PID/status: the peak resident memory of the process's current
+    /// program, in KiB (0 once it has exited).
+    private static func highWaterKiB(_ pid: pid_t) -> Int {
+        guard let text = try? String(contentsOfFile: "/proc/\(pid)/status", encoding: .utf8),
+              let line = text.split(separator: "\n").first(where: { $0.hasPrefix("VmHWM:") }) else { return 0 }
+        return Int(line.split(separator: " ", omittingEmptySubsequences: true).dropFirst().first ?? "") ?? 0
     }
 }
 

@@ -337,11 +337,18 @@ enum PlanarDistance {
         var crossings = false
         polygon.forEachEdge { x1, y1, x2, y2 in
             best = min(best, segment(p, x1, y1, x2, y2))
-            if (y1 > p.y) != (y2 > p.y) && p.x < x1 + (p.y - y1) * (x2 - x1) / (y2 - y1) { crossings.toggle() }
+            if crosses(p, x1, y1, x2, y2) { crossings.toggle() }
         }
         return crossings ? 0 : best
     }
 
+    /// Whether the ray from `p` towards +x crosses the edge (the even-odd rule's step).
+    @inline(__always)
+    static func crosses(_ p: Point, _ x1: Double, _ y1: Double, _ x2: Double, _ y2: Double) -> Bool {
+        (y1 > p.y) != (y2 > p.y) && p.x < x1 + (p.y - y1) * (x2 - x1) / (y2 - y1)
+    }
+
+    @inline(__always)
     static func segment(_ p: Point, _ x1: Double, _ y1: Double, _ x2: Double, _ y2: Double) -> Double {
         let dx = x2 - x1, dy = y2 - y1
         let len2 = dx * dx + dy * dy
@@ -356,7 +363,7 @@ enum PlanarDistance {
     static func inside(_ p: Point, _ polygon: Polygon) -> Bool {
         var crossings = false
         polygon.forEachEdge { x1, y1, x2, y2 in
-            if (y1 > p.y) != (y2 > p.y) && p.x < x1 + (p.y - y1) * (x2 - x1) / (y2 - y1) { crossings.toggle() }
+            if crosses(p, x1, y1, x2, y2) { crossings.toggle() }
         }
         return crossings
     }

@@ -132,11 +132,11 @@ final class FlatOutlines: @unchecked Sendable {
     }
 
     /// Planar distance from (x, y) to outline `b`: 0 inside a polygon, else to its nearest
-    /// edge or vertex; infinity for a missing geometry. The same arithmetic as
-    /// ``PlanarDistance``.
+    /// edge or vertex; infinity for a missing geometry. ``PlanarDistance``'s arithmetic.
     @inline(__always)
     func distance(x: Double, y: Double, to b: Int) -> Double {
         let c = xy.pointer, rs = ringStart.pointer
+        let p = Point(x: x, y: y)
         var best = Double.infinity
         var crossings = false
         for r in firstRing.pointer[b] ..< firstRing.pointer[b + 1] {
@@ -149,13 +149,8 @@ final class FlatOutlines: @unchecked Sendable {
             var k = start
             while k + 1 < end {
                 let x1 = c[2 * k], y1 = c[2 * k + 1], x2 = c[2 * k + 2], y2 = c[2 * k + 3]
-                let dx = x2 - x1, dy = y2 - y1
-                let len2 = dx * dx + dy * dy
-                var t = len2 > 0 ? ((x - x1) * dx + (y - y1) * dy) / len2 : 0
-                t = max(0, min(1, t))
-                let cx = x1 + t * dx - x, cy = y1 + t * dy - y
-                best = min(best, (cx * cx + cy * cy).squareRoot())
-                if (y1 > y) != (y2 > y) && x < x1 + (y - y1) * (x2 - x1) / (y2 - y1) { crossings.toggle() }
+                best = min(best, PlanarDistance.segment(p, x1, y1, x2, y2))
+                if PlanarDistance.crosses(p, x1, y1, x2, y2) { crossings.toggle() }
                 k += 1
             }
         }

@@ -41,8 +41,9 @@ struct CoverageCommand: ParsableCommand {
                                               suggest: suggest)
         } catch { throw fail(error) }
 
-        let covered = report.buildings.filter(\.covered).count
-        let tooClose = report.buildings.filter { !$0.tooCloseSites.isEmpty }.count
+        KeepUntilExit.keep((buildingFeatures, siteFeatures, districtFeatures, sensitiveFeatures))
+        let covered = report.coveredCount
+        let tooClose = report.tooCloseCount
         let r = report.rules
         var summary = TextTable("measure", "value", "rule")
         summary.add("buildings", String(report.buildings.count), "")
@@ -50,9 +51,9 @@ struct CoverageCommand: ParsableCommand {
         summary.add("uncovered", String(report.buildings.count - covered), "\(CoverageRules.source): ≤ \(fixed(r.residentialMaxMetres, 0)) m")
         summary.add("buildings with a site too close", String(tooClose), "\(CoverageRules.source): ≥ \(fixed(r.residentialMinMetres, 0)) m, reduced only where a site says so")
         summary.add("sites", String(report.sites.count), "")
-        summary.add("sites with violations", String(report.sites.filter { !$0.violations.isEmpty }.count), "\(CoverageRules.source): ≥ \(fixed(r.residentialMinMetres, 0)) m; medical ≥ \(fixed(r.medicalMinMetres, 0)) m (\(r.profile))")
-        summary.add("sites over container limits", String(report.sites.filter { !$0.problems.isEmpty }.count), "\(CoverageRules.source): ≤ \(r.maxMixedContainers) mixed / \(r.maxSeparateContainers) separate, ≤ \(r.maxBulkyBins) bulky")
-        summary.add("sites serving no building", String(report.sites.filter { $0.served.isEmpty }.count), "")
+        summary.add("sites with violations", String(report.sitesWithViolations), "\(CoverageRules.source): ≥ \(fixed(r.residentialMinMetres, 0)) m; medical ≥ \(fixed(r.medicalMinMetres, 0)) m (\(r.profile))")
+        summary.add("sites over container limits", String(report.sitesOverLimits), "\(CoverageRules.source): ≤ \(r.maxMixedContainers) mixed / \(r.maxSeparateContainers) separate, ≤ \(r.maxBulkyBins) bulky")
+        summary.add("sites serving no building", String(report.sitesServingNoBuilding), "")
         if suggest {
             summary.add("suggested new sites", String(report.suggestions.count), "each ≥ \(fixed(r.residentialMinMetres, 0)) m from buildings and children's objects, ≥ \(fixed(r.medicalMinMetres, 0)) m from medical ones, in no building")
             summary.add("buildings they would cover", String(report.suggestions.reduce(0) { $0 + $1.buildings.count }), "\(CoverageRules.source): ≤ \(fixed(r.residentialMaxMetres, 0)) m")
@@ -70,6 +71,7 @@ struct CoverageCommand: ParsableCommand {
             do { try CoverageOutput.write(report, buildings: buildingFeatures, sites: siteFeatures, districts: districtFeatures, to: output) } catch { throw fail(error) }
             Terminal.note("wrote buildings, sites, districts\(suggest ? ", suggested" : "") (CSV and GeoJSON) and report.html to \(output)")
         }
+        KeepUntilExit.keep(report)
     }
 }
 

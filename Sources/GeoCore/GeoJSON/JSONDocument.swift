@@ -7,7 +7,10 @@ public enum JSONDocument {
         let capacity = Swift.max(bytes.count, 16)
         let buffer = UnsafeMutablePointer<UInt8>.allocate(capacity: capacity)
         defer { buffer.deallocate() }
-        _ = UnsafeMutableBufferPointer(start: buffer, count: capacity).initialize(from: bytes)
+        let copied: Void? = bytes.withContiguousStorageIfAvailable { contiguous in
+            if let base = contiguous.baseAddress { buffer.initialize(from: base, count: contiguous.count) }
+        }
+        if copied == nil { _ = UnsafeMutableBufferPointer(start: buffer, count: capacity).initialize(from: bytes) }
         var scanner = JSONScanner(buffer: buffer, capacity: capacity, filled: bytes.count, fd: -1, source: source, maxDepth: maxDepth,
                                   cachingStrings: false)
         if bytes.count >= 3, buffer[0] == 0xEF, buffer[1] == 0xBB, buffer[2] == 0xBF { scanner.pos = 3 }

@@ -243,6 +243,20 @@ public struct CoverageReport: Sendable {
     /// deviation from PROJ, in metres; nil when every position went through PROJ itself.
     public var projectionError: Double?
 
+    /// Summary counts, each in one pass that copies no result (200,000 copies of a result
+    /// with its strings cost more than the counting).
+    public var coveredCount: Int { count(buildings.indices) { buildings[$0].covered } }
+    public var tooCloseCount: Int { count(buildings.indices) { !buildings[$0].tooCloseSites.isEmpty } }
+    public var sitesWithViolations: Int { count(sites.indices) { !sites[$0].violations.isEmpty } }
+    public var sitesOverLimits: Int { count(sites.indices) { !sites[$0].problems.isEmpty } }
+    public var sitesServingNoBuilding: Int { count(sites.indices) { sites[$0].served.isEmpty } }
+
+    private func count(_ range: Range<Int>, _ test: (Int) -> Bool) -> Int {
+        var n = 0
+        for i in range where test(i) { n += 1 }
+        return n
+    }
+
     public var method: String {
         let projection = projectionError.map { String(format: "PROJ sampled on a grid, within %.3f mm of PROJ", $0 * 1000) } ?? "PROJ"
         return "planar distances in \(crs) (\(projection)), building outline to site point, rounded to the millimetre; \(CoverageRules.source), \(rules.profile) profile"

@@ -209,6 +209,12 @@ public final class Statement {
         return try body(UnsafeRawBufferPointer(start: p, count: Int(sqlite3_column_bytes(statement, column))))
     }
 
+    /// The UTF-8 bytes of a TEXT column, valid until the next step (no copy, no String).
+    public func withText<T>(_ column: Int32, _ body: (UnsafeRawBufferPointer) throws -> T) rethrows -> T? {
+        guard sqlite3_column_type(statement, column) == SQLITE_TEXT, let p = sqlite3_column_text(statement, column) else { return nil }
+        return try body(UnsafeRawBufferPointer(start: p, count: Int(sqlite3_column_bytes(statement, column))))
+    }
+
     public func row() -> [SQLValue] {
         (0 ..< columnCount).map { value($0) }
     }

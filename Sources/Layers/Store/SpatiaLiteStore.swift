@@ -197,8 +197,9 @@ public final class SpatiaLiteStore: LayerStore {
         // misbehaves for a degenerate box such as a point).
         let geos = filter.bbox == nil ? nil : GEOSContext()
         let box = try filter.bbox.map { b throws(GEOSError) -> GEOSGeometry in try geos!.geometry(b.geometry) }
+        let source = "\(layer).properties"
         while try statement.step() {
-            let feature = try Self.feature(from: statement, layer: layer)
+            let feature = try Self.feature(from: statement, layer: layer, source: source)
             if let box, let geos {
                 guard let g = feature.geometry, try geos.geometry(g).intersects(box) else { continue }
             }
@@ -210,7 +211,7 @@ public final class SpatiaLiteStore: LayerStore {
     }
 
     /// Rebuilds a feature from a row of (feature_id, geoctl_kind, properties, WKB).
-    static func feature(from row: Statement, layer: String) throws -> Feature {
+    static func feature(from row: Statement, layer: String, source: String? = nil) throws -> Feature {
         let id: FeatureID? = switch row.value(0) {
         case .integer(let i): .integer(i)
         case .real(let d): .number(d)
@@ -218,8 +219,9 @@ public final class SpatiaLiteStore: LayerStore {
         default: nil
         }
         var properties = JSONObject()
-        if case .text(let text) = row.value(2) {
-            guard case .object(let object) = try JSONDocument.parse(text, source: "\(layer).properties") else {
+        // Parsed straight from SQLite's bytes: no String in between.
+        if let value = try row.withText(2, { bytes in try JSONDocument.parse(bytes, source: source ?? "\(layer).properties") }) {
+            guard case .object(let object) = value else {
                 throw StoreError.corrupt("properties of a feature in \(layer) are not a JSON object")
             }
             properties = object

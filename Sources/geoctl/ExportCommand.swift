@@ -11,7 +11,7 @@ struct ExportCommand: ParsableCommand {
     @Argument(help: "The layer.")
     var layer: String
 
-    @Option(help: "geojson (default) or csv (properties, then the geometry as WKT).")
+    @Option(help: "geojson (default) or csv: id, the properties, the geometry as WKT (id and wkt become feature_id and feature_wkt when a property has that name).")
     var format: ExportFormat = .geojson
 
     @Option(help: "Only features intersecting W,S,E,N (degrees).")
@@ -77,7 +77,11 @@ struct ExportCommand: ParsableCommand {
             handle = FileHandle.standardOutput
         }
         let properties = info.columns.map(\.property)
-        var table = TextTable(columns: ["id"] + properties + ["wkt"])
+        // The GeoJSON id and the geometry get their own columns; a property already called
+        // `id` or `wkt` keeps its name and theirs become `feature_id` / `feature_wkt`.
+        let idColumn = properties.contains("id") ? "feature_id" : "id"
+        let wktColumn = properties.contains("wkt") ? "feature_wkt" : "wkt"
+        var table = TextTable(columns: [idColumn] + properties + [wktColumn])
         var buffered = 0
         var wroteHeader = false
         try store.forEachFeature(of: info.name, filter: filter) { f in

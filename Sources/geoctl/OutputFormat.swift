@@ -30,8 +30,17 @@ struct TextTable {
             }
             return ([line(columns)] + rows.map(line)).joined(separator: "\n")
         case .csv:
+            // RFC 4180 quoting, decided on UTF-8 bytes: Character-by-Character scanning of
+            // Cyrillic text was most of the time of a large export.
             func escape(_ s: String) -> String {
-                s.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) ? "\"" + s.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : s
+                guard s.utf8.contains(where: { $0 == 0x2C || $0 == 0x22 || $0 == 0x0A || $0 == 0x0D }) else { return s }
+                var out: [UInt8] = [0x22]
+                for b in s.utf8 {
+                    if b == 0x22 { out.append(0x22) }
+                    out.append(b)
+                }
+                out.append(0x22)
+                return String(decoding: out, as: UTF8.self)
             }
             return ((header ? [columns] : []) + rows).map { $0.map(escape).joined(separator: ",") }.joined(separator: "\n")
         case .json:

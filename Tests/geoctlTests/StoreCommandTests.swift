@@ -199,3 +199,18 @@ struct GDALInteroperabilityTests {
         }
     }
 }
+
+@Suite("CSV export")
+struct CSVExportTests {
+    @Test("a property called id does not collide with the feature id column; quoting follows RFC 4180 on Cyrillic text")
+    func idColumn() throws {
+        let s = try Scratch()
+        let file = s.folder + "/b.geojson"
+        try #"{"type":"FeatureCollection","features":[{"type":"Feature","id":"f1","properties":{"id":7,"address":"ул. Мира, д. 2","note":"say \"hi\""},"geometry":{"type":"Point","coordinates":[60.7,56.1]}}]}"#
+            .write(toFile: file, atomically: true, encoding: .utf8)
+        #expect(try s.geoctl(["import", file, "--layer", "b", "--kind", "building"]).status == 0)
+        let lines = try s.geoctl(["export", "b", "--format", "csv"]).stdout.split(separator: "\n")
+        #expect(lines[0] == "feature_id,id,address,note,wkt")
+        #expect(lines[1] == #"f1,7,"ул. Мира, д. 2","say ""hi""",POINT (60.7 56.1)"#)
+    }
+}

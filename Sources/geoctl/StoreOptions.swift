@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import GeoCore
 import Layers
 
 /// `--store PATH`, else `$GEOCTL_STORE`, else `./geoctl.sqlite`.
@@ -47,3 +48,11 @@ struct VisibilityOptions: ParsableArguments {
 extension LayerKind: ExpressibleByArgument {}
 extension Visibility: ExpressibleByArgument {}
 extension InvalidGeometryPolicy: ExpressibleByArgument {}
+
+/// Every feature of a visible layer, in import order.
+func loadLayer(_ name: String, from store: SpatiaLiteStore, visibility: VisibilityOptions) throws -> [Feature] {
+    let info = try visibility.visibleLayer(name, in: store)
+    var features: [Feature] = []
+    do { try store.forEachFeature(of: info.name, filter: .all) { features.append($0) } } catch { throw fail(error) }
+    return features
+}

@@ -41,8 +41,10 @@ let package = Package(
         // The GeoJSON reader's fuzz target: libFuzzer under scripts/fuzz.sh, a replayer otherwise.
         .executableTarget(name: "geojson-fuzz", dependencies: ["GeoCore"]),
 
-        .testTarget(name: "GeoCoreTests", dependencies: ["GeoCore"]),
-        .testTarget(name: "LayersTests", dependencies: ["Layers", "GeoCore"]),
+        // Fixture paths and a seeded generator, shared by the test targets.
+        .target(name: "TestSupport", dependencies: ["GeoCore"], path: "Tests/TestSupport"),
+        .testTarget(name: "GeoCoreTests", dependencies: ["GeoCore", "TestSupport"]),
+        .testTarget(name: "LayersTests", dependencies: ["Layers", "GeoCore", "TestSupport"]),
         // Runs the built `geoctl` binary as a user would: exit codes, stdout, stderr.
         .testTarget(name: "geoctlTests", dependencies: ["geoctl", "Layers"]),
     ],

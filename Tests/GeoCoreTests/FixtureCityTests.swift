@@ -1,5 +1,6 @@
 import Testing
 @testable import GeoCore
+import TestSupport
 
 /// The sample city keeps the promises the tests and the demo rely on.
 @Suite("Sample city fixtures")

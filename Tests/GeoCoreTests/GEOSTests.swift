@@ -1,5 +1,6 @@
 import Testing
 @testable import GeoCore
+import TestSupport
 
 @Suite("GEOS bindings")
 struct GEOSTests {

@@ -1,5 +1,6 @@
 import Testing
 @testable import GeoCore
+import TestSupport
 
 @Suite("GeoJSON errors name the place and the reason")
 struct GeoJSONErrorTests {

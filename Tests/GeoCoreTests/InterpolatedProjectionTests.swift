@@ -1,5 +1,6 @@
 import Testing
 @testable import GeoCore
+import TestSupport
 
 @Suite("Interpolated projection")
 struct InterpolatedProjectionTests {

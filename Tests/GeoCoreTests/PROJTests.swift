@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import GeoCore
+import TestSupport
 
 @Suite("PROJ bindings")
 struct PROJTests {

@@ -1,5 +1,6 @@
 import Testing
 @testable import GeoCore
+import TestSupport
 
 @Suite("Point grid")
 struct PointGridTests {

@@ -1,5 +1,6 @@
 import Testing
 @testable import GeoCore
+import TestSupport
 
 @Suite("Point-in-polygon index agrees with GEOS")
 struct PolygonIndexTests {

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import GeoCore
+import TestSupport
 @testable import Layers
 
 @Suite("Layer store: import, catalog, export, drop")

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import GeoCore
+import TestSupport
 @testable import Layers
 
 /// The fixture territories tile the city exactly; broken copies must show exactly the

@@ -1,18 +1,7 @@
 import Foundation
 import GeoCore
 @testable import Layers
-
-enum Fixtures {
-    static let root = URL(fileURLWithPath: #filePath)
-        .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-        .appendingPathComponent("fixtures")
-    static let cityLayers = ["appeals", "buildings", "city", "districts", "earthworks", "institutions", "outages",
-                             "precincts", "roads", "sites", "territories"]
-
-    static func city(_ name: String) -> String { root.appendingPathComponent("geojson/\(name).geojson").path }
-    static func broken(_ name: String) -> String { root.appendingPathComponent("broken/\(name).geojson").path }
-    static func features(_ name: String) throws -> [Feature] { try GeoJSONReader(path: city(name)).readAll() }
-}
+import TestSupport
 
 /// A fresh folder with a store in it, removed when the test ends.
 final class TemporaryStore {

@@ -119,16 +119,16 @@ public struct InterpolatedProjection: Sendable {
     public func transform(flat coordinates: inout [Double]) throws {
         var outside: [Int] = []
         nodes.withUnsafeBufferPointer { n in
-          coordinates.withUnsafeMutableBufferPointer { p in
-            for i in stride(from: 0, to: p.count - 1, by: 2) {
-                if let (x, y) = interpolate(p[i], p[i + 1], n) {
-                    p[i] = x
-                    p[i + 1] = y
-                } else {
-                    outside.append(i)
+            coordinates.withUnsafeMutableBufferPointer { p in
+                for i in stride(from: 0, to: p.count - 1, by: 2) {
+                    if let (x, y) = interpolate(p[i], p[i + 1], n) {
+                        p[i] = x
+                        p[i + 1] = y
+                    } else {
+                        outside.append(i)
+                    }
                 }
             }
-          }
         }
         guard !outside.isEmpty else { return }
         var rest = outside.flatMap { [coordinates[$0], coordinates[$0 + 1]] }

@@ -82,3 +82,25 @@ struct PROJTests {
         #expect(throws: ProjError.self) { _ = try t?.transform(x: 0, y: 91) }
     }
 }
+
+@Suite("Metric CRS check")
+struct MetricCRSTests {
+    @Test("projected CRSs in metres pass; geographic ones and feet are refused with the reason")
+    func requireMetric() throws {
+        for name in ["EPSG:32641", "EPSG:28412", "EPSG:3857", "+proj=tmerc +lon_0=61 +ellps=krass +units=m"] {
+            try CoordinateTransformer.requireMetric(crs: name)
+        }
+        #expect(throws: ProjError.self) { try CoordinateTransformer.requireMetric(crs: "EPSG:4326") }
+        do {
+            try CoordinateTransformer.requireMetric(crs: "EPSG:4326")
+        } catch {
+            #expect("\(error)".contains("not a projected CRS"))
+        }
+        do {
+            try CoordinateTransformer.requireMetric(crs: "EPSG:2263")   // NAD83 / New York Long Island (ftUS)
+            Issue.record("a CRS in US feet was accepted")
+        } catch {
+            #expect("\(error)".contains("not metres"), "\(error)")
+        }
+    }
+}

@@ -77,3 +77,19 @@ struct CheckCommandTests {
         #expect(try s.geoctl(["check", "layer", "appeals", "--include-restricted"]).status == 0)
     }
 }
+
+@Suite("Metric CRS on the command line")
+struct MetricCRSCommandTests {
+    @Test("check and coverage refuse a --crs that does not measure in metres, instead of answering in degrees")
+    func refuseDegrees() throws {
+        let s = try Scratch()
+        try s.importSampleCity()
+        for command in [["check", "territories", "territories", "--boundary", "city", "--crs", "EPSG:4326"],
+                        ["coverage", "--buildings", "buildings", "--sites", "sites", "--crs", "EPSG:4326"]] {
+            let r = try s.geoctl(command)
+            #expect(r.status == 1, "\(command)")
+            #expect(r.stderr.contains("EPSG:4326 cannot measure distances and areas"), "\(r.stderr)")
+        }
+        #expect(try s.geoctl(["coverage", "--buildings", "buildings", "--sites", "sites", "--crs", "EPSG:32641"]).status == 0)
+    }
+}

@@ -51,6 +51,38 @@ public final class CoordinateTransformer {
         return object
     }
 
+    /// Checks that `name` is a projected CRS whose axes are in metres, so that planar
+    /// distances and areas in it are metres and square metres (EPSG:4326 is not).
+    public static func requireMetric(crs name: String, context: ProjContext = ProjContext()) throws(ProjError) {
+        let ctx = context.handle
+        let object = try crs(name, ctx, context)
+        defer { proj_destroy(object) }
+        var projected = object
+        var extracted: OpaquePointer?
+        if proj_get_type(object) == PJ_TYPE_COMPOUND_CRS, let horizontal = proj_crs_get_sub_crs(ctx, object, 0) {
+            extracted = horizontal
+            projected = horizontal
+        }
+        defer { if let extracted { proj_destroy(extracted) } }
+        guard proj_get_type(projected) == PJ_TYPE_PROJECTED_CRS else {
+            throw .notMetric(name, reason: "it is not a projected CRS (its coordinates are angles)")
+        }
+        guard let cs = proj_crs_get_coordinate_system(ctx, projected) else {
+            throw .notMetric(name, reason: "PROJ gives it no coordinate system")
+        }
+        defer { proj_destroy(cs) }
+        for axis in 0 ..< proj_cs_get_axis_count(ctx, cs) {
+            var factor = 0.0
+            var unit: UnsafePointer<CChar>?
+            guard proj_cs_get_axis_info(ctx, cs, axis, nil, nil, nil, &factor, &unit, nil, nil) != 0 else {
+                throw .notMetric(name, reason: "PROJ cannot describe its axes")
+            }
+            guard abs(factor - 1) < 1e-12 else {
+                throw .notMetric(name, reason: "its axes are in \(unit.map { String(cString: $0) } ?? "units") of \(factor) m, not metres")
+            }
+        }
+    }
+
     /// Checks that a CRS name is known to PROJ.
     public static func validate(crs name: String, context: ProjContext = ProjContext()) throws(ProjError) {
         let object = try crs(name, context.handle, context)

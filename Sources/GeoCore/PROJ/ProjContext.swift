@@ -46,6 +46,8 @@ public enum ProjError: Error, Sendable, Equatable, CustomStringConvertible {
     case unknownCRS(String, reason: String)
     case noTransformation(from: String, to: String, reason: String)
     case transformFailed(index: Int, x: Double, y: Double, reason: String)
+    /// A CRS named for measuring in metres that is not a projected CRS in metres.
+    case notMetric(String, reason: String)
 
     public var description: String {
         switch self {
@@ -55,6 +57,8 @@ public enum ProjError: Error, Sendable, Equatable, CustomStringConvertible {
             "no transformation from \(from) to \(to): \(reason)"
         case .transformFailed(let index, let x, let y, let reason):
             "position \(index) (\(x), \(y)) cannot be transformed: \(reason)"
+        case .notMetric(let name, let reason):
+            "\(name) cannot measure distances and areas: \(reason); name a projected CRS in metres, such as the data's UTM zone (or leave --crs auto)"
         }
     }
 }

@@ -39,7 +39,8 @@ public enum TerritoryCheck {
                            options: TerritoryCheckOptions = TerritoryCheckOptions()) throws -> CheckReport {
         var extent = BoundingBox.empty
         for f in boundary.isEmpty ? territories : boundary { if let b = f.geometry?.boundingBox { extent.extend(b) } }
-        let target = options.crs ?? (extent.isEmpty ? "EPSG:4326" : UTMZone(for: extent).crsName)
+        if let crs = options.crs { try CoordinateTransformer.requireMetric(crs: crs) }
+        let target = options.crs ?? (extent.isEmpty ? "EPSG:32641" : UTMZone(for: extent).crsName)
         var problems: [CheckProblem] = []
 
         // Each territory: its organisation, its id, whether it is usable at all.

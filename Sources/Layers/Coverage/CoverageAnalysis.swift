@@ -23,6 +23,7 @@ public enum CoverageAnalysis {
             return [box]
         }) { extent.extend(box) }
         for f in sites { if let b = f.geometry?.boundingBox { extent.extend(b) } }
+        if let crs { try CoordinateTransformer.requireMetric(crs: crs) }
         let target = crs ?? (extent.isEmpty ? "EPSG:32641" : UTMZone(for: extent).crsName)
         let project = try CoordinateTransformer(from: "EPSG:4326", to: target)
         // PROJ sampled on a grid over the data and interpolated, measured to 0.01 mm of PROJ

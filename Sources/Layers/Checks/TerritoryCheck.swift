@@ -60,8 +60,9 @@ public enum TerritoryCheck {
         problems += duplicateIDs(references, territories)
 
         // Project everything once, about a local origin (whole kilometres near the centre):
-        // coordinates of a few km keep areas and overlay exact to far below a square
-        // millimetre. Invalid polygons are repaired for the overlay only.
+        // coordinates of tens of kilometres rather than millions of metres keep the areas of
+        // 3,000 territories summed to within a few square millimetres. Invalid polygons are
+        // repaired for the overlay only.
         let centre = extent.isEmpty ? Point(x: 0, y: 0) : try CoordinateTransformer(from: "EPSG:4326", to: target).transform(x: extent.center.x, y: extent.center.y)
         let origin = Point(x: (centre.x / 1000).rounded() * 1000, y: (centre.y / 1000).rounded() * 1000)
         let projected = try project(territories, to: target, origin: origin)

@@ -104,4 +104,12 @@ public struct FeatureReference: Sendable, Hashable, CustomStringConvertible {
     }
 
     public var description: String { "feature \(index)\(id.map { " (id \($0))" } ?? "")" }
+
+    /// One reference per feature, in order; the id is the `idField` property (as text) when
+    /// one is named, else the GeoJSON id.
+    static func all(_ features: [Feature], idField: String?) -> [FeatureReference] {
+        features.enumerated().map { i, f in
+            FeatureReference(index: i, id: idField.map { f.properties[$0]?.plainText.map(FeatureID.string) } ?? f.id)
+        }
+    }
 }

@@ -6,9 +6,7 @@ import GeoCore
 public enum LayerCheck {
     /// Checks `features`; `region` is where they are expected to lie (nil skips that check).
     public static func run(features: [Feature], layer: String, region: ExpectedRegion?, idField: String? = nil) throws -> CheckReport {
-        let references = features.enumerated().map { i, f in
-            FeatureReference(index: i, id: idField.map { f.properties[$0]?.plainText.map(FeatureID.string) } ?? f.id)
-        }
+        let references = FeatureReference.all(features, idField: idField)
         var problems: [CheckProblem] = []
         let geos = GEOSContext()
         var kinds: [GeometryKind: Int] = [:]

@@ -48,9 +48,7 @@ public enum TerritoryCheck {
             guard let text = f.properties[options.organisationField]?.plainText, !text.isEmpty else { return nil }
             return text
         }
-        let references = territories.enumerated().map { i, f in
-            FeatureReference(index: i, id: options.idField.map { f.properties[$0]?.plainText.map(FeatureID.string) } ?? f.id)
-        }
+        let references = FeatureReference.all(territories, idField: options.idField)
         problems += try geometryProblems(territories, references: references)
         for (i, org) in organisations.enumerated() where org == nil && territories[i].geometry != nil {
             problems.append(CheckProblem(kind: .missingOrganisation, severity: .problem, features: [references[i]],

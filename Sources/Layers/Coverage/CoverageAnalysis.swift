@@ -372,16 +372,6 @@ enum PlanarDistance {
         let cx = x1 + t * dx - p.x, cy = y1 + t * dy - p.y
         return (cx * cx + cy * cy).squareRoot()
     }
-
-    /// Even-odd crossing test over all rings (a point on the outline gets distance 0 from
-    /// the edge test anyway).
-    static func inside(_ p: Point, _ polygon: Polygon) -> Bool {
-        var crossings = false
-        polygon.forEachEdge { x1, y1, x2, y2 in
-            if crosses(p, x1, y1, x2, y2) { crossings.toggle() }
-        }
-        return crossings
-    }
 }
 
 extension BoundingBox {

@@ -66,7 +66,7 @@ struct ExportCommand: ParsableCommand {
         }
     }
 
-    private func exportCSV(_ info: LayerInfo, store: SpatiaLiteStore, filter: FeatureFilter) throws {
+    private func exportCSV(_ info: LayerInfo, store: any LayerStore, filter: FeatureFilter) throws {
         let handle: FileHandle
         if let output {
             guard FileManager.default.createFile(atPath: output, contents: nil), let h = FileHandle(forWritingAtPath: output) else {

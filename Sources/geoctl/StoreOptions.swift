@@ -13,7 +13,7 @@ struct StoreOptions: ParsableArguments {
     }
 
     /// Opens the store; only `import` creates it.
-    func open(create: Bool = false) throws -> SpatiaLiteStore {
+    func open(create: Bool = false) throws -> any LayerStore {
         do {
             return try SpatiaLiteStore(path: path, create: create)
         } catch {
@@ -35,7 +35,7 @@ struct VisibilityOptions: ParsableArguments {
 
     /// The layer if it exists and may be shown; otherwise the same "no layer" error either
     /// way, so a restricted layer's existence does not leak.
-    func visibleLayer(_ name: String, in store: SpatiaLiteStore) throws -> LayerInfo {
+    func visibleLayer(_ name: String, in store: any LayerStore) throws -> LayerInfo {
         let info: LayerInfo?
         do { info = try store.layer(named: name) } catch { throw fail(error) }
         guard let info, info.visibility == .public || includeRestricted else {
@@ -50,7 +50,7 @@ extension Visibility: ExpressibleByArgument {}
 extension InvalidGeometryPolicy: ExpressibleByArgument {}
 
 /// Every feature of a visible layer, in import order.
-func loadLayer(_ name: String, from store: SpatiaLiteStore, visibility: VisibilityOptions) throws -> [Feature] {
+func loadLayer(_ name: String, from store: any LayerStore, visibility: VisibilityOptions) throws -> [Feature] {
     let info = try visibility.visibleLayer(name, in: store)
     var features: [Feature] = []
     do { try store.forEachFeature(of: info.name, filter: .all) { features.append($0) } } catch { throw fail(error) }

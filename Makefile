@@ -2,9 +2,10 @@
 SHELL := /bin/bash
 SWIFT ?= swift
 CONFIG ?= release
-DEB_PACKAGES := pkg-config libgeos-dev libproj-dev proj-data libspatialite-dev libsqlite3-dev libsqlite3-mod-spatialite
-# The tests also check that GDAL (ogrinfo, ogr2ogr) reads the store as it is.
-TEST_DEB_PACKAGES := gdal-bin
+DEB_PACKAGES := pkg-config libgeos-dev libproj-dev proj-data libspatialite-dev libsqlite3-dev libsqlite3-mod-spatialite libpq-dev
+# The tests also check that GDAL (ogrinfo, ogr2ogr) reads the store as it is, and run the
+# PostGIS store against a throw-away PostgreSQL 15 + PostGIS 3 cluster (scripts/with-postgres.sh).
+TEST_DEB_PACKAGES := gdal-bin postgresql-15-postgis-3
 BIN := .build/$(CONFIG)/geoctl
 CITY_SCALE ?= 1
 CITY_DIR ?= /tmp/geoctl-city-s$(CITY_SCALE)
@@ -15,7 +16,7 @@ CITY_DIR ?= /tmp/geoctl-city-s$(CITY_SCALE)
 deps:
 	@$(MAKE) --no-print-directory install-packages PACKAGES="$(DEB_PACKAGES)"
 
-## deps-test: what the tests need besides (gdal-bin)
+## deps-test: what the tests need besides (gdal-bin, PostgreSQL 15 with PostGIS 3)
 deps-test: deps
 	@$(MAKE) --no-print-directory install-packages PACKAGES="$(TEST_DEB_PACKAGES)"
 
@@ -33,10 +34,11 @@ install-packages:
 build: deps
 	$(SWIFT) build -c $(CONFIG)
 
-## test: the whole test suite against the real GEOS, PROJ and SpatiaLite (and GDAL)
+## test: the whole test suite against the real GEOS, PROJ, SpatiaLite, PostgreSQL/PostGIS (and GDAL);
+## a temporary cluster on a private socket lives for the run (scripts/with-postgres.sh)
 test: deps-test
 	$(SWIFT) build --build-tests
-	$(SWIFT) test --skip-build
+	bash scripts/with-postgres.sh $(SWIFT) test --skip-build
 
 ## sanitize: the whole test suite under AddressSanitizer, then ThreadSanitizer (the geoctl
 ## binary the CLI tests run is instrumented too). Separate build folders keep `make test` fast.

@@ -323,7 +323,7 @@ public final class PostGISStore: LayerStore {
             guard let text = row[0] else { return nil }
             switch column.type {
             case .real: return Double(text).map { String($0) } ?? text
-            case .boolean: return text == "t" ? "1" : "0"
+            case .boolean: return text == "true" || text == "t" ? "1" : "0"
             default: return text
             }
         }

@@ -91,6 +91,36 @@ struct PostGISCommandTests {
         #expect(try pg.open().catalogProblems() == [])
     }
 
+    @Test("copy SpatiaLite → PostGIS → SpatiaLite: every layer and catalog entry arrives, and the exports are byte-identical")
+    func copyRoundTrip() throws {
+        let lite = try Scratch()
+        let pg = try PGScratch()
+        try lite.importSampleCity()
+        let there = try Geoctl.run(["copy", "--from", lite.store, "--to", pg.url])
+        #expect(there.status == 0, "\(there.stderr)")
+        #expect(there.stdout.split(separator: "\n").count == 11 && there.stdout.contains("appeals\t200\t1\n"))
+        let back = lite.folder + "/back.sqlite"
+        let again = try Geoctl.run(["copy", "--from", pg.url, "--to", back])
+        #expect(again.status == 0, "\(again.stderr)")
+        let layers = try lite.geoctl(["layers", "--include-restricted", "--format", "json"])
+        #expect(try pg.geoctl(["layers", "--include-restricted", "--format", "json"]).stdout == layers.stdout)
+        #expect(try Geoctl.run(["layers", "--include-restricted", "--format", "json", "--store", back]).stdout == layers.stdout)
+        for layer in ["appeals", "buildings", "city", "districts", "earthworks", "institutions", "outages", "precincts", "roads", "sites", "territories"] {
+            let original = try lite.geoctl(["export", layer, "--include-restricted"])
+            #expect(original.status == 0 && !original.stdout.isEmpty)
+            #expect(try pg.geoctl(["export", layer, "--include-restricted"]).stdout == original.stdout, "\(layer) in PostGIS")
+            #expect(try Geoctl.run(["export", layer, "--include-restricted", "--store", back]).stdout == original.stdout, "\(layer) back")
+            #expect(try pg.geoctl(["show", layer, "--include-restricted"]).stdout == (try lite.geoctl(["show", layer, "--include-restricted"])).stdout, "\(layer)")
+        }
+        // Named layers only; an existing one needs --replace; a missing one is named.
+        let some = try Geoctl.run(["copy", "--from", lite.store, "--to", pg.url, "sites"])
+        #expect(some.status == 1 && some.stderr.contains("already exists"))
+        let replaced = try Geoctl.run(["copy", "--from", lite.store, "--to", pg.url, "--replace", "sites", "city"])
+        #expect(replaced.status == 0 && replaced.stdout == "sites\t60\t2\ncity\t1\t2\n", "\(replaced.stdout)")
+        let missing = try Geoctl.run(["copy", "--from", lite.store, "--to", pg.url, "nope"])
+        #expect(missing.status == 1 && missing.stderr.contains("no layer named \"nope\""))
+    }
+
     @Test("ogrinfo PG: lists every layer with its geometry type, SRID 4326 and feature count")
     func ogrinfo() throws {
         let pg = try PGScratch()

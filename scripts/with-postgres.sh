@@ -23,8 +23,11 @@ trap stop EXIT
 trap 'exit 130' INT TERM
 "${RUN_AS[@]}" "$PGBIN/initdb" -A trust -U postgres -E UTF8 --locale=C.UTF-8 -D "$DIR/data" >"$DIR/initdb.log" 2>&1 || { cat "$DIR/initdb.log" >&2; exit 1; }
 # fsync off: a test cluster that is thrown away needs no durability, and tests run faster.
+# GEOCTL_PG_DURABLE=1 (the benchmarks) keeps PostgreSQL's defaults.
+FAST="-c fsync=off -c synchronous_commit=off -c full_page_writes=off"
+[ -n "${GEOCTL_PG_DURABLE:-}" ] && FAST=""
 "${RUN_AS[@]}" "$PGBIN/pg_ctl" -D "$DIR/data" -l "$DIR/server.log" -w \
-  -o "-k $DIR -c listen_addresses='' -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=60" start >/dev/null \
+  -o "-k $DIR -c listen_addresses='' $FAST -c max_connections=60" start >/dev/null \
   || { cat "$DIR/server.log" >&2; exit 1; }
 "$PGBIN/createdb" -h "$DIR" -U postgres geoctl_test
 "$PGBIN/psql" -h "$DIR" -U postgres -d geoctl_test -qc "CREATE EXTENSION postgis" >/dev/null

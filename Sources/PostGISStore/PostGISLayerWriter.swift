@@ -89,15 +89,15 @@ enum KeyOrder {
     }
 
     static func restore(_ object: JSONObject, order: [JSONValue]) -> JSONObject {
-        var byKey: [String: JSONValue] = [:]
-        byKey.reserveCapacity(object.count)
-        for m in object.members { byKey[m.key] = m.value }
-        var out = JSONObject()
+        // Objects are small: a linear search beats hashing every key.
+        var members = object.members
+        var out: [JSONObject.Member] = []
+        out.reserveCapacity(members.count)
         for case .string(let key) in order {
-            if let v = byKey.removeValue(forKey: key) { out.appendUnchecked(key: key, value: v) }
+            if let i = members.firstIndex(where: { $0.key == key }) { out.append(members.remove(at: i)) }
         }
-        for m in object.members where byKey[m.key] != nil { out.appendUnchecked(key: m.key, value: m.value) }
-        return out
+        out.append(contentsOf: members)
+        return JSONObject(members: out)
     }
 }
 

@@ -1,0 +1,94 @@
+#!/usr/bin/env bash
+# The PostGIS store against its anchors, in one run on one throw-away PostgreSQL 15 + PostGIS 3
+# cluster with default durability (scripts/with-postgres.sh, GEOCTL_PG_DURABLE=1):
+#   - import of the city's appeals: geoctl (binary COPY with EWKB) vs `ogr2ogr -f PostgreSQL`
+#     with PG_USE_COPY=YES vs geoctl's own SpatiaLite import (whole commands, wall seconds);
+#   - reading whole layers as the router, coverage and check do: PostGIS vs SpatiaLite;
+#   - coverage output files byte-identical between the two stores;
+#   - with a second, larger city folder: the import's peak memory (flat means it does not grow).
+# usage: bench/postgis.sh CITY_DIR [RUNS] [LARGE_CITY_DIR]   (needs a release build: `make build`)
+# A city folder comes from the synthetic-city generator (appeals.geojson, buildings.geojson, …).
+set -euo pipefail
+city=${1:?usage: bench/postgis.sh CITY_DIR [RUNS] [LARGE_CITY_DIR]}
+runs=${2:-3}
+large=${3:-}
+here=$(cd "$(dirname "$0")" && pwd)
+repo=$(dirname "$here")
+bin="$repo/.build/release/geoctl"
+[ -x "$bin" ] || { echo "no release build at $bin: run make build" >&2; exit 1; }
+[ -f "$city/appeals.geojson" ] || { echo "$city/appeals.geojson is missing" >&2; exit 1; }
+if [ -z "${GEOCTL_BENCH_INNER:-}" ]; then
+  GEOCTL_PG_DURABLE=1 GEOCTL_BENCH_INNER=1 exec bash "$repo/scripts/with-postgres.sh" bash "$0" "$@"
+fi
+[ -n "${GEOCTL_TEST_PG:-}" ] || { echo "PostgreSQL with PostGIS is not installed (make deps-test)" >&2; exit 1; }
+sock=$GEOCTL_TEST_PG_SOCKET
+pg="$GEOCTL_TEST_PG&schema=bench"
+work=$(mktemp -d "${TMPDIR:-/tmp}/geoctl-bench-pg.XXXXXX")
+trap 'rm -rf "$work"' EXIT
+psql() { /usr/lib/postgresql/15/bin/psql -h "$sock" -U postgres -d geoctl_test -XAtq "$@"; }
+psql -c "CREATE SCHEMA ogr"
+
+# median wall seconds of running "$@" $runs times; BEFORE (a command) runs untimed before each
+median() {
+  local times=()
+  for _ in $(seq "$runs"); do
+    [ -n "${BEFORE:-}" ] && eval "$BEFORE"
+    local s e; s=$(date +%s.%N); "$@" >/dev/null 2>"$work/err" || { cat "$work/err" >&2; exit 1; }; e=$(date +%s.%N)
+    times+=("$(echo "$e - $s" | bc)")
+  done
+  printf "%s\n" "${times[@]}" | sort -g | awk '{a[NR]=$1} END {printf "%.3f", a[int((NR+1)/2)]}'
+}
+
+appeals="$city/appeals.geojson"
+mb=$(du -m "$appeals" | cut -f1)
+n=$(grep -o '"Feature"' "$appeals" | wc -l)
+echo "# machine: $(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo), $(uname -sr)"
+echo "# PostgreSQL $(psql -c 'SHOW server_version'), PostGIS $(psql -c 'SELECT postgis_lib_version()'), $(ogr2ogr --version | cut -d, -f1), default durability (fsync on)"
+echo "# $appeals: $n features, $mb MB; median of $runs runs"
+"$bin" import "$city/city.geojson" --layer city --kind boundary --store "$pg" >/dev/null 2>&1
+t_pg=$(BEFORE="'$bin' drop appeals --store '$pg' >/dev/null 2>&1 || true" median "$bin" import "$appeals" --layer appeals --kind other --store "$pg")
+t_ogr=$(PG_USE_COPY=YES median ogr2ogr -f PostgreSQL "PG:host=$sock user=postgres dbname=geoctl_test" "$appeals" -nln ogr.appeals -overwrite -lco GEOMETRY_NAME=geom -lco SPATIAL_INDEX=GIST)
+t_sl=$(BEFORE="rm -f '$work/store.sqlite'*" median "$bin" import "$appeals" --layer appeals --kind other --store "$work/store.sqlite")
+echo
+echo "| import of appeals ($n points, $mb MB) | seconds | features/s | vs geoctl → PostGIS |"
+echo "|---|---|---|---|"
+for row in "geoctl import → PostGIS (binary COPY, EWKB)|$t_pg" "ogr2ogr -f PostgreSQL, PG_USE_COPY=YES|$t_ogr" "geoctl import → SpatiaLite|$t_sl"; do
+  name=${row%|*}; t=${row#*|}
+  echo "| $name | $t | $(echo "$n / $t" | bc) | $(echo "scale=2; $t / $t_pg" | bc)x |"
+done
+
+# Reads: the same layers in both stores.
+for layer in buildings territories sites districts; do
+  "$bin" import "$city/$layer.geojson" --layer "$layer" --kind other --store "$pg" >/dev/null 2>&1
+  "$bin" import "$city/$layer.geojson" --layer "$layer" --kind other --store "$work/store.sqlite" >/dev/null 2>&1
+done
+"$bin" import "$appeals" --layer appeals --kind other --store "$work/store.sqlite" >/dev/null 2>&1 || true
+echo
+echo "| read a whole layer | features | PostGIS s | SpatiaLite s | PostGIS / SpatiaLite time |"
+echo "|---|---|---|---|---|"
+r_pg=$("$bin" bench read appeals buildings territories --runs "$runs" --format csv --store "$pg" | tail -n +2)
+r_sl=$("$bin" bench read appeals buildings territories --runs "$runs" --format csv --store "$work/store.sqlite" | tail -n +2)
+paste -d, <(echo "$r_pg") <(echo "$r_sl") | while IFS=, read -r l c s _ l2 c2 s2 _; do
+  echo "| $l | $c | $s | $s2 | $(echo "scale=2; $s / $s2" | bc) |"
+done
+
+# The same coverage results from both stores.
+"$bin" coverage --buildings buildings --sites sites --districts districts --output "$work/cov-pg" --store "$pg" >/dev/null
+"$bin" coverage --buildings buildings --sites sites --districts districts --output "$work/cov-sl" --store "$work/store.sqlite" >/dev/null
+echo
+if diff -r "$work/cov-pg" "$work/cov-sl" >/dev/null; then
+  echo "coverage output files from PostGIS and SpatiaLite: byte-identical ($(ls "$work/cov-pg" | wc -l) files)"
+else
+  echo "coverage output files from PostGIS and SpatiaLite: DIFFER"
+fi
+
+if [ -n "$large" ]; then
+  big="$large/appeals.geojson"
+  nb=$(grep -o '"Feature"' "$big" | wc -l)
+  for f in "$appeals" "$big"; do
+    "$bin" drop appeals --store "$pg" >/dev/null 2>&1 || true
+    m=$( { /usr/bin/time -f "%M %e" "$bin" import "$f" --layer appeals --kind other --store "$pg" >/dev/null 2>/dev/null; } 2>&1 | tail -1)
+    echo "import $(basename "$(dirname "$f")")/appeals.geojson → PostGIS: peak RSS $(( ${m% *} / 1024 )) MiB, ${m#* } s"
+  done
+  echo "($nb features in the larger file)"
+fi

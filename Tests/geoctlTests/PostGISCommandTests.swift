@@ -121,6 +121,42 @@ struct PostGISCommandTests {
         #expect(missing.status == 1 && missing.stderr.contains("no layer named \"nope\""))
     }
 
+    @Test("the README's least-privilege set-up: the writer imports, the reader reads public layers, even after a replace, and cannot see the restricted schema or write")
+    func leastPrivilege() throws {
+        let base = try #require(PostgresTestDatabase.url)
+        let tag = UUID().uuidString.prefix(8).lowercased()
+        let (writer, reader, open, closed) = ("w_\(tag)", "r_\(tag)", "town_\(tag)", "town_\(tag)_restricted")
+        try PostgresTestDatabase.psql("""
+            CREATE ROLE \(writer) LOGIN; CREATE ROLE \(reader) LOGIN;
+            CREATE SCHEMA \(open) AUTHORIZATION \(writer); CREATE SCHEMA \(closed) AUTHORIZATION \(writer);
+            GRANT USAGE ON SCHEMA \(open) TO \(reader);
+            ALTER DEFAULT PRIVILEGES FOR ROLE \(writer) IN SCHEMA \(open) GRANT SELECT ON TABLES TO \(reader);
+            """)
+        defer {
+            _ = try? PostgresTestDatabase.psql("DROP SCHEMA \(open) CASCADE; DROP SCHEMA \(closed) CASCADE; DROP OWNED BY \(writer), \(reader); DROP ROLE \(writer); DROP ROLE \(reader)")
+        }
+        func url(_ user: String, _ schema: String) -> String {
+            base.replacing("user=postgres", with: "user=\(user)") + "&schema=\(schema)"
+        }
+        let w = try Geoctl.run(["import", "fixtures/geojson/sites.geojson", "--layer", "sites", "--kind", "waste-site", "--store", url(writer, open)])
+        #expect(w.status == 0, "\(w.stderr)")
+        let secret = try Geoctl.run(["import", "fixtures/geojson/appeals.geojson", "--layer", "appeals", "--kind", "other", "--store", url(writer, closed)])
+        #expect(secret.status == 0, "\(secret.stderr)")
+        #expect(try Geoctl.run(["layers", "--format", "csv", "--store", url(reader, open)]).stdout.contains("\nsites,waste-site,60,"))
+        let replaced = try Geoctl.run(["import", "fixtures/geojson/institutions.geojson", "--layer", "sites", "--kind", "waste-site", "--replace", "--store", url(writer, open)])
+        #expect(replaced.status == 0, "\(replaced.stderr)")
+        let read = try Geoctl.run(["export", "sites", "--store", url(reader, open)])
+        #expect(read.status == 0 && read.stdout.contains("FeatureCollection"), "\(read.stderr)")
+        let hidden = try Geoctl.run(["layers", "--include-restricted", "--store", url(reader, closed)])
+        #expect(hidden.status != 0 && hidden.stderr.contains("permission denied"), "\(hidden.stderr)")
+        #expect(!hidden.stdout.contains("appeals"))
+        let write = try Geoctl.run(["import", "fixtures/geojson/city.geojson", "--layer", "city", "--kind", "boundary", "--store", url(reader, open)])
+        #expect(write.status != 0 && write.stderr.contains("permission denied"), "\(write.stderr)")
+        let drop = try Geoctl.run(["drop", "sites", "--store", url(reader, open)])
+        #expect(drop.status != 0)
+        #expect(try Geoctl.run(["layers", "--format", "csv", "--store", url(writer, open)]).stdout.contains("\nsites,waste-site,20,"))
+    }
+
     @Test("ogrinfo PG: lists every layer with its geometry type, SRID 4326 and feature count")
     func ogrinfo() throws {
         let pg = try PGScratch()

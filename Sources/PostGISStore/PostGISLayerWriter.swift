@@ -7,6 +7,7 @@ final class PostGISLayerWriter: LayerWriter {
     private let columns: [PropertyColumn]
     private let columnType: String
     private var scratch: [UInt8] = []
+    private var json: [UInt8] = []
     private(set) var count = 0
     private let fieldCount: Int16
 
@@ -29,12 +30,11 @@ final class PostGISLayerWriter: LayerWriter {
         case nil: BinaryCopy.appendNull(to: &sink.buffer)
         }
         if let g = feature.geometry { BinaryCopy.appendText(g.kind.rawValue, to: &sink.buffer) } else { BinaryCopy.appendNull(to: &sink.buffer) }
-        BinaryCopy.appendJSONB(to: &sink.buffer) { JSONText.appendObject(feature.properties, to: &$0) }
-        if KeyOrder.isJSONBOrder(feature.properties) {
-            BinaryCopy.appendNull(to: &sink.buffer)
-        } else {
-            BinaryCopy.appendField(to: &sink.buffer) { KeyOrder.append(feature.properties, to: &$0) }
-        }
+        // The properties once as JSON text, sent twice: as jsonb and as text in source order.
+        json.removeAll(keepingCapacity: true)
+        JSONText.appendObject(feature.properties, to: &json)
+        BinaryCopy.appendJSONB(to: &sink.buffer) { $0.append(contentsOf: json) }
+        BinaryCopy.appendField(to: &sink.buffer) { $0.append(contentsOf: json) }
         for c in columns { Self.append(feature.properties[c.property], as: c.type, to: &sink.buffer) }
         if let g = feature.geometry {
             BinaryCopy.appendEWKB(GeometryPromotion.promote(g, toColumn: columnType), scratch: &scratch, to: &sink.buffer)
@@ -62,48 +62,9 @@ final class PostGISLayerWriter: LayerWriter {
     }
 }
 
-/// jsonb keeps an object's keys in its own order (shorter first, then bytewise) and one
-/// member per key. Where a feature's order differs, `geoctl_keys` keeps the source order as a
-/// JSON array, so reads give back the properties as they were.
-enum KeyOrder {
-    static func isJSONBOrder(_ object: JSONObject) -> Bool {
-        var previous: String.UTF8View?
-        for m in object.members {
-            let k = m.key.utf8
-            if let p = previous {
-                if p.count > k.count { return false }
-                if p.count == k.count && !p.lexicographicallyPrecedes(k) { return false }
-            }
-            previous = k
-        }
-        return true
-    }
-
-    static func append(_ object: JSONObject, to out: inout [UInt8]) {
-        out.append(UInt8(ascii: "["))
-        for (i, m) in object.members.enumerated() {
-            if i > 0 { out.append(UInt8(ascii: ",")) }
-            JSONText.appendString(m.key, to: &out)
-        }
-        out.append(UInt8(ascii: "]"))
-    }
-
-    static func restore(_ object: JSONObject, order: [JSONValue]) -> JSONObject {
-        // Objects are small: a linear search beats hashing every key.
-        var members = object.members
-        var out: [JSONObject.Member] = []
-        out.reserveCapacity(members.count)
-        for case .string(let key) in order {
-            if let i = members.firstIndex(where: { $0.key == key }) { out.append(members.remove(at: i)) }
-        }
-        out.append(contentsOf: members)
-        return JSONObject(members: out)
-    }
-}
-
 /// PostgreSQL cuts names at 63 bytes; typed columns get names that fit and stay distinct.
 enum PGColumnNames {
-    static let reserved: Set<String> = ["fid", "feature_id", "geoctl_kind", "properties", "geoctl_keys", "geom"]
+    static let reserved: Set<String> = ["fid", "feature_id", "geoctl_kind", "properties", "geoctl_properties", "geom"]
 
     static func assign(_ columns: [PropertyColumn]) -> [PropertyColumn] {
         var taken = reserved

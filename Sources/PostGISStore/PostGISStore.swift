@@ -11,9 +11,11 @@ import Layers
 ///
 /// Each layer is a table named after the layer: `fid` (primary key, import order),
 /// `feature_id` (the GeoJSON `id` as jsonb, so a string stays a string), `geoctl_kind` (the
-/// feature's original geometry type, as in SpatiaLite), `properties` (jsonb), `geoctl_keys`
-/// (the properties' key order when it is not jsonb's own, so reads give back the source
-/// order), one typed column per property whose values agree on a type (bigint, double
+/// feature's original geometry type, as in SpatiaLite), `properties` (jsonb, for other
+/// systems), `geoctl_properties` (the same properties as compact JSON text, in the source's
+/// key order: what geoctl reads, since jsonb reorders keys and turning jsonb back into text
+/// costs the server more than the whole rest of a read; an UPDATE of `properties` by another
+/// system clears it through a trigger, and geoctl then reads the jsonb), one typed column per property whose values agree on a type (bigint, double
 /// precision, text, boolean) and `geom geometry(<type>, 4326)` with a GiST index; the
 /// typmod registers it in `geometry_columns`. `geoctl_catalog` and `geoctl_columns` hold the
 /// same fields as in SpatiaLite. Names are always quoted.
@@ -76,6 +78,8 @@ public final class PostGISStore: LayerStore {
                       min_x double precision, min_y double precision, max_x double precision, max_y double precision,
                       source_crs text NOT NULL, source_file text NOT NULL, source_sha256 text NOT NULL,
                       version integer NOT NULL, imported_at text NOT NULL);
+                    CREATE OR REPLACE FUNCTION \(schema).geoctl_properties_edited() RETURNS trigger LANGUAGE plpgsql AS
+                      $$ BEGIN NEW.geoctl_properties := NULL; RETURN NEW; END $$;
                     CREATE TABLE IF NOT EXISTS \(columnsTable) (
                       layer text NOT NULL REFERENCES \(catalogTable)(name) ON DELETE CASCADE, position integer NOT NULL,
                       property text NOT NULL, column_name text NOT NULL, type text NOT NULL,
@@ -175,11 +179,11 @@ public final class PostGISStore: LayerStore {
                 }
             }
             let geometryType = Self.typmod(layer.geometryColumnType)
-            var definition = "fid bigint NOT NULL, feature_id jsonb, geoctl_kind text, properties jsonb, geoctl_keys text"
+            var definition = "fid bigint NOT NULL, feature_id jsonb, geoctl_kind text, properties jsonb, geoctl_properties text"
             for c in written.columns { definition += ", \(PGQuote.identifier(c.column)) \(Self.sqlType(c.type))" }
             definition += ", geom geometry(\(geometryType), 4326)"
             try db.execute("CREATE TABLE \(stagingTable) (\(definition))")
-            let names = ["fid", "feature_id", "geoctl_kind", "properties", "geoctl_keys"] + written.columns.map { PGQuote.identifier($0.column) } + ["geom"]
+            let names = ["fid", "feature_id", "geoctl_kind", "properties", "geoctl_properties"] + written.columns.map { PGQuote.identifier($0.column) } + ["geom"]
             // FREEZE: the table is new in this transaction, so its rows need no later vacuum.
             var count = 0
             try db.copyIn("COPY \(stagingTable) (\(names.joined(separator: ", "))) FROM STDIN WITH (FORMAT binary, FREEZE)") { sink in
@@ -191,6 +195,10 @@ public final class PostGISStore: LayerStore {
             written.featureCount = count
             try db.execute("ALTER TABLE \(stagingTable) ADD CONSTRAINT \(PGQuote.identifier(staging + "_pk")) PRIMARY KEY (fid)")
             try db.execute("CREATE INDEX \(PGQuote.identifier(staging + "_gix")) ON \(stagingTable) USING gist (geom)")
+            try db.execute("""
+                CREATE TRIGGER geoctl_properties_edited BEFORE UPDATE OF properties ON \(stagingTable) FOR EACH ROW
+                WHEN (NEW.properties IS DISTINCT FROM OLD.properties) EXECUTE FUNCTION \(schema).geoctl_properties_edited()
+                """)
             if existing != nil { try db.execute("DROP TABLE \(table)") }
             try db.execute("ALTER TABLE \(stagingTable) RENAME TO \(PGQuote.identifier(layer.name))")
             try db.execute("ALTER INDEX \(schema).\(PGQuote.identifier(staging + "_pk")) RENAME TO \(PGQuote.identifier(stable + "_pk"))")
@@ -253,7 +261,7 @@ public final class PostGISStore: LayerStore {
 
     public func forEachFeature(of layer: String, filter: FeatureFilter, _ body: (Feature) throws -> Void) throws {
         guard try self.layer(named: layer) != nil else { throw StoreError.noSuchLayer(layer) }
-        var sql = "COPY (SELECT feature_id, geoctl_kind, properties, geoctl_keys, geom FROM \(schema).\(PGQuote.identifier(layer))"
+        var sql = "COPY (SELECT feature_id, geoctl_kind, coalesce(geoctl_properties, properties::text), geom FROM \(schema).\(PGQuote.identifier(layer))"
         if let b = filter.bbox {
             sql += " WHERE geom && ST_MakeEnvelope(\(Self.exact(b.minX)), \(Self.exact(b.minY)), \(Self.exact(b.maxX)), \(Self.exact(b.maxY)), 4326)"
         }
@@ -278,9 +286,9 @@ public final class PostGISStore: LayerStore {
         }
     }
 
-    /// Rebuilds a feature from (feature_id, geoctl_kind, properties, geoctl_keys, geom).
+    /// Rebuilds a feature from (feature_id, geoctl_kind, properties as JSON text, geom).
     static func feature(_ f: [UnsafeRawBufferPointer?], layer: String, source: String, scratch: inout [UInt8]) throws -> Feature {
-        guard f.count == 5 else { throw StoreError.corrupt("a row of \(layer) has \(f.count) fields") }
+        guard f.count == 4 else { throw StoreError.corrupt("a row of \(layer) has \(f.count) fields") }
         var id: FeatureID?
         if let raw = f[0], raw.count > 1 {
             switch try JSONDocument.parse(UnsafeRawBufferPointer(rebasing: raw[1...]), source: "\(layer).feature_id") {
@@ -291,20 +299,14 @@ public final class PostGISStore: LayerStore {
             }
         }
         var properties = JSONObject()
-        if let raw = f[2], raw.count > 1 {
-            guard case .object(let object) = try JSONDocument.parse(UnsafeRawBufferPointer(rebasing: raw[1...]), source: source) else {
+        if let raw = f[2], !raw.isEmpty {
+            guard case .object(let object) = try JSONDocument.parse(raw, source: source) else {
                 throw StoreError.corrupt("properties of a feature in \(layer) are not a JSON object")
             }
             properties = object
-            if let keys = f[3] {
-                guard case .array(let order) = try JSONDocument.parse(keys, source: "\(layer).geoctl_keys") else {
-                    throw StoreError.corrupt("geoctl_keys of a feature in \(layer) is not a JSON array")
-                }
-                properties = KeyOrder.restore(properties, order: order)
-            }
         }
         var geometry: Geometry?
-        if let raw = f[4] {
+        if let raw = f[3] {
             let decoded = try EWKB.decode(raw, scratch: &scratch)
             geometry = decoded
             if let k = f[1], let kind = GeometryKind(rawValue: String(decoding: k, as: UTF8.self)) {

@@ -84,6 +84,11 @@ struct PostGISStoreTests {
         #expect(try p.db.scalar("SELECT count(*) FROM pg_indexes WHERE schemaname = $1 AND tablename = 'territories' AND indexdef LIKE '%USING gist (geom)%'", [schema]) == "1")
         // The properties are queryable as jsonb by other systems.
         #expect(try p.db.scalar("SELECT count(*) FROM \(PGQuote.identifier(schema)).territories WHERE properties ? 'homes'") == "30")
+        // Another system edits properties (jsonb): geoctl reads the edit (in jsonb's key order).
+        try p.db.execute("UPDATE \(PGQuote.identifier(schema)).territories SET properties = '{\"org\": \"Новая УК\", \"homes\": 7}' WHERE fid = 2")
+        let edited = try t.features("territories")
+        #expect(edited[1].properties == ["org": .string("Новая УК"), "homes": .integer(7)])
+        #expect(edited[0].properties == (try Fixtures.features("territories"))[0].properties)
         try t.importLayer(Fixtures.city("districts"), "territories", kind: .territory) { $0.replace = true }
         #expect(try t.problems() == [])
         #expect(try t.tables(containing: "staging") == [])
@@ -93,11 +98,11 @@ struct PostGISStoreTests {
     func longPropertyNames() throws {
         let t = try TemporaryStore(.postGIS)
         let long = String(repeating: "д", count: 40)  // 80 bytes
-        let props: JSONObject = [long + "1": .integer(1), long + "2": .integer(2), "geoctl_keys": .string("mine"), "z": .bool(true), "a": .null]
+        let props: JSONObject = [long + "1": .integer(1), long + "2": .integer(2), "geoctl_properties": .string("mine"), "z": .bool(true), "a": .null]
         let file = try t.write([Feature(id: .number(1.5), geometry: .point(Point(x: 60.7, y: 56.1)), properties: props)], name: "long.geojson")
         let report = try t.importLayer(file, "long")
         let names = report.layer.columns.map(\.column)
-        #expect(names.allSatisfy { $0.utf8.count <= 63 } && Set(names).count == names.count && !names.contains("geoctl_keys"))
+        #expect(names.allSatisfy { $0.utf8.count <= 63 } && Set(names).count == names.count && !names.contains("geoctl_properties"))
         let back = try t.features("long")
         #expect(back.first?.properties == props && back.first?.id == .number(1.5))
         #expect(try t.store.layer(named: "long")?.columns == report.layer.columns)

@@ -134,7 +134,7 @@ extension TemporaryStore {
         lines += try db.query("SELECT f_table_name, type, srid FROM geometry_columns WHERE f_table_schema = $1 ORDER BY 1", [p.location.schema]).rows().map { "\($0)" }
         lines += try db.query("SELECT c.relname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = $1 ORDER BY 1", [p.location.schema]).rows().map { "\($0)" }
         for name in try db.query("SELECT name FROM \(s).geoctl_catalog ORDER BY name").rows().compactMap({ $0[0] }) {
-            lines += try db.query("SELECT fid, feature_id::text, properties::text, geoctl_keys, encode(ST_AsEWKB(geom), 'hex') FROM \(s).\(PGQuote.identifier(name)) ORDER BY fid")
+            lines += try db.query("SELECT fid, feature_id::text, properties::text, geoctl_properties, encode(ST_AsEWKB(geom), 'hex') FROM \(s).\(PGQuote.identifier(name)) ORDER BY fid")
                 .rows().map { "\($0)" }
         }
         return lines

@@ -5,6 +5,7 @@
 #     with PG_USE_COPY=YES vs geoctl's own SpatiaLite import (whole commands, wall seconds);
 #   - reading whole layers as the router, coverage and check do: PostGIS vs SpatiaLite;
 #   - coverage output files byte-identical between the two stores;
+#   - binary COPY against text COPY of the same rows (why libpq, see PGConnection.swift);
 #   - with a second, larger city folder: the import's peak memory (flat means it does not grow).
 # usage: bench/postgis.sh CITY_DIR [RUNS] [LARGE_CITY_DIR]   (needs a release build: `make build`)
 # A city folder comes from the synthetic-city generator (appeals.geojson, buildings.geojson, …).
@@ -82,12 +83,29 @@ else
   echo "coverage output files from PostGIS and SpatiaLite: DIFFER"
 fi
 
+# Why binary COPY: the same rows loaded as binary (what libpq's PQputCopyData sends for
+# geoctl) and as text with hex EWKB (the only COPY format postgres-nio 1.33.2's copyFrom
+# offers), server side, from files, median of the runs.
+mkdir -m 777 "$work/pg"
+psql -c "COPY (SELECT * FROM bench.appeals ORDER BY fid) TO '$work/pg/rows.bin' (FORMAT binary)"
+psql -c "COPY (SELECT * FROM bench.appeals ORDER BY fid) TO '$work/pg/rows.txt' (FORMAT text)"
+true
+load() { psql -c "BEGIN" -c "CREATE TABLE bench.fmt (LIKE bench.appeals)" -c "COPY bench.fmt FROM '$work/pg/rows.$1' (FORMAT $2, FREEZE)" -c "ROLLBACK"; }
+t_bin=$(median load bin binary)
+t_txt=$(median load txt text)
+echo
+echo "| COPY of the appeals rows (server side, no index) | seconds |"
+echo "|---|---|"
+echo "| binary, EWKB (libpq, geoctl) | $t_bin |"
+echo "| text, hex EWKB (postgres-nio 1.33.2 copyFrom offers only text) | $t_txt |"
+
 if [ -n "$large" ]; then
   big="$large/appeals.geojson"
   nb=$(grep -o '"Feature"' "$big" | wc -l)
   for f in "$appeals" "$big"; do
     "$bin" drop appeals --store "$pg" >/dev/null 2>&1 || true
-    m=$( { /usr/bin/time -f "%M %e" "$bin" import "$f" --layer appeals --kind other --store "$pg" >/dev/null 2>/dev/null; } 2>&1 | tail -1)
+    /usr/bin/time -o "$work/time" -f "%M %e" "$bin" import "$f" --layer appeals --kind other --store "$pg" >/dev/null 2>&1
+    m=$(tail -1 "$work/time")
     echo "import $(basename "$(dirname "$f")")/appeals.geojson → PostGIS: peak RSS $(( ${m% *} / 1024 )) MiB, ${m#* } s"
   done
   echo "($nb features in the larger file)"

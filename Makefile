@@ -33,10 +33,11 @@ install-packages:
 build: deps
 	$(SWIFT) build -c $(CONFIG)
 
-## test: the whole test suite against the real GEOS, PROJ and SpatiaLite (and GDAL)
+## test: the whole test suite against the real GEOS, PROJ and SpatiaLite (and GDAL); ends
+## with one line "N passed, N failed" (scripts/test-summary.sh keeps swift test's exit status)
 test: deps-test
 	$(SWIFT) build --build-tests
-	$(SWIFT) test --skip-build
+	SWIFT=$(SWIFT) bash scripts/test-summary.sh --skip-build
 
 ## sanitize: the whole test suite under AddressSanitizer, then ThreadSanitizer (the geoctl
 ## binary the CLI tests run is instrumented too). Separate build folders keep `make test` fast.

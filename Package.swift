@@ -38,6 +38,9 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
 
+        // The README's library example, built and run by the tests (RoutingServiceExampleTests).
+        .executableTarget(name: "RoutingService", dependencies: ["GeoCore", "Layers"], path: "Examples/RoutingService"),
+
         // The GeoJSON reader's fuzz target: libFuzzer under scripts/fuzz.sh, a replayer otherwise.
         .executableTarget(name: "geojson-fuzz", dependencies: ["GeoCore"]),
 
@@ -46,7 +49,7 @@ let package = Package(
         .testTarget(name: "GeoCoreTests", dependencies: ["GeoCore", "TestSupport"]),
         .testTarget(name: "LayersTests", dependencies: ["Layers", "GeoCore", "TestSupport"]),
         // Runs the built `geoctl` binary as a user would: exit codes, stdout, stderr.
-        .testTarget(name: "geoctlTests", dependencies: ["geoctl", "Layers"]),
+        .testTarget(name: "geoctlTests", dependencies: ["geoctl", "RoutingService", "Layers"]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -57,7 +57,7 @@ struct RouteCommand: ParsableCommand {
         // Rules may name a restricted layer only when the caller says so, as every command.
         for name in routingRules.layerNames { _ = try visibility.visibleLayer(name, in: store) }
         do {
-            router = try Router(store: store, rules: routingRules)
+            router = try Router(store: store, rules: routingRules, includeRestricted: visibility.includeRestricted)
         } catch {
             throw fail(error)
         }

@@ -49,7 +49,7 @@ let package = Package(
         .testTarget(name: "GeoCoreTests", dependencies: ["GeoCore", "TestSupport"]),
         .testTarget(name: "LayersTests", dependencies: ["Layers", "GeoCore", "TestSupport"]),
         // Runs the built `geoctl` binary as a user would: exit codes, stdout, stderr.
-        .testTarget(name: "geoctlTests", dependencies: ["geoctl", "RoutingService", "Layers"]),
+        .testTarget(name: "geoctlTests", dependencies: ["geoctl", "RoutingService", "Layers", "GeoCore"]),
     ],
     swiftLanguageModes: [.v6]
 )

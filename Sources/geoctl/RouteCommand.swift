@@ -29,7 +29,7 @@ struct RouteCommand: ParsableCommand {
     @Option(help: "Batch: worker threads.") var threads = 2
 
     @Option(help: "The routing rules (YAML or JSON); default $GEOCTL_RULES.") var rules: String?
-    @Option(help: "Output for one appeal: table (an explanation) or json.") var format: OutputFormat = .table
+    @Option(help: "Output for one appeal: table (an explanation) or json.") var format: ReportFormat = .table
     @OptionGroup var visibility: VisibilityOptions
     @OptionGroup var storeOptions: StoreOptions
 

@@ -6,10 +6,12 @@ DEB_PACKAGES := pkg-config libgeos-dev libproj-dev proj-data libspatialite-dev l
 # The tests also check that GDAL (ogrinfo, ogr2ogr) reads the store as it is.
 TEST_DEB_PACKAGES := gdal-bin
 BIN := .build/$(CONFIG)/geoctl
+# Benchmarks: the synthetic city's scale (bench/make_city.py) and runs per measurement.
 CITY_SCALE ?= 1
-CITY_DIR ?= /tmp/geoctl-city-s$(CITY_SCALE)
+RUNS ?= 3
 
-.PHONY: deps deps-test install-packages build test sanitize sanitize-address sanitize-thread fuzz demo bench-parse fixtures clean
+.PHONY: deps deps-test install-packages build test sanitize sanitize-address sanitize-thread fuzz demo fixtures clean \
+	bench-parse bench-import bench-route bench-coverage bench-check bench-layers
 
 ## deps: install the Debian packages geoctl links against (idempotent; silent when present)
 deps:
@@ -68,9 +70,33 @@ demo: build
 fixtures:
 	python3 scripts/make_fixtures.py fixtures
 
-## bench-parse: GeoJSON parse throughput against orjson and pysimdjson on the synthetic city
+## bench-*: each runs from a fresh clone. It builds geoctl (release); generates the synthetic
+## city with bench/make_city.py into .build/bench-city/; installs its Python venv
+## (.build/bench-venv) and, for the anchors that need them, GDAL and a throw-away PostGIS.
+## CITY_SCALE=10 RUNS=5 for the figures in BENCHMARKS.md.
+## bench-parse: GeoJSON parse throughput against orjson and pysimdjson
 bench-parse: build
-	bash bench/parse.sh $(CITY_SCALE)
+	bash bench/parse.sh $(CITY_SCALE) $(RUNS)
+
+## bench-import: geoctl import against ogr2ogr into SpatiaLite
+bench-import: build
+	bash bench/import.sh $(CITY_SCALE) $(RUNS)
+
+## bench-route: appeal routing against GeoPandas and PostGIS
+bench-route: build
+	bash bench/route.sh $(CITY_SCALE) $(RUNS)
+
+## bench-coverage: waste-site coverage against GeoPandas and PostGIS
+bench-coverage: build
+	bash bench/coverage.sh $(CITY_SCALE) $(RUNS)
+
+## bench-check: the territory check against Shapely and PostGIS
+bench-check: build
+	bash bench/check.sh $(CITY_SCALE) $(RUNS)
+
+## bench-layers: import-dir of 211 generated layers, then `geoctl layers`
+bench-layers: build
+	bash bench/layers211.sh
 
 clean:
 	rm -rf .build .build-asan .build-tsan .build-fuzz

@@ -11,11 +11,11 @@ mkdir -p "$(dirname "$log")"
 "${SWIFT:-swift}" test "$@" 2>&1 | tee "$log"
 status=${PIPESTATUS[0]}
 # Swift Testing: one "✔ Test name() passed after …" or "✘ Test name() failed after …" per
-# test (not the closing "Test run with …" line). XCTest: its last "Executed N tests, with M
-# failures" line is the total.
+# test (not the closing "Test run with …" line, nor a parameterised test's cases). XCTest:
+# its last "Executed N tests, with M failures" line is the total.
 read -r passed failed < <(awk '
-  /^✔ Test / && !/^✔ Test run with/ && / passed after / { st_pass++ }
-  /^✘ Test / && !/^✘ Test run with/ && / failed after / { st_fail++ }
+  /^✔ Test / && !/^✔ Test (run with|case )/ && / passed after / { st_pass++ }
+  /^✘ Test / && !/^✘ Test (run with|case )/ && / failed after / { st_fail++ }
   /Executed [0-9]+ tests?, with [0-9]+ failures?/ {
     match($0, /Executed [0-9]+/); xc_run = substr($0, RSTART + 9, RLENGTH - 9) + 0
     match($0, /with [0-9]+ failure/); xc_fail = substr($0, RSTART + 5, RLENGTH - 13) + 0

@@ -8,8 +8,8 @@ import Darwin
 /// `json.dump` writes it, before the first feature is read: so a projected file is read as
 /// projected from its first coordinate, wherever its `crs` member stands.
 ///
-/// It works on input that can be read twice: a regular file (by path or descriptor) or a
-/// document held in memory. A cheap byte search for `"crs"` past the array's start settles
+/// It works on input that can be read twice: a regular file (by path or descriptor, read
+/// again through its own 1 MiB buffer) or a document held in memory. A cheap byte search for `"crs"` past the array's start settles
 /// the common case (no such member) without parsing; only when the bytes are there is the
 /// rest of the document skimmed, member by member. Any syntax error in the skim is left to
 /// the main pass, which reports it with its line and column.
@@ -30,15 +30,37 @@ enum TrailingCRS {
             var side = scanner
             return skim(&side)
         case .file(let path):
-            return withMappedFile(path) { base, size in
-                let offset = scanner.offset(scanner.pos)
-                guard offset < size, mentionsCRS(base + offset, count: size - offset) else { return nil }
-                var side = JSONScanner(buffer: base, capacity: size, filled: size, fd: -1, source: scanner.source,
-                                       maxDepth: scanner.maxDepth, cachingStrings: false)
-                side.pos = offset
-                side.depth = scanner.depth
-                return skim(&side)
-            }
+            // Read through a buffer, never mapped: memory stays flat however large the file.
+            let fd = open(path, O_RDONLY)
+            guard fd >= 0 else { return nil }
+            defer { close(fd) }
+            let offset = scanner.offset(scanner.pos)
+            guard fileMentionsCRS(fd, from: offset), lseek(fd, off_t(offset), SEEK_SET) == off_t(offset) else { return nil }
+            let capacity = 1 << 20
+            let buffer = UnsafeMutablePointer<UInt8>.allocate(capacity: capacity)
+            var side = JSONScanner(buffer: buffer, capacity: capacity, filled: 0, fd: fd, source: scanner.source,
+                                   maxDepth: scanner.maxDepth, cachingStrings: false)
+            defer { side.buffer.deallocate() }
+            side.bufferBase = offset
+            side.depth = scanner.depth
+            return skim(&side)
+        }
+    }
+
+    /// Whether `"crs"` occurs in the file past `offset`, read in 1 MiB chunks (a match may
+    /// straddle two chunks, so each chunk after the first starts 4 bytes early).
+    private static func fileMentionsCRS(_ fd: Int32, from offset: Int) -> Bool {
+        let chunk = 1 << 20
+        let buffer = UnsafeMutablePointer<UInt8>.allocate(capacity: chunk)
+        defer { buffer.deallocate() }
+        var at = offset
+        while true {
+            let n = pread(fd, buffer, chunk, off_t(at))
+            if n < 0 && errno == EINTR { continue }
+            if n <= 0 { return false }
+            if mentionsCRS(buffer, count: n) { return true }
+            if n < chunk { return false }
+            at += n - 4
         }
     }
 
@@ -72,19 +94,6 @@ enum TrailingCRS {
         } catch {
             return nil
         }
-    }
-
-    /// Maps a regular file copy-on-write (the scanner's buffer is mutable) for the look-ahead.
-    private static func withMappedFile(_ path: String, _ body: (UnsafeMutablePointer<UInt8>, Int) -> LegacyCRS?) -> LegacyCRS? {
-        let fd = open(path, O_RDONLY)
-        guard fd >= 0 else { return nil }
-        defer { close(fd) }
-        var st = stat()
-        guard fstat(fd, &st) == 0, (st.st_mode & S_IFMT) == S_IFREG, st.st_size > 0 else { return nil }
-        let size = Int(st.st_size)
-        guard let map = mmap(nil, size, PROT_READ | PROT_WRITE, MAP_PRIVATE, fd, 0), map != MAP_FAILED else { return nil }
-        defer { munmap(map, size) }
-        return body(map.assumingMemoryBound(to: UInt8.self), size)
     }
 
     /// A path that reopens descriptor `fd` when it is a regular file (standard input

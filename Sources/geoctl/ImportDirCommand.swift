@@ -46,8 +46,10 @@ struct ImportDirCommand: ParsableCommand {
                               keys: ["file", "layer", "outcome", "version", "features", "seconds", "message"])
         for o in outcomes {
             if let r = o.report {
+                let message = r.outcome == .metadataUpdated ? r.metadataChanges.joined(separator: ", ")
+                    : r.warnings.isEmpty ? "" : "\(r.warnings.count) warning\(r.warnings.count == 1 ? "" : "s")"
                 table.add(cells: .text(o.file), .text(o.layer), .text(r.outcome.rawValue), .int(r.layer.version), .int(r.layer.featureCount),
-                          .number(r.seconds, 2), r.warnings.isEmpty ? .null : .text("\(r.warnings.count) warning\(r.warnings.count == 1 ? "" : "s")"))
+                          .number(r.seconds, 2), message.isEmpty ? .null : .text(message))
             } else {
                 table.add(cells: .text(o.file), .text(o.layer), .text("failed"), .null, .null, .null,
                           .text(o.failure?.split(separator: "\n").first.map(String.init) ?? ""))

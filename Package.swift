@@ -45,6 +45,9 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
 
+        // The README's library example, built and run by the tests (RoutingServiceExampleTests).
+        .executableTarget(name: "RoutingService", dependencies: ["GeoCore", "Layers"], path: "Examples/RoutingService"),
+
         // The GeoJSON reader's fuzz target: libFuzzer under scripts/fuzz.sh, a replayer otherwise.
         .executableTarget(name: "geojson-fuzz", dependencies: ["GeoCore"]),
 
@@ -53,7 +56,7 @@ let package = Package(
         .testTarget(name: "GeoCoreTests", dependencies: ["GeoCore", "TestSupport"]),
         .testTarget(name: "LayersTests", dependencies: ["Layers", "GeoCore", "TestSupport", "PostGISStore"]),
         // Runs the built `geoctl` binary as a user would: exit codes, stdout, stderr.
-        .testTarget(name: "geoctlTests", dependencies: ["geoctl", "Layers", "PostGISStore", "TestSupport"]),
+        .testTarget(name: "geoctlTests", dependencies: ["geoctl", "RoutingService", "Layers", "GeoCore", "PostGISStore", "TestSupport"]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -77,7 +77,13 @@ public final class PostGISStore: LayerStore {
                       feature_count bigint NOT NULL, geometry_types text NOT NULL, geometry_column_type text NOT NULL,
                       min_x double precision, min_y double precision, max_x double precision, max_y double precision,
                       source_crs text NOT NULL, source_file text NOT NULL, source_sha256 text NOT NULL,
-                      version integer NOT NULL, imported_at text NOT NULL);
+                      version integer NOT NULL, imported_at text NOT NULL,
+                      metadata_changed_at text, region_warnings integer NOT NULL DEFAULT 0);
+                    CREATE TABLE IF NOT EXISTS \(schema).geoctl_region (
+                      id integer PRIMARY KEY CHECK (id = 1),
+                      min_x double precision NOT NULL, min_y double precision NOT NULL,
+                      max_x double precision NOT NULL, max_y double precision NOT NULL,
+                      set_at text NOT NULL);
                     CREATE OR REPLACE FUNCTION \(schema).geoctl_properties_edited() RETURNS trigger LANGUAGE plpgsql AS
                       $$ BEGIN NEW.geoctl_properties := NULL; RETURN NEW; END $$;
                     CREATE TABLE IF NOT EXISTS \(columnsTable) (
@@ -97,7 +103,8 @@ public final class PostGISStore: LayerStore {
 
     private static let catalogColumns = """
         name, kind, sphere, owner, visibility, feature_count, geometry_types, geometry_column_type,
-        min_x, min_y, max_x, max_y, source_crs, source_file, source_sha256, version, imported_at
+        min_x, min_y, max_x, max_y, source_crs, source_file, source_sha256, version, imported_at,
+        metadata_changed_at, region_warnings
         """
 
     private func info(from row: [String?], columns: [PropertyColumn]) throws(StoreError) -> LayerInfo {
@@ -115,7 +122,8 @@ public final class PostGISStore: LayerStore {
                          featureCount: row[5].flatMap { Int($0) } ?? 0, geometryKinds: kinds,
                          geometryColumnType: row[7] ?? "GEOMETRY", extent: extent,
                          sourceCRS: row[12] ?? "", sourceFile: row[13] ?? "", sourceSHA256: row[14] ?? "",
-                         version: row[15].flatMap { Int($0) } ?? 0, importedAt: row[16] ?? "", columns: columns)
+                         version: row[15].flatMap { Int($0) } ?? 0, importedAt: row[16] ?? "", columns: columns,
+                         metadataChangedAt: row[17], regionWarnings: row[18].flatMap { Int($0) } ?? 0)
     }
 
     private func columns(of layer: String) throws(StoreError) -> [PropertyColumn] {
@@ -205,11 +213,12 @@ public final class PostGISStore: LayerStore {
             try db.execute("ALTER INDEX \(schema).\(PGQuote.identifier(staging + "_gix")) RENAME TO \(PGQuote.identifier(stable + "_gix"))")
             try db.query("DELETE FROM \(catalogTable) WHERE name = $1", [layer.name])
             let e = written.extent
-            try db.query("INSERT INTO \(catalogTable) (\(Self.catalogColumns)) VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15,$16,$17)", [
+            try db.query("INSERT INTO \(catalogTable) (\(Self.catalogColumns)) VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15,$16,$17,$18,$19)", [
                 written.name, written.kind.rawValue, written.sphere, written.owner, written.visibility.rawValue,
                 String(written.featureCount), written.geometryKinds.map(\.rawValue).joined(separator: ","), written.geometryColumnType,
                 e.map { Self.exact($0.minX) }, e.map { Self.exact($0.minY) }, e.map { Self.exact($0.maxX) }, e.map { Self.exact($0.maxY) },
                 written.sourceCRS, written.sourceFile, written.sourceSHA256, String(written.version), written.importedAt,
+                written.metadataChangedAt, String(written.regionWarnings),
             ])
             for (i, c) in written.columns.enumerated() {
                 try db.query("INSERT INTO \(columnsTable) (layer, position, property, column_name, type) VALUES ($1,$2,$3,$4,$5)",
@@ -219,6 +228,41 @@ public final class PostGISStore: LayerStore {
                                      change: existing == nil ? .imported : .replaced))
         }
         return written
+    }
+
+    public func updateMetadata(of name: String, to metadata: LayerMetadata) throws -> LayerInfo {
+        try db.transaction {
+            try db.query("SELECT pg_advisory_xact_lock($1::bigint)", [String(lockKey(name))])
+            guard try self.layer(named: name) != nil else { throw StoreError.noSuchLayer(name) }
+            try db.query("""
+                UPDATE \(catalogTable) SET kind = $1, sphere = $2, owner = $3, visibility = $4,
+                  metadata_changed_at = to_char(now() AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"') WHERE name = $5
+                """, [metadata.kind.rawValue, metadata.sphere, metadata.owner, metadata.visibility.rawValue, name])
+            guard let info = try self.layer(named: name) else { throw StoreError.noSuchLayer(name) }
+            try notify(CatalogChange(schema: location.schema, layer: name, version: info.version, change: .updated))
+            return info
+        }
+    }
+
+    // MARK: Region
+
+    public func explicitRegion() throws -> BoundingBox? {
+        guard let row = try db.query("SELECT min_x, min_y, max_x, max_y FROM \(schema).geoctl_region WHERE id = 1").rows().first,
+              let a = row[0].flatMap(Double.init), let b = row[1].flatMap(Double.init),
+              let c = row[2].flatMap(Double.init), let d = row[3].flatMap(Double.init) else { return nil }
+        return BoundingBox(minX: a, minY: b, maxX: c, maxY: d)
+    }
+
+    public func setExplicitRegion(_ region: BoundingBox?) throws {
+        try db.transaction {
+            try db.execute("DELETE FROM \(schema).geoctl_region")
+            if let r = region {
+                try db.query("""
+                    INSERT INTO \(schema).geoctl_region (id, min_x, min_y, max_x, max_y, set_at)
+                    VALUES (1, $1, $2, $3, $4, to_char(now() AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"'))
+                    """, [Self.exact(r.minX), Self.exact(r.minY), Self.exact(r.maxX), Self.exact(r.maxY)])
+            }
+        }
     }
 
     public func dropLayer(named name: String) throws {

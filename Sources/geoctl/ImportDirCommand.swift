@@ -42,13 +42,17 @@ struct ImportDirCommand: ParsableCommand {
             throw fail(error)
         }
         bar.finish()
-        var table = TextTable("file", "layer", "outcome", "version", "features", "seconds", "message")
+        var table = TextTable(columns: ["file", "layer", "outcome", "version", "features", "seconds", "message"],
+                              keys: ["file", "layer", "outcome", "version", "features", "seconds", "message"])
         for o in outcomes {
             if let r = o.report {
-                table.add(o.file, o.layer, r.outcome.rawValue, String(r.layer.version), String(r.layer.featureCount),
-                          fixed(r.seconds, 2), r.warnings.isEmpty ? "" : "\(r.warnings.count) warnings")
+                let message = r.outcome == .metadataUpdated ? r.metadataChanges.joined(separator: ", ")
+                    : r.warnings.isEmpty ? "" : "\(r.warnings.count) warning\(r.warnings.count == 1 ? "" : "s")"
+                table.add(cells: .text(o.file), .text(o.layer), .text(r.outcome.rawValue), .int(r.layer.version), .int(r.layer.featureCount),
+                          .number(r.seconds, 2), message.isEmpty ? .null : .text(message))
             } else {
-                table.add(o.file, o.layer, "failed", "", "", "", o.failure?.split(separator: "\n").first.map(String.init) ?? "")
+                table.add(cells: .text(o.file), .text(o.layer), .text("failed"), .null, .null, .null,
+                          .text(o.failure?.split(separator: "\n").first.map(String.init) ?? ""))
             }
         }
         print(table.render(format))

@@ -19,7 +19,11 @@ struct InspectCommand: ParsableCommand {
 
     func run() throws {
         let reader: GeoJSONReader
-        do { reader = try GeoJSONReader(path: file) } catch { throw fail(error) }
+        do {
+            // A pipe is spooled, so a `crs` member after the features is honoured there too.
+            reader = file == "-" ? GeoJSONReader(fileDescriptor: try StandardInputSpool.descriptor(), source: "<stdin>", closeWhenDone: true)
+                : try GeoJSONReader(path: file)
+        } catch { throw fail(error) }
         let progress = Progress("reading \(file)", total: file == "-" ? nil : Terminal.fileSize(file))
         var summary = FeatureSummary()
         var problems: [(Int, String, String)] = []
@@ -40,6 +44,11 @@ struct InspectCommand: ParsableCommand {
         }
         progress.finish()
 
+        if format == .json {
+            print(json(reader: reader, summary: summary, problems: problems).compactText)
+            if !problems.isEmpty { throw ExitStatus.badInput }
+            return
+        }
         var table = TextTable("field", "value")
         table.add("file", file)
         table.add("type", reader.documentType ?? "?")
@@ -61,5 +70,28 @@ struct InspectCommand: ParsableCommand {
         }
         print(table.render(format))
         if !problems.isEmpty { throw ExitStatus.badInput }
+    }
+
+    /// The summary as one typed object; `invalid_geometries` is null unless `--validate`.
+    private func json(reader: GeoJSONReader, summary: FeatureSummary, problems: [(Int, String, String)]) -> JSONValue {
+        let e = summary.extent
+        return .object([
+            "file": .string(file),
+            "type": reader.documentType.map(JSONValue.string) ?? .null,
+            "features": .integer(Int64(summary.featureCount)),
+            "geometry_types": .array(summary.kindList.map { .object(["type": .string($0.rawValue), "features": .integer(Int64(summary.kinds[$0]!))]) }),
+            "null_geometries": .integer(Int64(summary.nullGeometryCount)),
+            "positions": .integer(Int64(summary.pointCount)),
+            "bbox": e.isEmpty ? .null : .array([.number(e.minX), .number(e.minY), .number(e.maxX), .number(e.maxY)]),
+            "crs": reader.legacyCRS.map { .string($0.description) } ?? .null,
+            "z_values": .bool(reader.sawZ),
+            "properties": .array(summary.properties.map { p in
+                .object(["name": .string(p.name), "types": .array(p.types.sorted().map(JSONValue.string)),
+                         "features": .integer(Int64(p.nonNullCount)), "samples": .array(p.sampleValues)])
+            }),
+            "invalid_geometries": validate ? .array(problems.map { index, id, reason in
+                .object(["feature_index": .integer(Int64(index)), "id": id.isEmpty ? .null : .string(id), "reason": .string(reason)])
+            }) : .null,
+        ])
     }
 }

@@ -3,7 +3,9 @@ import Layers
 
 /// Machine-readable forms of reports, for `--format json`.
 enum ReportJSON {
-    static func layer(_ l: LayerInfo, samples: [String: [String]] = [:]) -> JSONValue {
+    /// A catalog entry. With `samples` (`show`), also the property schema, each sample typed as
+    /// its column is.
+    static func layer(_ l: LayerInfo, samples: [String: [String]]? = nil) -> JSONValue {
         var o: JSONObject = [
             "name": .string(l.name), "kind": .string(l.kind.rawValue), "sphere": l.sphere.map(JSONValue.string) ?? .null,
             "owner": l.owner.map(JSONValue.string) ?? .null, "visibility": .string(l.visibility.rawValue),
@@ -12,14 +14,26 @@ enum ReportJSON {
             "bbox": l.extent.map { .array([.number($0.minX), .number($0.minY), .number($0.maxX), .number($0.maxY)]) } ?? .null,
             "source_crs": .string(l.sourceCRS), "source_file": .string(l.sourceFile), "source_sha256": .string(l.sourceSHA256),
             "version": .integer(Int64(l.version)), "imported_at": .string(l.importedAt),
+            "metadata_changed_at": l.metadataChangedAt.map(JSONValue.string) ?? .null,
+            "region_warnings": .integer(Int64(l.regionWarnings)),
         ]
-        if !l.columns.isEmpty {
+        if let samples {
             o["properties"] = .array(l.columns.map { c in
                 .object(["property": .string(c.property), "column": .string(c.column), "type": .string(c.type.rawValue),
-                         "samples": .array((samples[c.property] ?? []).map(JSONValue.string))])
+                         "samples": .array((samples[c.property] ?? []).map { typed($0, c.type) })])
             })
         }
         return .object(o)
+    }
+
+    /// A sample value as its column stores it.
+    static func typed(_ text: String, _ type: ColumnType) -> JSONValue {
+        switch type {
+        case .integer: Int64(text).map(JSONValue.integer) ?? .string(text)
+        case .real: Double(text).map(JSONValue.number) ?? .string(text)
+        case .boolean: text == "1" || text == "true" ? .bool(true) : text == "0" || text == "false" ? .bool(false) : .string(text)
+        case .text: .string(text)
+        }
     }
 
     static func report(_ r: ImportReport) -> JSONValue {
@@ -29,6 +43,7 @@ enum ReportJSON {
             "skipped": .array(r.skipped.map { .string($0.description) }),
             "rejected_file": r.rejectedFile.map(JSONValue.string) ?? .null,
             "warnings": .array(r.warnings.map(JSONValue.string)), "seconds": .number(r.seconds),
+            "metadata_changes": .array(r.metadataChanges.map(JSONValue.string)),
         ])
     }
 }

@@ -160,7 +160,7 @@ struct PostGISStoreTests {
         #expect(try t.problems() == [])
     }
 
-    @Test("import, replace and drop send NOTIFY geoctl with the layer and version; other schemas' changes are not reported")
+    @Test("import, replace, set and drop send NOTIFY geoctl with the layer and version; other schemas' changes are not reported")
     func notifications() throws {
         let t = try TemporaryStore(.postGIS)
         let listener = try PostGISChangeListener(url: t.path)
@@ -168,13 +168,15 @@ struct PostGISStoreTests {
         try other.importLayer(Fixtures.city("city"), "city")
         try t.importLayer(Fixtures.city("city"), "city", kind: .boundary)
         try t.importLayer(Fixtures.city("districts"), "city", kind: .boundary) { $0.replace = true }
+        _ = try t.store.updateMetadata(of: "city", to: LayerMetadata(kind: .district, sphere: nil, owner: "Избирком", visibility: .public))
         try t.store.dropLayer(named: "city")
         var changes: [CatalogChange] = []
         let deadline = Date().addingTimeInterval(5)
-        while changes.count < 3 && Date() < deadline { changes += try listener.wait(timeout: 1) }
+        while changes.count < 4 && Date() < deadline { changes += try listener.wait(timeout: 1) }
         let schema = try #require(t.postGIS).location.schema
         #expect(changes == [CatalogChange(schema: schema, layer: "city", version: 1, change: .imported),
                             CatalogChange(schema: schema, layer: "city", version: 2, change: .replaced),
+                            CatalogChange(schema: schema, layer: "city", version: 2, change: .updated),
                             CatalogChange(schema: schema, layer: "city", version: 2, change: .dropped)])
         #expect(try listener.wait(timeout: 0.2) == [])
         #expect(try (t.postGIS!).catalogVersions() == [:])

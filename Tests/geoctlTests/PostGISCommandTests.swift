@@ -44,7 +44,7 @@ func maskingTimes(_ text: String) -> String {
 
 @Suite("geoctl on a PostGIS store", .enabled(if: PostgresTestDatabase.isAvailable))
 struct PostGISCommandTests {
-    @Test("every command answers exactly as with a SpatiaLite store on the sample city: layers, show, export, at, route (one and batch), coverage, check, drop")
+    @Test("every command answers exactly as with a SpatiaLite store on the sample city: layers, show, export, at, route (one and batch), coverage, check, set, region, drop")
     func sameAnswersAsSpatiaLite() throws {
         let lite = try Scratch()
         let pg = try PGScratch()
@@ -85,7 +85,13 @@ struct PostGISCommandTests {
         for f in files {
             #expect(FileManager.default.contents(atPath: "\(lite.folder)/\(f)") == FileManager.default.contents(atPath: "\(pg.folder)/\(f)"), "\(f)")
         }
-        // Drop, then both list the same.
+        // Metadata and region commands, then drop: both answer the same.
+        for command in [["set", "sites", "--owner", "МУП «Чистый город»", "--visibility", "restricted"], ["layers"], ["show", "sites", "--include-restricted"],
+                        ["region", "set", "60.6,56.0,60.9,56.2"], ["region", "show"], ["region", "clear"], ["region", "show"]] {
+            let a = try lite.geoctl(command), b = try pg.geoctl(command)
+            #expect(a.status == 0 && a.status == b.status, "\(command): \(a.status) vs \(b.status): \(b.stderr)")
+            #expect(maskingTimes(a.stdout) == maskingTimes(b.stdout), "\(command)")
+        }
         #expect(try pg.geoctl(["drop", "roads"]).status == 0 && lite.geoctl(["drop", "roads"]).status == 0)
         #expect(maskingTimes(try pg.geoctl(["layers", "--include-restricted"]).stdout) == maskingTimes(try lite.geoctl(["layers", "--include-restricted"]).stdout))
         #expect(try pg.open().catalogProblems() == [])

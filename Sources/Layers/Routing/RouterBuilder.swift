@@ -33,6 +33,8 @@ struct RouterBuilder {
     /// When refreshing: the router whose unchanged layers are reused, and whose vanished
     /// layers make categories unavailable instead of failing the build.
     let previous: Router?
+    /// Whether restricted layers may be read.
+    let includeRestricted: Bool
 
     func build() throws -> Router {
         let file = rules.source
@@ -47,6 +49,9 @@ struct RouterBuilder {
         case .layer(let name, let nameProperty, let idProperty, let phone, let email, let address):
             guard let info = try store.layer(named: name) else {
                 throw ConfigurationError(file: file, reason: "organisations: layer \"\(name)\" is not in the store")
+            }
+            if info.visibility == .restricted && !includeRestricted {
+                throw RestrictedLayerError(rulesFile: file, layer: name)
             }
             let wanted = [nameProperty, idProperty, phone, email, address].compactMap { $0 }
             try checkProperties(wanted, of: info, at: "organisations")
@@ -86,6 +91,13 @@ struct RouterBuilder {
                     continue
                 }
                 throw ConfigurationError(file: file, reason: "\(uses(name)): \(reason)")
+            }
+            if info.visibility == .restricted && !includeRestricted {
+                if let previous, previous.layers.contains(where: { $0.name == name }) {
+                    missing[name] = "layer \"\(name)\" became restricted after the router was built"
+                    continue
+                }
+                throw RestrictedLayerError(rulesFile: file, layer: name)
             }
             do {
                 try checkProperties(needed[name]!.sorted(), of: info, at: uses(name))
@@ -152,7 +164,7 @@ struct RouterBuilder {
         for name in unknownOrganisations.keys.sorted() {
             warnings.append("organisation \"\(name)\" is not in the directory: its appeals are routed without contacts")
         }
-        return Router(rules: rules, organisations: organisations, warnings: warnings, layers: layers,
+        return Router(rules: rules, organisations: organisations, warnings: warnings, includeRestricted: includeRestricted, layers: layers,
                       strategies: compiled, unavailable: unavailable)
     }
 

@@ -86,7 +86,7 @@ fi
 # Why binary COPY: the same rows loaded as binary (what libpq's PQputCopyData sends for
 # geoctl) and as text with hex EWKB (the only COPY format postgres-nio 1.33.2's copyFrom
 # offers), server side, from files, median of the runs.
-mkdir -m 777 "$work/pg"
+chmod 755 "$work"; mkdir -m 777 "$work/pg"
 psql -c "COPY (SELECT * FROM bench.appeals ORDER BY fid) TO '$work/pg/rows.bin' (FORMAT binary)"
 psql -c "COPY (SELECT * FROM bench.appeals ORDER BY fid) TO '$work/pg/rows.txt' (FORMAT text)"
 true

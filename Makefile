@@ -12,7 +12,7 @@ CITY_SCALE ?= 1
 RUNS ?= 3
 
 .PHONY: deps deps-test install-packages build test sanitize sanitize-address sanitize-thread fuzz demo fixtures clean \
-	bench-parse bench-import bench-route bench-coverage bench-check bench-layers
+	bench-parse bench-import bench-route bench-coverage bench-check bench-layers bench-postgis
 
 ## deps: install the Debian packages geoctl links against (idempotent; silent when present)
 deps:
@@ -79,6 +79,11 @@ fixtures:
 ## bench-parse: GeoJSON parse throughput against orjson and pysimdjson
 bench-parse: build
 	bash bench/parse.sh $(CITY_SCALE) $(RUNS)
+
+## bench-postgis: the PostGIS store: import against ogr2ogr (PG_USE_COPY=YES) and SpatiaLite,
+## reads against SpatiaLite, identical outputs; LARGE_SCALE=10 adds the import's peak memory
+bench-postgis: build
+	bash bench/postgis.sh $(CITY_SCALE) $(RUNS) $(LARGE_SCALE)
 
 ## bench-import: geoctl import against ogr2ogr into SpatiaLite
 bench-import: build

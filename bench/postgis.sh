@@ -4,20 +4,28 @@
 #   - import of the city's appeals: geoctl (binary COPY with EWKB) vs `ogr2ogr -f PostgreSQL`
 #     with PG_USE_COPY=YES vs geoctl's own SpatiaLite import (whole commands, wall seconds);
 #   - reading whole layers as the router, coverage and check do: PostGIS vs SpatiaLite;
-#   - coverage output files byte-identical between the two stores;
+#   - batch routing and coverage output files byte-identical between the two stores;
 #   - binary COPY against text COPY of the same rows (why libpq, see PGConnection.swift);
-#   - with a second, larger city folder: the import's peak memory (flat means it does not grow).
-# usage: bench/postgis.sh CITY_DIR [RUNS] [LARGE_CITY_DIR]   (needs a release build: `make build`)
-# A city folder comes from the synthetic-city generator (appeals.geojson, buildings.geojson, …).
+#   - with LARGE_SCALE: the import's peak memory at that scale (flat means it does not grow).
+# usage: bench/postgis.sh SCALE [RUNS] [LARGE_SCALE]   (needs a release build: `make build`)
+# The synthetic city comes from bench/make_city.py (bench/city-env.sh; CITY_DIR overrides).
 set -euo pipefail
-city=${1:?usage: bench/postgis.sh CITY_DIR [RUNS] [LARGE_CITY_DIR]}
+scale=${1:-1}
 runs=${2:-3}
-large=${3:-}
+large_scale=${3:-}
 here=$(cd "$(dirname "$0")" && pwd)
-repo=$(dirname "$here")
+source "$here/city-env.sh"
+bench_packages bc time gdal-bin postgresql-15-postgis-3
+large=""
+if [ -n "$large_scale" ]; then
+  large="$repo/.build/bench-city/s$large_scale"
+  if ! grep -qs '"generator": "bench/make_city.py"' "$large/meta.json"; then
+    echo "generating the synthetic city at scale $large_scale in $large (bench/make_city.py)" >&2
+    python3 "$here/make_city.py" "$large_scale" "$large" > /dev/null
+  fi
+fi
 bin="$repo/.build/release/geoctl"
 [ -x "$bin" ] || { echo "no release build at $bin: run make build" >&2; exit 1; }
-[ -f "$city/appeals.geojson" ] || { echo "$city/appeals.geojson is missing" >&2; exit 1; }
 if [ -z "${GEOCTL_BENCH_INNER:-}" ]; then
   GEOCTL_PG_DURABLE=1 GEOCTL_BENCH_INNER=1 exec bash "$repo/scripts/with-postgres.sh" bash "$0" "$@"
 fi
@@ -73,10 +81,24 @@ paste -d, <(echo "$r_pg") <(echo "$r_sl") | while IFS=, read -r l c s _ l2 c2 s2
   echo "| $l | $c | $s | $s2 | $(echo "scale=2; $s / $s2" | bc) |"
 done
 
-# The same coverage results from both stores.
+# The same batch routing and coverage results from both stores (rules as in bench/route.sh).
+cat > "$work/rules.yaml" <<'RULES'
+organisations: [{id: admin, name: Администрация}]
+categories:
+RULES
+for c in "Вывоз мусора" "Уличное освещение" "Дороги и тротуары" "Благоустройство двора" "Отопление" "Водоснабжение" "Общественный транспорт" "Шум" "Бродячие животные" "Прочее"; do
+  printf '  - {id: "%s", name_ru: "%s", name_en: x, deadline_days: 5, strategies: [{covering: {layer: territories, organisation: org}}, {fallback: admin}]}\n' "$c" "$c" >> "$work/rules.yaml"
+done
+"$bin" route --store "$pg" --rules "$work/rules.yaml" --input "$appeals" --output "$work/routed-pg.csv" 2>/dev/null
+"$bin" route --store "$work/store.sqlite" --rules "$work/rules.yaml" --input "$appeals" --output "$work/routed-sl.csv" 2>/dev/null
+echo
+if cmp -s "$work/routed-pg.csv" "$work/routed-sl.csv"; then
+  echo "batch routing of $n appeals from PostGIS and SpatiaLite: byte-identical ($(($(wc -l < "$work/routed-pg.csv") - 1)) rows)"
+else
+  echo "batch routing of $n appeals from PostGIS and SpatiaLite: DIFFER"
+fi
 "$bin" coverage --buildings buildings --sites sites --districts districts --output "$work/cov-pg" --store "$pg" >/dev/null
 "$bin" coverage --buildings buildings --sites sites --districts districts --output "$work/cov-sl" --store "$work/store.sqlite" >/dev/null
-echo
 if diff -r "$work/cov-pg" "$work/cov-sl" >/dev/null; then
   echo "coverage output files from PostGIS and SpatiaLite: byte-identical ($(ls "$work/cov-pg" | wc -l) files)"
 else

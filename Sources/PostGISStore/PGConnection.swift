@@ -186,6 +186,9 @@ final class PGConnection {
         return out
     }
 
+    /// True inside a transaction block (BEGIN … COMMIT).
+    var inTransaction: Bool { PQtransactionStatus(handle) != PQTRANS_IDLE }
+
     /// False once the server is gone.
     var isHealthy: Bool { PQstatus(handle) == CONNECTION_OK }
 }

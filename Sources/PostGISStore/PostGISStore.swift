@@ -320,8 +320,9 @@ public final class PostGISStore: LayerStore {
         // A whole layer comes in fid order from the primary key's index: a fresh layer's rows
         // lie in that order, so the scan is sequential, where sorting them would spill the
         // whole layer to disk beyond work_mem (measured 1.3-1.5x slower).
-        if filter.bbox == nil { try db.execute("BEGIN; SET LOCAL enable_sort = off") }
-        defer { if filter.bbox == nil { _ = try? db.execute("COMMIT") } }
+        let ownTransaction = filter.bbox == nil && !db.inTransaction
+        if ownTransaction { try db.execute("BEGIN; SET LOCAL enable_sort = off") }
+        defer { if ownTransaction { _ = try? db.execute("COMMIT") } }
         try db.copyOut(sql) { data in
             guard try reader.fields(of: data, into: &fields) else { return }
             let feature = try Self.feature(fields, layer: layer, source: source, scratch: &scratch)

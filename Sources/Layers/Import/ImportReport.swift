@@ -99,13 +99,13 @@ public enum ImportError: Error, Sendable, CustomStringConvertible {
         switch self {
         case .input(let e): "\(e)"
         case .invalidGeometries(let file, let list):
-            "\(file): \(list.count) invalid geometr\(list.count == 1 ? "y" : "ies"); nothing imported (use --on-invalid repair or skip):\n"
+            "\(file): \(list.count) invalid geometr\(list.count == 1 ? "y" : "ies"); nothing imported:\n"
                 + list.map { "  \(file): \($0)" }.joined(separator: "\n")
         case .crs(let file, let e): "\(file): \(e)"
         case .crsAfterFeatures(let file):
             "\(file): the \"crs\" member comes after the features, too late to read them; pass --from-crs"
         case .transform(let file, let index, let e): "\(file): feature \(index): \(e)"
-        case .missingIdField(let file, let index, let field): "\(file): feature \(index) has no property \"\(field)\" (--id-field)"
+        case .missingIdField(let file, let index, let field): "\(file): feature \(index) has no property \"\(field)\", which should hold its id"
         case .geos(let file, let index, let e): "\(file): feature \(index): \(e)"
         case .cannotRead(let file, let reason): "\(file): cannot read: \(reason)"
         case .cannotWrite(let file, let reason): "\(file): cannot write: \(reason)"

@@ -168,7 +168,7 @@ struct DemoCommand: ParsableCommand {
             let ok = outcomes.filter { $0.report != nil }
             let features = ok.reduce(0) { $0 + ($1.report?.layer.featureCount ?? 0) }
             let restricted = try store.layers(includeRestricted: true).count - store.layers(includeRestricted: false).count
-            print("\n6. The layer store: \(ok.count) of \(outcomes.count) layers (\(features) features) imported into SpatiaLite in \(fixed((Terminal.now() - t0) * 1000, 0)) ms,")
+            print("\n6. The layer store: \(ok.count) of \(outcomes.count) layers (\(Counted.text(features, "feature"))) imported into SpatiaLite in \(fixed((Terminal.now() - t0) * 1000, 0)) ms,")
             print("   each in one transaction, checked by GEOS first; \(restricted) restricted (hidden unless --include-restricted).")
             if keep {
                 print("   Kept at \(storePath). Open it in QGIS, or: ogrinfo \(storePath)   geoctl layers --store \(storePath)")

@@ -70,10 +70,10 @@ public struct ImportReport: Sendable {
         case .metadataUpdated:
             return "\(l.name): file unchanged (version \(l.version)); metadata updated: \(metadataChanges.joined(separator: ", "))"
         case .imported, .replaced:
-            var parts = ["\(l.name) v\(l.version): \(l.featureCount) features (\(l.geometryColumnType)) in \(String(format2Seconds(seconds))) s"]
+            var parts = ["\(l.name) v\(l.version): \(Counted.text(l.featureCount, "feature")) (\(l.geometryColumnType)) in \(String(format2Seconds(seconds))) s"]
             if !repaired.isEmpty { parts.append("\(repaired.count) repaired") }
             if !skipped.isEmpty { parts.append("\(skipped.count) skipped → \(rejectedFile ?? "?")") }
-            parts.append("\(warnings.count) warning\(warnings.count == 1 ? "" : "s")")
+            parts.append(Counted.text(warnings.count, "warning"))
             return parts.joined(separator: ", ")
         }
     }

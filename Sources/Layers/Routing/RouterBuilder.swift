@@ -144,7 +144,7 @@ struct RouterBuilder {
                         }
                     }
                     if without > 0 {
-                        warnings.append("\(without) features of \(l) have no \(p): a \(c.id) appeal there goes to the next strategy")
+                        warnings.append("\(Counted.text(without, "feature")) of \(l) \(without == 1 ? "has" : "have") no \(p): a \(c.id) appeal there goes to the next strategy")
                     }
                     if case .covering = s { list.append(.covering(li, orgs, border)) } else { list.append(.nearest(li, orgs, border)) }
                 case .fallback(let o):

@@ -362,7 +362,7 @@ public final class SpatiaLiteStore: LayerStore {
             if !registered.contains(name.lowercased()) { problems.append("\(name) is not registered in geometry_columns") }
             let actual = try db.rows("SELECT count(*) FROM \(SQL.identifier(name))").first?.first
             if case .integer(let n)? = actual, n != count {
-                problems.append("catalog says \(name) holds \(count) features; its table holds \(n)")
+                problems.append("catalog says \(name) holds \(Counted.text(Int(count), "feature")); its table holds \(n)")
             }
         }
         for table in tables.subtracting(catalogued).sorted() {

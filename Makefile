@@ -36,12 +36,18 @@ install-packages:
 build: deps
 	$(SWIFT) build -c $(CONFIG)
 
-## test: the whole test suite against the real GEOS, PROJ, SpatiaLite, PostgreSQL/PostGIS (and GDAL),
-## beside a temporary cluster on a private socket (scripts/with-postgres.sh); ends with one line
-## "N passed, N failed" (scripts/test-summary.sh keeps swift test's exit status)
+## test: the whole test suite against the real GEOS, PROJ, SpatiaLite, PostgreSQL/PostGIS (and
+## GDAL), beside a throw-away cluster on a private socket (scripts/with-postgres.sh), with a
+## private TMPDIR that must be as empty afterwards as before: the suite leaves nothing behind.
+## (SwiftPM's own TemporaryDirectory.* folders and *.lock files there are not the suite's.)
+## It ends with one line "N passed, N failed" (scripts/test-summary.sh keeps swift test's exit status).
 test: deps-test
 	$(SWIFT) build --build-tests
-	SWIFT=$(SWIFT) bash scripts/with-postgres.sh bash scripts/test-summary.sh --skip-build
+	@tmp=$$(mktemp -d "$${TMPDIR:-/tmp}/geoctl-tests.XXXXXX"); before=$$(ls -A "$$tmp"); \
+	TMPDIR="$$tmp" SWIFT=$(SWIFT) bash scripts/with-postgres.sh bash scripts/test-summary.sh --skip-build; status=$$?; \
+	after=$$(cd "$$tmp" && find . -mindepth 1 -not -path './TemporaryDirectory.*' -not -path './*.lock' | sort); rm -rf "$$tmp"; \
+	if [ "$$after" != "$$before" ]; then echo "The tests left this in TMPDIR:"; echo "$$after"; [ $$status -ne 0 ] || status=1; fi; \
+	exit $$status
 
 ## sanitize: the whole test suite under AddressSanitizer, then ThreadSanitizer (the geoctl
 ## binary the CLI tests run is instrumented too). Separate build folders keep `make test` fast.

@@ -12,7 +12,9 @@ if [ ! -x "$PGBIN/initdb" ] || [ ! -f /usr/share/postgresql/15/extension/postgis
 fi
 RUN_AS=()
 if [ "$(id -u)" -eq 0 ]; then RUN_AS=(runuser -u postgres --); fi
-DIR=$(mktemp -d "${TMPDIR:-/tmp}/geoctl-pg.XXXXXX")
+# In /tmp, not $TMPDIR: the server runs as user postgres, which must reach the folder (a
+# private TMPDIR is not open to it), and a socket path must stay under 108 bytes.
+DIR=$(mktemp -d /tmp/geoctl-pg.XXXXXX)
 chmod 755 "$DIR"
 [ "$(id -u)" -eq 0 ] && chown postgres "$DIR"
 stop() {

@@ -29,6 +29,11 @@ struct CoverageCommand: ParsableCommand {
     func run() throws {
         let store = try storeOptions.open()
         func load(_ name: String) throws -> [Feature] { try loadLayer(name, from: store, visibility: visibility) }
+        // Each layer must fit its part before anything is read.
+        try visibility.layer(buildings, as: .coverageBuildings, in: store)
+        try visibility.layer(sites, as: .coverageSites, in: store)
+        if let districts { try visibility.layer(districts, as: .coverageDistricts, in: store) }
+        for s in sensitive { try visibility.layer(s, as: .coverageSensitive, in: store) }
         let report: CoverageReport
         let buildingFeatures = try load(buildings), siteFeatures = try load(sites)
         let districtFeatures = try districts.map(load) ?? []

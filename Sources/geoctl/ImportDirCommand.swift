@@ -58,7 +58,7 @@ struct ImportDirCommand: ParsableCommand {
         print(table.render(format))
         let failed = outcomes.filter { $0.failure != nil }
         for f in failed { Terminal.error(f.failure ?? "") }
-        Terminal.note("\(outcomes.count) files: \(outcomes.count - failed.count) ok, \(failed.count) failed")
+        Terminal.note("\(Counted.text(outcomes.count, "file")): \(outcomes.count - failed.count) ok, \(failed.count) failed")
         if !failed.isEmpty { throw ExitStatus.badInput }
     }
 }

@@ -1,5 +1,6 @@
 import ArgumentParser
 import GeoCore
+import Layers
 
 /// `geoctl inspect FILE`: what a GeoJSON file holds, read in one streaming pass.
 struct InspectCommand: ParsableCommand {
@@ -60,7 +61,7 @@ struct InspectCommand: ParsableCommand {
         table.add("crs", reader.legacyCRS?.description ?? "WGS84 lon/lat (RFC 7946 default)")
         table.add("z values", reader.sawZ ? "present, dropped (geoctl is 2-D)" : "none")
         for p in summary.properties {
-            table.add("property \(p.name)", "\(p.types.sorted().joined(separator: "|")) in \(p.nonNullCount) features, e.g. \(p.samples.joined(separator: "; "))")
+            table.add("property \(p.name)", "\(p.types.sorted().joined(separator: "|")) in \(Counted.text(p.nonNullCount, "feature")), e.g. \(p.samples.joined(separator: "; "))")
         }
         if validate {
             table.add("invalid geometries", String(problems.count))

@@ -67,9 +67,10 @@ for row in "geoctl import → PostGIS (binary COPY, EWKB)|$t_pg" "ogr2ogr -f Pos
 done
 
 # Reads: the same layers in both stores.
-for layer in buildings territories sites districts; do
-  "$bin" import "$city/$layer.geojson" --layer "$layer" --kind other --store "$pg" >/dev/null 2>&1
-  "$bin" import "$city/$layer.geojson" --layer "$layer" --kind other --store "$work/store.sqlite" >/dev/null 2>&1
+for pair in buildings:building territories:territory sites:waste-site districts:district; do
+  layer=${pair%:*}; kind=${pair#*:}
+  "$bin" import "$city/$layer.geojson" --layer "$layer" --kind "$kind" --store "$pg" >/dev/null 2>&1
+  "$bin" import "$city/$layer.geojson" --layer "$layer" --kind "$kind" --store "$work/store.sqlite" >/dev/null 2>&1
 done
 "$bin" import "$appeals" --layer appeals --kind other --store "$work/store.sqlite" >/dev/null 2>&1 || true
 echo

@@ -8,11 +8,18 @@ let package = Package(
     products: [
         .library(name: "GeoCore", targets: ["GeoCore"]),
         .library(name: "Layers", targets: ["Layers"]),
+        .library(name: "GeoService", targets: ["GeoService"]),
         .executable(name: "geoctl", targets: ["geoctl"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.0.0"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.0.0"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.6.0"),
+        .package(url: "https://github.com/apple/swift-http-types", from: "1.0.0"),
+        .package(url: "https://github.com/apple/swift-metrics", from: "2.5.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.0.0"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.6.0"),
     ],
     targets: [
         // C libraries: module maps and pkg-config names only, no code.
@@ -30,12 +37,27 @@ let package = Package(
         .target(name: "GeoCore", dependencies: ["CGEOS", "CPROJ"]),
         // The domain: layer store, catalog, routing, coverage and other analyses.
         .target(name: "Layers", dependencies: ["GeoCore", "CSpatiaLite", .product(name: "Yams", package: "Yams")]),
+        // The HTTP service (`geoctl serve`): routes to Layers calls to JSON, no domain logic.
+        .target(
+            name: "GeoService",
+            dependencies: [
+                "GeoCore", "Layers",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdCore", package: "hummingbird"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "CoreMetrics", package: "swift-metrics"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ]),
         // The thin command-line front end.
         .executableTarget(
             name: "geoctl",
             dependencies: [
-                "GeoCore", "Layers",
+                "GeoCore", "Layers", "GeoService",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
             ]),
 
         // The GeoJSON reader's fuzz target: libFuzzer under scripts/fuzz.sh, a replayer otherwise.
@@ -47,6 +69,13 @@ let package = Package(
         .testTarget(name: "LayersTests", dependencies: ["Layers", "GeoCore", "TestSupport"]),
         // Runs the built `geoctl` binary as a user would: exit codes, stdout, stderr.
         .testTarget(name: "geoctlTests", dependencies: ["geoctl", "Layers"]),
+        // The HTTP service in-process (HummingbirdTesting) and over a real socket.
+        .testTarget(
+            name: "GeoServiceTests",
+            dependencies: [
+                "GeoService", "Layers", "GeoCore", "TestSupport",
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+            ]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -4,8 +4,8 @@ import Yams
 
 /// Configuration files (manifests, routing rules) in YAML or JSON, read into ``JSONValue``
 /// so one validator serves both. `.json` files are read as JSON, anything else as YAML.
-enum StructuredFile {
-    static func load(_ path: String) throws(ConfigurationError) -> JSONValue {
+public enum StructuredFile {
+    public static func load(_ path: String) throws(ConfigurationError) -> JSONValue {
         let text: String
         do { text = try String(contentsOfFile: path, encoding: .utf8) } catch {
             throw ConfigurationError(file: path, reason: "cannot read: \(error.localizedDescription)")

@@ -71,7 +71,7 @@ final class ServiceFixture: @unchecked Sendable {
         var c = configuration(apiKeys: apiKeys, reload: reload)
         configure(&c)
         var logger = Logger(label: "geoctl.serve.test")
-        logger.logLevel = .error
+        logger.logLevel = .critical
         return try GeoServer(configuration: c, logger: logger)
     }
 

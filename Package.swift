@@ -68,7 +68,7 @@ let package = Package(
         .testTarget(name: "GeoCoreTests", dependencies: ["GeoCore", "TestSupport"]),
         .testTarget(name: "LayersTests", dependencies: ["Layers", "GeoCore", "TestSupport"]),
         // Runs the built `geoctl` binary as a user would: exit codes, stdout, stderr.
-        .testTarget(name: "geoctlTests", dependencies: ["geoctl", "Layers"]),
+        .testTarget(name: "geoctlTests", dependencies: ["geoctl", "Layers", "GeoCore"]),
         // The HTTP service in-process (HummingbirdTesting) and over a real socket.
         .testTarget(
             name: "GeoServiceTests",

@@ -7,8 +7,9 @@ struct CheckLayerCommand: ParsableCommand {
         commandName: "layer",
         abstract: "Generic checks for any layer: validity, empty and null geometries, duplicate ids, mixed types, region.",
         discussion: """
-        The expected region is the extent of the store's other layers grown by half its size; \
-        a feature outside it is reported, as swapped lat/lon when swapping puts it inside.
+        The expected region (geoctl region) is the explicit one, else the extent of the other \
+        layers imported without region warnings, grown by half its size; a feature outside it \
+        is reported, as swapped lat/lon when swapping puts it inside.
         """)
 
     @Argument(help: "The layer to check.") var layer: String

@@ -46,7 +46,8 @@ struct ImportDirCommand: ParsableCommand {
         for o in outcomes {
             if let r = o.report {
                 table.add(o.file, o.layer, r.outcome.rawValue, String(r.layer.version), String(r.layer.featureCount),
-                          fixed(r.seconds, 2), r.warnings.isEmpty ? "" : "\(r.warnings.count) warnings")
+                          fixed(r.seconds, 2), r.outcome == .metadataUpdated ? r.metadataChanges.joined(separator: ", ")
+                            : r.warnings.isEmpty ? "" : "\(r.warnings.count) warning\(r.warnings.count == 1 ? "" : "s")")
             } else {
                 table.add(o.file, o.layer, "failed", "", "", "", o.failure?.split(separator: "\n").first.map(String.init) ?? "")
             }

@@ -19,7 +19,11 @@ struct InspectCommand: ParsableCommand {
 
     func run() throws {
         let reader: GeoJSONReader
-        do { reader = try GeoJSONReader(path: file) } catch { throw fail(error) }
+        do {
+            // A pipe is spooled, so a `crs` member after the features is honoured there too.
+            reader = file == "-" ? GeoJSONReader(fileDescriptor: try StandardInputSpool.descriptor(), source: "<stdin>", closeWhenDone: true)
+                : try GeoJSONReader(path: file)
+        } catch { throw fail(error) }
         let progress = Progress("reading \(file)", total: file == "-" ? nil : Terminal.fileSize(file))
         var summary = FeatureSummary()
         var problems: [(Int, String, String)] = []

@@ -12,6 +12,8 @@ enum ReportJSON {
             "bbox": l.extent.map { .array([.number($0.minX), .number($0.minY), .number($0.maxX), .number($0.maxY)]) } ?? .null,
             "source_crs": .string(l.sourceCRS), "source_file": .string(l.sourceFile), "source_sha256": .string(l.sourceSHA256),
             "version": .integer(Int64(l.version)), "imported_at": .string(l.importedAt),
+            "metadata_changed_at": l.metadataChangedAt.map(JSONValue.string) ?? .null,
+            "region_warnings": .integer(Int64(l.regionWarnings)),
         ]
         if !l.columns.isEmpty {
             o["properties"] = .array(l.columns.map { c in
@@ -29,6 +31,7 @@ enum ReportJSON {
             "skipped": .array(r.skipped.map { .string($0.description) }),
             "rejected_file": r.rejectedFile.map(JSONValue.string) ?? .null,
             "warnings": .array(r.warnings.map(JSONValue.string)), "seconds": .number(r.seconds),
+            "metadata_changes": .array(r.metadataChanges.map(JSONValue.string)),
         ])
     }
 }

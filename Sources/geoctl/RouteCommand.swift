@@ -11,9 +11,11 @@ struct RouteCommand: ParsableCommand {
         discussion: """
         One appeal: --lon X --lat Y --category C (an explanation, or --format json). A batch: \
         --input FILE (GeoJSON points with a category property, or CSV with lon, lat and category \
-        columns; - for stdin) --output FILE (.csv, or .geojson; - for stdout as CSV). Every input \
+        columns; - for stdin), in WGS84 unless the GeoJSON names its crs or --from-crs does (the \
+        columns then hold x and y) --output FILE (.csv, or .geojson; - for stdout as CSV). Every input \
         row gives one output row in the same order; a row with bad coordinates or an unknown \
-        category gets status "error" and a message. A summary per organisation goes to stderr. \
+        category gets status "error" and a message. A summary per organisation goes to stderr; when \
+        every row failed for one reason the output is still written and the exit code is 1. \
         The rules come from --rules, else $GEOCTL_RULES.
         """)
 
@@ -26,6 +28,8 @@ struct RouteCommand: ParsableCommand {
     @Option(name: .customLong("lon-column"), help: "CSV input: the longitude column.") var lonColumn = "lon"
     @Option(name: .customLong("lat-column"), help: "CSV input: the latitude column.") var latColumn = "lat"
     @Option(name: .customLong("category-column"), help: "CSV input: the category column (GeoJSON: the property).") var categoryColumn = "category"
+    @Option(name: .customLong("from-crs"), help: "Batch: the input's CRS (EPSG code, PROJ string or WKT); default the GeoJSON crs member, else WGS84 lon/lat.")
+    var fromCRS: String?
     @Option(help: "Batch: worker threads.") var threads = 2
 
     @Option(help: "The routing rules (YAML or JSON); default $GEOCTL_RULES.") var rules: String?
@@ -62,8 +66,9 @@ struct RouteCommand: ParsableCommand {
             throw fail(error)
         }
         if let input, let output {
-            try BatchRoute(router: router, input: input, output: output, lonColumn: lonColumn, latColumn: latColumn,
-                           categoryColumn: categoryColumn, threads: threads).run()
+            let options = AppealBatchOptions(lonColumn: lonColumn, latColumn: latColumn, categoryColumn: categoryColumn, sourceCRS: fromCRS)
+            try BatchRoute(router: router, input: input, output: output, inputFormat: AppealBatchFormat.guess(path: input),
+                           outputFormat: RoutedAppealWriter.Format.guess(path: output), options: options, threads: threads).run()
             return
         }
         let decision: RoutingDecision

@@ -34,11 +34,15 @@ struct ShowCommand: ParsableCommand {
         meta.add("visibility", info.visibility.rawValue)
         meta.add("features", String(info.featureCount))
         meta.add("geometry", "\(info.geometryKinds.map(\.rawValue).joined(separator: ", ")) (column \(info.geometryColumnType), EPSG:4326)")
-        meta.add("extent (W,S,E,N)", info.extent?.description ?? "empty")
+        meta.add("extent (W,S,E,N)", info.extent.map(Rounded.box) ?? "empty")
         meta.add("source", "\(info.sourceFile) (\(info.sourceCRS))")
         meta.add("sha256", info.sourceSHA256)
         meta.add("version", String(info.version))
         meta.add("imported at", info.importedAt)
+        meta.add("metadata changed at", info.metadataChangedAt ?? "never")
+        if info.regionWarnings > 0 {
+            meta.add("region warnings", "\(info.regionWarnings) (not part of the expected region; see geoctl region)")
+        }
         print(meta.render(.table))
         print("")
         var schema = TextTable("property", "column", "type", "samples")

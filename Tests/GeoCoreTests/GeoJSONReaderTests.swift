@@ -201,3 +201,29 @@ struct GeoJSONReaderTests {
         #expect(reader.bytesRead == bytes.count)
     }
 }
+
+@Suite("legacy crs member wherever it stands")
+struct TrailingCRSTests {
+    @Test("a crs member after the features is known before the first feature, in memory and in a file")
+    func crsLast() throws {
+        let text = #"{"type":"FeatureCollection","features":[{"type":"Feature","properties":{"note":"crs"},"geometry":{"type":"Point","coordinates":[545612.3,6213000.5]}}],"crs":{"type":"name","properties":{"name":"EPSG:32641"}}}"#
+        let memory = GeoJSONReader(string: text)
+        let first = try #require(try memory.next())
+        #expect(memory.legacyCRS == .epsg(32641))
+        #expect(!memory.legacyCRSAfterFeatures)
+        #expect(first.geometry == .point(Point(x: 545612.3, y: 6213000.5)))
+        #expect(try memory.next() == nil)
+
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("crs-last-\(UUID().uuidString).geojson").path
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        try text.write(toFile: path, atomically: true, encoding: .utf8)
+        let file = try GeoJSONReader(path: path)
+        _ = try file.readAll()
+        #expect(file.legacyCRS == .epsg(32641))
+
+        // The bytes "crs" inside a property value are not a member: WGS84 stays, and the
+        // out-of-range longitude is still an error.
+        let decoy = #"{"type":"FeatureCollection","features":[{"type":"Feature","properties":{"\"crs\"":1},"geometry":{"type":"Point","coordinates":[545612.3,62.5]}}]}"#
+        #expect(throws: GeoJSONError.self) { try GeoJSONReader(string: decoy).readAll() }
+    }
+}

@@ -40,7 +40,7 @@ struct RouteCommandTests {
         #expect(lines[1].hasPrefix("1,a,60.72309,56.07966,snow,ok,УК «Комфорт»,ORG-08,"))
         #expect(lines[2].hasPrefix("2,b,,,snow,error,") && lines[2].contains("are not numbers"))
         #expect(lines[3].contains(",error,") && lines[3].contains("unknown category \"\"volcano\"\""))
-        #expect(lines[4].contains(",error,") && lines[4].contains("invalid coordinates"))
+        #expect(lines[4].contains(",error,") && lines[4].contains("lie outside longitude [-180, 180]"))
         #expect(lines[5].hasPrefix("5,,") && lines[5].contains(",error,"))
         #expect(lines[6].hasPrefix("6,e,60.9,56.3,snow,ok,Администрация") && lines[6].contains("outside_territory fallback"))
         #expect(r.stderr.contains("6 appeals routed"))

@@ -14,7 +14,9 @@ import Darwin
 /// - **Z and M**: positions may have 3 or 4 numbers; the extra values are checked to be
 ///   numbers and dropped (geoctl is 2-D). ``sawZ`` tells whether any were present.
 /// - **Legacy `crs`**: a top-level `crs` member (`EPSG:N`, `urn:ogc:def:crs:EPSG::N`, CRS84)
-///   is reported through ``legacyCRS``; coordinates are never transformed here.
+///   is reported through ``legacyCRS``, wherever it stands: one written after `features` is
+///   found by a look-ahead before the first feature (files and memory; a pipe is read once,
+///   so there ``legacyCRSAfterFeatures`` tells). Coordinates are never transformed here.
 /// - **Limits**: nesting deeper than ``defaultMaxDepth`` levels, numbers that overflow a
 ///   Double, NaN and Infinity, coordinates beyond ±1e9, and (for WGS84 data) longitude or
 ///   latitude out of range are errors.
@@ -60,6 +62,7 @@ public final class GeoJSONReader {
                                reason: "cannot open: \(String(cString: strerror(errno)))")
         }
         self.init(fileDescriptor: fd, source: path, closeWhenDone: true, coordinateCheck: coordinateCheck, maxDepth: maxDepth)
+        parser.lookAhead = .file(path)
     }
 
     /// Reads from an open file descriptor (a file, a pipe, standard input).
@@ -69,6 +72,7 @@ public final class GeoJSONReader {
         parser = GeoJSONParser(scanner: JSONScanner(buffer: buffer, capacity: Self.bufferSize, filled: 0, fd: fileDescriptor,
                                                     source: source, maxDepth: maxDepth), coordinateCheck: coordinateCheck)
         ownsDescriptor = closeWhenDone
+        parser.lookAhead = TrailingCRS.reopenablePath(ofDescriptor: fileDescriptor).map { .file($0) }
     }
 
     /// Reads GeoJSON held in memory; `source` names it in errors.
@@ -80,6 +84,7 @@ public final class GeoJSONReader {
         parser = GeoJSONParser(scanner: JSONScanner(buffer: buffer, capacity: capacity, filled: bytes.count, fd: -1,
                                                     source: source, maxDepth: maxDepth), coordinateCheck: coordinateCheck)
         ownsDescriptor = false
+        parser.lookAhead = .memory
     }
 
     /// Reads GeoJSON text held in a string.
@@ -123,6 +128,9 @@ struct GeoJSONParser {
     let coordinateCheck: CoordinateCheck
     var legacyCRS: LegacyCRS?
     var legacyCRSAfterFeatures = false
+    /// Where a `crs` member after the features can be looked for before reading them.
+    var lookAhead: TrailingCRS.Source?
+    private var crsFoundAhead = false
     var sawZ = false
     var documentType: String?
     var featuresRead = 0
@@ -232,6 +240,11 @@ struct GeoJSONParser {
                 guard open == UInt8(ascii: "[") else {
                     throw scanner.error("\"features\" must be an array, found \(scanner.describeByte(at: scanner.pos))")
                 }
+                if !topLevel.seen.contains(.crs), let source = lookAhead,
+                   let found = TrailingCRS.find(after: scanner, source: source) {
+                    legacyCRS = found
+                    crsFoundAhead = true
+                }
                 scanner.pos += 1
                 try scanner.enter()
                 state = .inFeatures
@@ -241,7 +254,12 @@ struct GeoJSONParser {
             if key == .crs {
                 if topLevel.seen.contains(.crs) { throw scanner.error("duplicate member name \"crs\"", at: keyLocation) }
                 topLevel.seen.insert(.crs)
-                legacyCRS = try readLegacyCRS()
+                if crsFoundAhead {
+                    // Already read by the look-ahead before the first feature.
+                    try scanner.skipValue()
+                    continue
+                }
+                legacyCRS = try scanner.legacyCRS()
                 legacyCRSAfterFeatures = featuresRead > 0
                 continue
             }
@@ -447,24 +465,6 @@ struct GeoJSONParser {
         default: break
         }
         return .other
-    }
-
-    /// Reads a legacy `crs` object: `{"type": "name", "properties": {"name": "EPSG:3857"}}`
-    /// or the older `{"type": "EPSG", "properties": {"code": 3857}}`.
-    private mutating func readLegacyCRS() throws(GeoJSONError) -> LegacyCRS? {
-        let location = scanner.location(scanner.pos)
-        let value = try scanner.parseValue()
-        if value == .null { return nil }
-        guard case .object(let object) = value, case .object(let properties)? = object["properties"] else {
-            throw scanner.error("\"crs\" must be an object with \"properties\"", at: location)
-        }
-        if let name = properties["name"]?.stringValue {
-            return LegacyCRS(name: name)
-        }
-        if let code = properties["code"]?.doubleValue, code == code.rounded() {
-            return .epsg(Int(code))
-        }
-        throw scanner.error("\"crs\" names no CRS (expected properties.name such as \"EPSG:4326\")", at: location)
     }
 }
 

@@ -111,6 +111,19 @@ public final class CoordinateTransformer {
         }
     }
 
+    /// Transforms interleaved x,y pairs in place in one PROJ call, leaving the pairs PROJ
+    /// cannot transform infinite instead of failing the whole call (for batches of points,
+    /// where one bad row must not fail the others).
+    public func transformMarkingFailures(flat coordinates: inout [Double]) {
+        let count = coordinates.count / 2
+        guard count > 0 else { return }
+        let stride = 2 * MemoryLayout<Double>.stride
+        coordinates.withUnsafeMutableBufferPointer { buf in
+            let base = buf.baseAddress!
+            _ = proj_trans_generic(pj, PJ_FWD, base, stride, count, base + 1, stride, count, nil, 0, 0, nil, 0, 0)
+        }
+    }
+
     /// Transforms every position of a geometry.
     public func transform(_ geometry: Geometry) throws(ProjError) -> Geometry {
         switch geometry {

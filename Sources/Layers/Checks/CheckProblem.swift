@@ -27,7 +27,7 @@ public struct CheckProblem: Sendable, Equatable {
         case mixedGeometryTypes = "mixed_geometry_types"
         /// A feature far from the region of the store's other layers.
         case outsideRegion = "outside_region"
-        /// A feature that lies among the other layers once its lon/lat are swapped.
+        /// A feature that lies in the expected region once its lon/lat are swapped.
         case swappedCoordinates = "swapped_lat_lon"
         /// A feature without the organisation property.
         case missingOrganisation = "missing_organisation"

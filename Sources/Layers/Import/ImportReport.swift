@@ -33,7 +33,11 @@ private func format2(_ v: Double) -> String {
 
 /// What an import did.
 public struct ImportReport: Sendable {
-    public enum Outcome: String, Sendable { case imported, replaced, unchanged }
+    public enum Outcome: String, Sendable {
+        case imported, replaced, unchanged
+        /// The file matched the current version; only the catalog metadata changed.
+        case metadataUpdated = "metadata updated"
+    }
     public var outcome: Outcome
     public var layer: LayerInfo
     public var repaired: [GeometryRepair]
@@ -42,6 +46,20 @@ public struct ImportReport: Sendable {
     public var rejectedFile: String?
     public var warnings: [String]
     public var seconds: Double
+    /// With `.metadataUpdated`: each field changed, as `owner: "A" → "B"`.
+    public var metadataChanges: [String]
+
+    public init(outcome: Outcome, layer: LayerInfo, repaired: [GeometryRepair], skipped: [InvalidFeature],
+                rejectedFile: String?, warnings: [String], seconds: Double, metadataChanges: [String] = []) {
+        self.outcome = outcome
+        self.layer = layer
+        self.repaired = repaired
+        self.skipped = skipped
+        self.rejectedFile = rejectedFile
+        self.warnings = warnings
+        self.seconds = seconds
+        self.metadataChanges = metadataChanges
+    }
 
     /// One line for the terminal.
     public var summary: String {
@@ -49,6 +67,8 @@ public struct ImportReport: Sendable {
         switch outcome {
         case .unchanged:
             return "\(l.name): unchanged — the file matches version \(l.version) (sha256 \(l.sourceSHA256.prefix(12)))"
+        case .metadataUpdated:
+            return "\(l.name): file unchanged (version \(l.version)); metadata updated: \(metadataChanges.joined(separator: ", "))"
         case .imported, .replaced:
             var parts = ["\(l.name) v\(l.version): \(l.featureCount) features (\(l.geometryColumnType)) in \(String(format2Seconds(seconds))) s"]
             if !repaired.isEmpty { parts.append("\(repaired.count) repaired") }

@@ -16,7 +16,8 @@ import GeoCore
 /// 2. **write**: read again and write the layer in one store transaction, repairing or
 ///    skipping the invalid features as asked.
 ///
-/// A file whose SHA-256 matches the layer's current version changes nothing.
+/// A file whose SHA-256 matches the layer's current version changes no feature; metadata
+/// that differs from the catalog's (kind, sphere, owner, visibility) is applied.
 public struct LayerImporter {
     public let store: LayerStore
     /// Where `skip` writes rejected features when the options name no path.
@@ -41,8 +42,17 @@ public struct LayerImporter {
 
         let existing = try store.layer(named: options.layer)
         if let existing, existing.sourceSHA256 == source.sha256 {
-            return ImportReport(outcome: .unchanged, layer: existing, repaired: [], skipped: [], rejectedFile: nil,
-                                warnings: [], seconds: monotonicSeconds() - started)
+            // The same data: only the metadata the import names can differ. Applied as given
+            // (an owner left out is no owner, as on any import), without a new version.
+            let wanted = LayerMetadata(kind: options.kind, sphere: options.sphere, owner: options.owner, visibility: options.visibility)
+            let changes = existing.metadata.changes(to: wanted)
+            if changes.isEmpty {
+                return ImportReport(outcome: .unchanged, layer: existing, repaired: [], skipped: [], rejectedFile: nil,
+                                    warnings: [], seconds: monotonicSeconds() - started)
+            }
+            let updated = try store.updateMetadata(of: existing.name, to: wanted)
+            return ImportReport(outcome: .metadataUpdated, layer: updated, repaired: [], skipped: [], rejectedFile: nil,
+                                warnings: [], seconds: monotonicSeconds() - started, metadataChanges: changes)
         }
         if let existing, !options.replace {
             throw StoreError.layerExists(options.layer, version: existing.version)
@@ -76,7 +86,7 @@ public struct LayerImporter {
             geometryColumnType: GeometryPromotion.columnType(for: Set(scan.writtenKinds.keys)),
             extent: scan.extent.isEmpty ? nil : scan.extent, sourceCRS: scan.sourceCRS ?? "EPSG:4326",
             sourceFile: source.displayName, sourceSHA256: source.sha256, version: 0,
-            importedAt: utcTimestamp(), columns: scan.schema.columns())
+            importedAt: utcTimestamp(), columns: scan.schema.columns(), regionWarnings: scan.regionWarnings.count)
         var transformer: CoordinateTransformer?
         if let crs = scan.sourceCRS {
             do { transformer = try CoordinateTransformer(from: crs, to: "EPSG:4326") } catch { throw ImportError.crs(file: source.displayName, error) }
@@ -106,7 +116,7 @@ public struct LayerImporter {
         if !scan.regionWarnings.isEmpty {
             scan.warnings.append(contentsOf: scan.regionWarnings.prefix(Self.warningLimit))
             if scan.regionWarnings.count > Self.warningLimit {
-                scan.warnings.append("… and \(scan.regionWarnings.count - Self.warningLimit) more features far from the other layers")
+                scan.warnings.append("… and \(scan.regionWarnings.count - Self.warningLimit) more features outside the expected region")
             }
         }
         return ImportReport(outcome: existing == nil ? .imported : .replaced, layer: written,

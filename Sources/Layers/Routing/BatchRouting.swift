@@ -40,3 +40,80 @@ private struct UnsafeInput: @unchecked Sendable {
     let y: UnsafePointer<Double>
     let c: UnsafePointer<Int>
 }
+
+/// What a batch run did: counts per outcome and per organisation, and whether every row
+/// failed for one reason (which usually means the input, not the rows, is wrong).
+public struct BatchRoutingSummary: Sendable {
+    /// Rows read.
+    public var total = 0
+    /// Rows routed to an organisation.
+    public var routed = 0
+    /// Rows no rule matched, in categories without a fallback.
+    public var unrouted = 0
+    /// Rows that could not be routed, by the kind of problem.
+    public var problems: [AppealRowProblem.Kind: Int] = [:]
+    /// Routed rows per organisation, most first (ties in directory order).
+    public var perOrganisation: [(organisation: Organisation, appeals: Int)] = []
+    /// The CRS the input was transformed from, or nil for WGS84.
+    public var sourceCRS: String?
+
+    /// Rows with a problem.
+    public var errors: Int { problems.values.reduce(0, +) }
+
+    /// The one reason every row failed for, when there were rows and all of them failed the
+    /// same way; `unrouted` as `nil` kind when none matched any rule.
+    public var unanimousFailure: (kind: AppealRowProblem.Kind?, rows: Int)? {
+        guard total > 0, routed == 0 else { return nil }
+        if unrouted == total { return (nil, total) }
+        if unrouted == 0, problems.count == 1, let (kind, n) = problems.first { return (kind, n) }
+        return nil
+    }
+}
+
+extension Router {
+    /// Routes a whole batch, chunk by chunk: read a chunk, route it on `threads` cores, write
+    /// it in order. Memory stays at one chunk whatever the input's size. Bad rows become
+    /// error rows; they never stop the others. `progress` gets bytes read and rows done.
+    public func routeBatch(from reader: AppealBatchReader, to writer: RoutedAppealWriter, threads: Int = 2,
+                           chunkSize: Int = 16_384, progress: ((Int, Int) -> Void)? = nil) throws -> BatchRoutingSummary {
+        var summary = BatchRoutingSummary()
+        var counts = [Int](repeating: 0, count: organisations.count)
+        try writer.begin()
+        while true {
+            var rows = try reader.nextRows(limit: chunkSize)
+            if rows.isEmpty { break }
+            var categories = [Int](repeating: -1, count: rows.count)
+            for i in rows.indices {
+                if let c = categoryIndex(of: rows[i].category) {
+                    categories[i] = c
+                } else if rows[i].problem == nil {
+                    let known = rules.categories.map(\.id).joined(separator: ", ")
+                    rows[i].problem = AppealRowProblem(.unknownCategory, "unknown category \"\(rows[i].category)\" (known: \(known))")
+                }
+                if rows[i].problem != nil { categories[i] = -1 }
+            }
+            let results = route(x: rows.map(\.lon), y: rows.map(\.lat), categories: categories, threads: threads)
+            for (i, row) in rows.enumerated() {
+                summary.total += 1
+                let r = results[i]
+                if let problem = row.problem {
+                    summary.problems[problem.kind, default: 0] += 1
+                } else if r.organisation < 0 {
+                    summary.unrouted += 1
+                } else {
+                    summary.routed += 1
+                    counts[Int(r.organisation)] += 1
+                }
+                try writer.write(number: summary.total, row: row, result: r, router: self)
+            }
+            progress?(reader.bytesRead, summary.total)
+        }
+        try writer.finish()
+        summary.sourceCRS = reader.sourceCRS
+        summary.perOrganisation = counts.enumerated()
+            .filter { $0.element > 0 }
+            .sorted { $0.element != $1.element ? $0.element > $1.element : $0.offset < $1.offset }
+            .map { (organisations[$0.offset], $0.element) }
+        return summary
+    }
+}

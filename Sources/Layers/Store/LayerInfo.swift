@@ -70,11 +70,18 @@ public struct LayerInfo: Sendable, Hashable {
     /// UTC, ISO 8601.
     public var importedAt: String
     public var columns: [PropertyColumn]
+    /// When kind, sphere, owner or visibility last changed without a re-import (`geoctl set`,
+    /// or a re-import of an unchanged file with other metadata); UTC, ISO 8601; nil if never.
+    public var metadataChangedAt: String?
+    /// How many features the import found outside the store's expected region (far off or
+    /// swapped lat/lon). A layer with any is not part of the region later imports are
+    /// checked against, so accepted outliers cannot widen it.
+    public var regionWarnings: Int
 
     public init(name: String, kind: LayerKind, sphere: String?, owner: String?, visibility: Visibility,
                 featureCount: Int, geometryKinds: [GeometryKind], geometryColumnType: String, extent: BoundingBox?,
                 sourceCRS: String, sourceFile: String, sourceSHA256: String, version: Int, importedAt: String,
-                columns: [PropertyColumn]) {
+                columns: [PropertyColumn], metadataChangedAt: String? = nil, regionWarnings: Int = 0) {
         self.name = name
         self.kind = kind
         self.sphere = sphere
@@ -90,5 +97,18 @@ public struct LayerInfo: Sendable, Hashable {
         self.version = version
         self.importedAt = importedAt
         self.columns = columns
+        self.metadataChangedAt = metadataChangedAt
+        self.regionWarnings = regionWarnings
+    }
+
+    /// The metadata a user chooses (as opposed to what the import measured).
+    public var metadata: LayerMetadata {
+        get { LayerMetadata(kind: kind, sphere: sphere, owner: owner, visibility: visibility) }
+        set {
+            kind = newValue.kind
+            sphere = newValue.sphere
+            owner = newValue.owner
+            visibility = newValue.visibility
+        }
     }
 }

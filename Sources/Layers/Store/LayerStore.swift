@@ -16,6 +16,15 @@ public protocol LayerStore: AnyObject {
     func dropLayer(named name: String) throws
     /// A few distinct non-null values of a property, for `show`.
     func sampleValues(of layer: String, column: PropertyColumn, limit: Int) throws -> [String]
+    /// Sets a layer's kind, sphere, owner and visibility in one transaction, without touching
+    /// its features or version, and records the time in `metadataChangedAt`. Returns the new
+    /// entry; throws `StoreError.noSuchLayer` when there is no such layer.
+    func updateMetadata(of layer: String, to metadata: LayerMetadata) throws -> LayerInfo
+    /// The region set explicitly for the far-off and swapped lat/lon checks (EPSG:4326
+    /// lon/lat), or nil when none is set and ``ExpectedRegion`` derives it from the layers.
+    func explicitRegion() throws -> BoundingBox?
+    /// Stores (or, with nil, clears) the explicit region, in one transaction.
+    func setExplicitRegion(_ region: BoundingBox?) throws
 }
 
 /// Receives the features of a layer being written.

@@ -34,7 +34,7 @@ public final class SpatiaLiteStore: LayerStore {
 
     private func prepareSchema() throws(StoreError) {
         let hasCatalog = try db.scalarText("SELECT count(*) FROM sqlite_master WHERE name = 'geoctl_catalog'") == "1"
-        if hasCatalog { return }
+        if hasCatalog { return try migrate() }
         // InitSpatialMetadata must run outside a transaction; WGS84-only is 5x faster.
         if try db.scalarText("SELECT count(*) FROM sqlite_master WHERE name = 'spatial_ref_sys'") != "1" {
             try db.execute("SELECT InitSpatialMetadata(1, 'WGS84')")
@@ -47,20 +47,66 @@ public final class SpatiaLiteStore: LayerStore {
               feature_count INTEGER NOT NULL, geometry_types TEXT NOT NULL, geometry_column_type TEXT NOT NULL,
               min_x REAL, min_y REAL, max_x REAL, max_y REAL,
               source_crs TEXT NOT NULL, source_file TEXT NOT NULL, source_sha256 TEXT NOT NULL,
-              version INTEGER NOT NULL, imported_at TEXT NOT NULL);
+              version INTEGER NOT NULL, imported_at TEXT NOT NULL,
+              metadata_changed_at TEXT, region_warnings INTEGER NOT NULL DEFAULT 0);
             CREATE TABLE IF NOT EXISTS geoctl_columns (
               layer TEXT NOT NULL REFERENCES geoctl_catalog(name), position INTEGER NOT NULL,
               property TEXT NOT NULL, column_name TEXT NOT NULL, type TEXT NOT NULL,
               PRIMARY KEY (layer, position));
             """)
+        try createRegionTable()
     }
+
+    private func createRegionTable() throws(StoreError) {
+        try db.execute("""
+            CREATE TABLE IF NOT EXISTS geoctl_region (
+              id INTEGER PRIMARY KEY CHECK (id = 1),
+              min_x REAL NOT NULL, min_y REAL NOT NULL, max_x REAL NOT NULL, max_y REAL NOT NULL,
+              set_at TEXT NOT NULL)
+            """)
+    }
+
+    /// Brings a store made by an earlier geoctl up to date, in one transaction: the catalog
+    /// gains `metadata_changed_at` and `region_warnings` (0 for the layers already there, so
+    /// they keep defining the expected region) and the `geoctl_region` table appears. A
+    /// store that cannot be written (a read-only file) is read as it is.
+    private func migrate() throws(StoreError) {
+        let columns = Set(try db.rows("SELECT name FROM pragma_table_info('geoctl_catalog')").compactMap { $0.first?.text })
+        let hasRegion = try db.scalarText("SELECT count(*) FROM sqlite_master WHERE name = 'geoctl_region'") == "1"
+        if columns.contains("metadata_changed_at") && columns.contains("region_warnings") && hasRegion { return }
+        do {
+            try db.transaction {
+                if !columns.contains("metadata_changed_at") {
+                    try db.execute("ALTER TABLE geoctl_catalog ADD COLUMN metadata_changed_at TEXT")
+                }
+                if !columns.contains("region_warnings") {
+                    try db.execute("ALTER TABLE geoctl_catalog ADD COLUMN region_warnings INTEGER NOT NULL DEFAULT 0")
+                }
+                try createRegionTable()
+            }
+        } catch {
+            legacyCatalog = !columns.contains("metadata_changed_at") || !columns.contains("region_warnings")
+            legacyRegion = !hasRegion
+        }
+    }
+
+    /// Set when an old store could not be migrated (read-only): its catalog is read with the
+    /// new fields at their defaults.
+    private var legacyCatalog = false
+    private var legacyRegion = false
 
     // MARK: Catalog
 
-    private static let catalogColumns = """
+    private static let importColumns = """
         name, kind, sphere, owner, visibility, feature_count, geometry_types, geometry_column_type,
         min_x, min_y, max_x, max_y, source_crs, source_file, source_sha256, version, imported_at
         """
+    private static let catalogColumns = importColumns + ", metadata_changed_at, region_warnings"
+
+    /// The catalog columns to SELECT: the new ones as constants in a store not yet migrated.
+    private var catalogSelection: String {
+        legacyCatalog ? Self.importColumns + ", NULL, 0" : Self.catalogColumns
+    }
 
     private func info(from row: [SQLValue], columns: [PropertyColumn]) throws(StoreError) -> LayerInfo {
         guard let name = row[0].text, let kind = row[1].text.flatMap(LayerKind.init(rawValue:)),
@@ -76,7 +122,8 @@ public final class SpatiaLiteStore: LayerStore {
                          featureCount: Int(row[5].integer ?? 0), geometryKinds: kinds,
                          geometryColumnType: row[7].text ?? "GEOMETRY", extent: extent,
                          sourceCRS: row[12].text ?? "", sourceFile: row[13].text ?? "", sourceSHA256: row[14].text ?? "",
-                         version: Int(row[15].integer ?? 0), importedAt: row[16].text ?? "", columns: columns)
+                         version: Int(row[15].integer ?? 0), importedAt: row[16].text ?? "", columns: columns,
+                         metadataChangedAt: row[17].text, regionWarnings: Int(row[18].integer ?? 0))
     }
 
     private func columns(of layer: String) throws(StoreError) -> [PropertyColumn] {
@@ -89,13 +136,13 @@ public final class SpatiaLiteStore: LayerStore {
 
     public func layers(includeRestricted: Bool) throws -> [LayerInfo] {
         let filter = includeRestricted ? "" : " WHERE visibility = 'public'"
-        let rows = try db.rows("SELECT \(Self.catalogColumns) FROM geoctl_catalog\(filter) ORDER BY name")
+        let rows = try db.rows("SELECT \(catalogSelection) FROM geoctl_catalog\(filter) ORDER BY name")
         // Columns are not needed for listings; `layer(named:)` loads them.
         return try rows.map { row throws(StoreError) in try info(from: row, columns: []) }
     }
 
     public func layer(named name: String) throws -> LayerInfo? {
-        guard let row = try db.rows("SELECT \(Self.catalogColumns) FROM geoctl_catalog WHERE name = ?", [.text(name)]).first else {
+        guard let row = try db.rows("SELECT \(catalogSelection) FROM geoctl_catalog WHERE name = ?", [.text(name)]).first else {
             return nil
         }
         return try info(from: row, columns: try columns(of: name))
@@ -144,7 +191,7 @@ public final class SpatiaLiteStore: LayerStore {
                 throw StoreError.sql(statement: "CreateSpatialIndex", reason: "SpatiaLite could not index \(layer.name)")
             }
             let e = written.extent
-            try db.run("INSERT INTO geoctl_catalog (\(Self.catalogColumns)) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)", [
+            try db.run("INSERT INTO geoctl_catalog (\(Self.catalogColumns)) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)", [
                 .text(written.name), .text(written.kind.rawValue), written.sphere.map(SQLValue.text) ?? .null,
                 written.owner.map(SQLValue.text) ?? .null, .text(written.visibility.rawValue),
                 .integer(Int64(written.featureCount)), .text(written.geometryKinds.map(\.rawValue).joined(separator: ",")),
@@ -153,6 +200,7 @@ public final class SpatiaLiteStore: LayerStore {
                 e.map { .real($0.maxX) } ?? .null, e.map { .real($0.maxY) } ?? .null,
                 .text(written.sourceCRS), .text(written.sourceFile), .text(written.sourceSHA256),
                 .integer(Int64(written.version)), .text(written.importedAt),
+                written.metadataChangedAt.map(SQLValue.text) ?? .null, .integer(Int64(written.regionWarnings)),
             ])
             for (i, c) in written.columns.enumerated() {
                 try db.run("INSERT INTO geoctl_columns (layer, position, property, column_name, type) VALUES (?,?,?,?,?)",
@@ -170,6 +218,39 @@ public final class SpatiaLiteStore: LayerStore {
         }
         try db.run("DELETE FROM geoctl_columns WHERE layer = ?", [.text(name)])
         try db.run("DELETE FROM geoctl_catalog WHERE name = ?", [.text(name)])
+    }
+
+    public func updateMetadata(of name: String, to metadata: LayerMetadata) throws -> LayerInfo {
+        try db.transaction {
+            guard var info = try self.layer(named: name) else { throw StoreError.noSuchLayer(name) }
+            info.metadata = metadata
+            info.metadataChangedAt = utcTimestamp()
+            try db.run("UPDATE geoctl_catalog SET kind = ?, sphere = ?, owner = ?, visibility = ?, metadata_changed_at = ? WHERE name = ?", [
+                .text(metadata.kind.rawValue), metadata.sphere.map(SQLValue.text) ?? .null,
+                metadata.owner.map(SQLValue.text) ?? .null, .text(metadata.visibility.rawValue),
+                .text(info.metadataChangedAt ?? ""), .text(name),
+            ])
+            return info
+        }
+    }
+
+    // MARK: Region
+
+    public func explicitRegion() throws -> BoundingBox? {
+        if legacyRegion { return nil }
+        guard let row = try db.rows("SELECT min_x, min_y, max_x, max_y FROM geoctl_region WHERE id = 1").first,
+              let a = row[0].real, let b = row[1].real, let c = row[2].real, let d = row[3].real else { return nil }
+        return BoundingBox(minX: a, minY: b, maxX: c, maxY: d)
+    }
+
+    public func setExplicitRegion(_ region: BoundingBox?) throws {
+        try db.transaction {
+            try db.run("DELETE FROM geoctl_region")
+            if let r = region {
+                try db.run("INSERT INTO geoctl_region (id, min_x, min_y, max_x, max_y, set_at) VALUES (1, ?, ?, ?, ?, ?)",
+                           [.real(r.minX), .real(r.minY), .real(r.maxX), .real(r.maxY), .text(utcTimestamp())])
+            }
+        }
     }
 
     public func dropLayer(named name: String) throws {

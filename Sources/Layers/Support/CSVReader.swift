@@ -33,6 +33,17 @@ public final class CSVReader {
         if fill(), end - pos >= 3, buffer[0] == 0xEF, buffer[1] == 0xBB, buffer[2] == 0xBF { pos = 3 }
     }
 
+    /// Reads CSV text held in memory (a request body); `source` names it in errors.
+    public init(bytes: [UInt8], source: String) {
+        self.source = source
+        fd = -1
+        ownsDescriptor = false
+        buffer = bytes
+        end = bytes.count
+        atEOF = true
+        if end >= 3, buffer[0] == 0xEF, buffer[1] == 0xBB, buffer[2] == 0xBF { pos = 3 }
+    }
+
     deinit { if ownsDescriptor { close(fd) } }
 
     private func fill() -> Bool {

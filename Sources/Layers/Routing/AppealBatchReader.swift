@@ -1,0 +1,348 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+import GeoCore
+
+/// One appeal of a batch as read: where it is (WGS84, after any transformation), its
+/// category, and what is wrong with it, if anything.
+public struct AppealRow: Sendable {
+    /// The appeal's id (the CSV `id` column, the feature id, the JSON `id` member), or "".
+    public var id: String
+    /// Longitude and latitude in WGS84; NaN when the row has a problem with them.
+    public var lon: Double
+    public var lat: Double
+    public var category: String
+    /// Why the row cannot be routed, if it cannot.
+    public var problem: AppealRowProblem?
+    /// The GeoJSON feature it came from, kept so GeoJSON output carries its properties.
+    public var feature: Feature?
+}
+
+/// Why one row of a batch cannot be routed. The kind lets a caller see that every row
+/// failed for one reason (a projected file read as lon/lat, a wrong category column).
+public struct AppealRowProblem: Sendable, Hashable, CustomStringConvertible {
+    public enum Kind: String, Sendable, Hashable, CaseIterable {
+        /// Coordinates that are not numbers, or a feature without geometry.
+        case noCoordinates = "no_coordinates"
+        /// A geometry that is not a Point.
+        case notPoint = "not_point"
+        /// Numbers outside longitude [-180, 180] or latitude [-90, 90] (after transformation).
+        case outsideLonLat = "outside_lon_lat"
+        /// PROJ could not transform the point from the source CRS.
+        case transformFailed = "transform_failed"
+        /// No category value.
+        case missingCategory = "missing_category"
+        /// A category the rules do not know.
+        case unknownCategory = "unknown_category"
+    }
+
+    public var kind: Kind
+    public var message: String
+
+    public init(_ kind: Kind, _ message: String) {
+        self.kind = kind
+        self.message = message
+    }
+
+    public var description: String { message }
+}
+
+/// What a batch file looks like.
+public enum AppealBatchFormat: String, Sendable, CaseIterable {
+    /// CSV with a header; longitude, latitude and category columns named by the options.
+    case csv
+    /// A GeoJSON FeatureCollection of Points with a category property.
+    case geojson
+    /// A JSON array of objects with the same members as the CSV columns.
+    case jsonArray = "json"
+
+    /// The format a file name suggests: `.csv`, `.json` holding an array, else GeoJSON.
+    public static func guess(path: String) -> AppealBatchFormat {
+        path.lowercased().hasSuffix(".csv") ? .csv : .geojson
+    }
+}
+
+/// How a batch names its fields and its coordinate system.
+public struct AppealBatchOptions: Sendable {
+    /// CSV column or JSON member holding longitude (or x in a projected CRS).
+    public var lonColumn = "lon"
+    /// CSV column or JSON member holding latitude (or y in a projected CRS).
+    public var latColumn = "lat"
+    /// CSV column, JSON member or GeoJSON property holding the category.
+    public var categoryColumn = "category"
+    /// CSV column or JSON member holding the appeal's id.
+    public var idColumn = "id"
+    /// The input's CRS (EPSG code, PROJ string or WKT). nil: a GeoJSON `crs` member, else
+    /// WGS84 longitude/latitude. Rows are transformed to WGS84 through PROJ.
+    public var sourceCRS: String?
+
+    public init(lonColumn: String = "lon", latColumn: String = "lat", categoryColumn: String = "category",
+                idColumn: String = "id", sourceCRS: String? = nil) {
+        self.lonColumn = lonColumn
+        self.latColumn = latColumn
+        self.categoryColumn = categoryColumn
+        self.idColumn = idColumn
+        self.sourceCRS = sourceCRS
+    }
+}
+
+/// Reads a batch of appeals, chunk by chunk, from a file, standard input or memory (a
+/// request body), in any CRS PROJ knows; rows come out in input order and in WGS84.
+///
+/// Memory stays at one chunk for files and standard input. A GeoJSON pipe on standard input
+/// is spooled to an unlinked temporary file, so a `crs` member after the features is honoured.
+public final class AppealBatchReader {
+    /// The input as named in messages (`<stdin>`, a path, or the caller's name).
+    public let source: String
+    public let format: AppealBatchFormat
+    /// The CRS the rows were transformed from, or nil for WGS84 (known after the first read).
+    public private(set) var sourceCRS: String?
+    private let options: AppealBatchOptions
+    private var rows: RowSource
+    private var transformer: CoordinateTransformer?
+    private var crsDecided = false
+
+    private enum RowSource {
+        case csv(CSVReader, columns: (lon: Int, lat: Int, category: Int, id: Int?))
+        case geojson(GeoJSONReader)
+        case array([JSONValue], next: Int)
+    }
+
+    /// Reads `path` (`-` for standard input) in `format`.
+    public init(path: String, format: AppealBatchFormat, options: AppealBatchOptions = .init()) throws {
+        self.options = options
+        self.format = format
+        source = path == "-" ? "<stdin>" : path
+        switch format {
+        case .csv:
+            let reader: CSVReader
+            do { reader = try CSVReader(path: path) } catch { throw AppealBatchError.cannotRead(file: path, reason: error.reason) }
+            rows = .csv(reader, columns: try Self.columns(of: reader, options))
+        case .geojson:
+            // Out-of-range coordinates become error rows, so read with the lax check.
+            let reader: GeoJSONReader
+            if path == "-" {
+                reader = GeoJSONReader(fileDescriptor: try StandardInputSpool.descriptor(), source: "<stdin>",
+                                       closeWhenDone: true, coordinateCheck: .projected)
+            } else {
+                do { reader = try GeoJSONReader(path: path, coordinateCheck: .projected) } catch {
+                    throw error.line == 0 ? AppealBatchError.cannotRead(file: path, reason: error.reason) : error
+                }
+            }
+            rows = .geojson(reader)
+        case .jsonArray:
+            let bytes = try Self.readAll(path)
+            rows = .array(try Self.array(bytes, source: source), next: 0)
+        }
+    }
+
+    /// Reads a batch held in memory, such as an HTTP request body; `source` names it.
+    public init(bytes: [UInt8], format: AppealBatchFormat, source: String, options: AppealBatchOptions = .init()) throws {
+        self.options = options
+        self.format = format
+        self.source = source
+        switch format {
+        case .csv:
+            let reader = CSVReader(bytes: bytes, source: source)
+            rows = .csv(reader, columns: try Self.columns(of: reader, options))
+        case .geojson:
+            rows = .geojson(GeoJSONReader(bytes: bytes, source: source, coordinateCheck: .projected))
+        case .jsonArray:
+            rows = .array(try Self.array(bytes, source: source), next: 0)
+        }
+    }
+
+    /// Bytes of the input consumed so far, for progress (GeoJSON files).
+    public var bytesRead: Int {
+        if case .geojson(let reader) = rows { return reader.bytesRead }
+        return 0
+    }
+
+    /// Up to `limit` next rows, in order; empty at the end. Coordinates are transformed in
+    /// one PROJ call per chunk.
+    public func nextRows(limit: Int) throws -> [AppealRow] {
+        var chunk: [AppealRow] = []
+        chunk.reserveCapacity(Swift.min(limit, 16_384))
+        while chunk.count < limit, let row = try nextRaw() { chunk.append(row) }
+        if !crsDecided { try decideCRS() }
+        finish(&chunk)
+        return chunk
+    }
+
+    // MARK: Reading
+
+    private func nextRaw() throws -> AppealRow? {
+        switch rows {
+        case .csv(let reader, let columns):
+            while let record = reader.next() {
+                if record == [""] { continue }   // a blank line
+                func cell(_ i: Int?) -> String {
+                    guard let i, i < record.count else { return "" }
+                    return record[i]
+                }
+                var row = AppealRow(id: cell(columns.id), lon: .nan, lat: .nan, category: cell(columns.category))
+                let xText = cell(columns.lon).trimmedOfSpaces, yText = cell(columns.lat).trimmedOfSpaces
+                if let x = Double(xText), let y = Double(yText), x.isFinite, y.isFinite {
+                    row.lon = x
+                    row.lat = y
+                } else {
+                    row.problem = AppealRowProblem(.noCoordinates, "line \(reader.line): coordinates \"\(xText)\", \"\(yText)\" are not numbers")
+                }
+                if row.problem == nil && row.category.isEmpty {
+                    row.problem = AppealRowProblem(.missingCategory, "line \(reader.line): no \(options.categoryColumn)")
+                }
+                return row
+            }
+            return nil
+        case .geojson(let reader):
+            guard let f = try reader.next() else { return nil }
+            let index = reader.featuresRead - 1
+            var row = AppealRow(id: f.id?.description ?? "", lon: .nan, lat: .nan,
+                                category: f.properties[options.categoryColumn]?.plainText ?? "", feature: f)
+            switch f.geometry {
+            case .point(let p)?:
+                row.lon = p.x
+                row.lat = p.y
+            case nil:
+                row.problem = AppealRowProblem(.noCoordinates, "feature \(index) has no geometry")
+            case let g?:
+                row.problem = AppealRowProblem(.notPoint, "feature \(index) is a \(g.typeName), not a Point")
+            }
+            if row.problem == nil && f.properties[options.categoryColumn] == nil {
+                row.problem = AppealRowProblem(.missingCategory, "feature \(index) has no \"\(options.categoryColumn)\" property")
+            }
+            return row
+        case .array(let values, let next):
+            guard next < values.count else { return nil }
+            rows = .array(values, next: next + 1)
+            guard case .object(let o) = values[next] else {
+                return AppealRow(id: "", lon: .nan, lat: .nan, category: "",
+                                 problem: AppealRowProblem(.noCoordinates, "element \(next) is not an object"))
+            }
+            var row = AppealRow(id: o[options.idColumn]?.plainText ?? "", lon: .nan, lat: .nan,
+                                category: o[options.categoryColumn]?.plainText ?? "")
+            if let x = Self.number(o[options.lonColumn]), let y = Self.number(o[options.latColumn]) {
+                row.lon = x
+                row.lat = y
+            } else {
+                row.problem = AppealRowProblem(.noCoordinates, "element \(next): \"\(options.lonColumn)\" and \"\(options.latColumn)\" must be numbers")
+            }
+            if row.problem == nil && row.category.isEmpty {
+                row.problem = AppealRowProblem(.missingCategory, "element \(next) has no \"\(options.categoryColumn)\"")
+            }
+            return row
+        }
+    }
+
+    /// The CRS to transform from: the caller's, else a GeoJSON `crs` member, else WGS84.
+    private func decideCRS() throws {
+        crsDecided = true
+        var name = options.sourceCRS
+        if name == nil, case .geojson(let reader) = rows, let legacy = reader.legacyCRS { name = legacy.projName }
+        guard let name, !LegacyCRS(name: name).isWGS84 else { return }
+        sourceCRS = LegacyCRS(name: name).projName
+        transformer = try CoordinateTransformer(from: sourceCRS!, to: "EPSG:4326")
+    }
+
+    /// Transforms the chunk to WGS84 and marks rows outside longitude/latitude.
+    private func finish(_ chunk: inout [AppealRow]) {
+        if let transformer {
+            var xy: [Double] = []
+            xy.reserveCapacity(chunk.count * 2)
+            for row in chunk { xy.append(row.lon); xy.append(row.lat) }
+            transformer.transformMarkingFailures(flat: &xy)
+            for i in chunk.indices where chunk[i].problem == nil {
+                let x = xy[2 * i], y = xy[2 * i + 1]
+                if x.isFinite && y.isFinite {
+                    chunk[i].lon = x
+                    chunk[i].lat = y
+                } else {
+                    chunk[i].problem = AppealRowProblem(.transformFailed,
+                        "\(label(chunk[i])): PROJ cannot transform \(chunk[i].lon), \(chunk[i].lat) from \(sourceCRS ?? "?") to WGS84")
+                    chunk[i].lon = .nan
+                    chunk[i].lat = .nan
+                }
+            }
+        }
+        for i in chunk.indices where chunk[i].problem == nil {
+            let row = chunk[i]
+            if !(-180 ... 180).contains(row.lon) || !(-90 ... 90).contains(row.lat) {
+                chunk[i].problem = AppealRowProblem(.outsideLonLat,
+                    "coordinates \(row.lon), \(row.lat) lie outside longitude [-180, 180] / latitude [-90, 90]")
+            }
+        }
+    }
+
+    private func label(_ row: AppealRow) -> String {
+        row.id.isEmpty ? "row" : "appeal \(row.id)"
+    }
+
+    // MARK: Helpers
+
+    private static func columns(of reader: CSVReader, _ options: AppealBatchOptions) throws -> (lon: Int, lat: Int, category: Int, id: Int?) {
+        guard let header = reader.next() else { throw ConfigurationError(file: reader.source, reason: "empty CSV: no header") }
+        func column(_ name: String) throws -> Int {
+            guard let i = header.firstIndex(of: name) else {
+                throw ConfigurationError(file: reader.source, reason: "no column \"\(name)\" (columns: \(header.joined(separator: ", ")))")
+            }
+            return i
+        }
+        return (try column(options.lonColumn), try column(options.latColumn), try column(options.categoryColumn),
+                header.firstIndex(of: options.idColumn))
+    }
+
+    private static func array(_ bytes: [UInt8], source: String) throws -> [JSONValue] {
+        guard case .array(let values) = try JSONDocument.parse(bytes, source: source) else {
+            throw ConfigurationError(file: source, reason: "expected a JSON array of appeals")
+        }
+        return values
+    }
+
+    private static func number(_ value: JSONValue?) -> Double? {
+        switch value {
+        case .number(let d)?: d.isFinite ? d : nil
+        case .integer(let i)?: Double(i)
+        case .string(let s)?: Double(s.trimmedOfSpaces).flatMap { $0.isFinite ? $0 : nil }
+        default: nil
+        }
+    }
+
+    private static func readAll(_ path: String) throws -> [UInt8] {
+        let fd: Int32 = path == "-" ? 0 : open(path, O_RDONLY)
+        guard fd >= 0 else { throw AppealBatchError.cannotRead(file: path, reason: "cannot open: " + String(cString: strerror(errno))) }
+        defer { if fd != 0 { close(fd) } }
+        var bytes: [UInt8] = []
+        var chunk = [UInt8](repeating: 0, count: 1 << 16)
+        while true {
+            let n = chunk.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
+            if n < 0 { if errno == EINTR { continue }; throw AppealBatchError.cannotRead(file: path, reason: "read failed: " + String(cString: strerror(errno))) }
+            if n == 0 { break }
+            bytes.append(contentsOf: chunk[0 ..< n])
+        }
+        return bytes
+    }
+}
+
+/// A batch that cannot be read at all (as opposed to bad rows, which become error rows).
+public enum AppealBatchError: Error, Sendable, CustomStringConvertible {
+    /// The file cannot be opened or read.
+    case cannotRead(file: String, reason: String)
+
+    public var description: String {
+        switch self {
+        case .cannotRead(let file, let reason): "\(file): \(reason)"
+        }
+    }
+}
+
+extension String {
+    /// Without leading and trailing spaces and tabs (CSV cells, numbers in JSON strings).
+    var trimmedOfSpaces: String {
+        var s = Substring(self)
+        while let c = s.first, c == " " || c == "\t" { s.removeFirst() }
+        while let c = s.last, c == " " || c == "\t" { s.removeLast() }
+        return String(s)
+    }
+}

@@ -61,14 +61,6 @@ schemas = {
     "BatchAppeal": {"type": "object", "properties": {
         "lon": {"type": "number"}, "lat": {"type": "number"}, "category": {"type": "string"},
         "id": {"description": "Echoed back; any JSON value"}}},
-    "BatchRow": {"type": "object", "required": ["row", "status"], "properties": {
-        "row": {"type": "integer", "minimum": 1}, "id": {}, "category": {"type": "string"},
-        "status": {"type": "string", "enum": ["ok", "unrouted", "error"]},
-        "lon": {"type": "number"}, "lat": {"type": "number"},
-        "organisation": {"type": "string"}, "organisation_id": nullable_str, "phone": nullable_str, "email": nullable_str,
-        "deadline_days": {"type": "integer"}, "rule": nullable_str, "layer": nullable_str, "feature_id": nullable_str,
-        "distance_m": {"type": ["number", "null"]}, "flags": {"type": "array", "items": {"type": "string"}},
-        "others": {"type": "array", "items": {"type": "string"}}, "error": {"type": "string"}}},
     "MapItArea": {"type": "object", "required": ["id", "name", "type", "type_name", "country", "parent_area",
                                                   "generation_low", "generation_high", "codes", "all_names"], "properties": {
         "id": {"type": "integer"}, "name": {"type": "string"}, "type": {"type": "string"}, "type_name": {"type": "string"},
@@ -104,10 +96,18 @@ paths = {
                 "description": "The same decision as `geoctl route --format json`.",
                 "parameters": [lon, lat, qparam("category", {"type": "string", "minLength": 1}, True, "A category id (see /open311/v2/services.json)")],
                 "responses": {**ok(ref("Decision")), **problem_responses(503)}},
-        "post": {"operationId": "routeBatch", "summary": "Route a batch: rows come back in input order; a bad row never fails the others",
-                 "description": "Body: a JSON array of appeals (application/json). At most 16 MiB (`--max-body-mb`) and 200,000 rows; more gets 413.",
-                 "requestBody": {"required": True, "content": {"application/json": {"schema": {"type": "array", "items": ref("BatchAppeal")}}}},
-                 "responses": {**ok({"type": "array", "items": ref("BatchRow")}), **problem_responses(413, 503)}}},
+        "post": {"operationId": "routeBatch", "summary": "Route a batch: one row per input row, in input order; a bad row never fails the others",
+                 "description": "The same path as `geoctl route --input`. Body by Content-Type: a JSON array of appeal objects, a GeoJSON FeatureCollection of points, or CSV with a header. The answer is GeoJSON, or CSV when Accept asks for text/csv (or the body was CSV and Accept does not ask for JSON), with the columns of `geoctl route --output`. Bodies over 16 MiB (`--max-body-mb`) get 413.",
+                 "parameters": [qparam("lon_column", {"type": "string"}), qparam("lat_column", {"type": "string"}),
+                                qparam("category_column", {"type": "string"}), qparam("id_column", {"type": "string"}),
+                                qparam("from_crs", {"type": "string"}, False, "The batch's CRS (EPSG code, PROJ string or WKT)")],
+                 "requestBody": {"required": True, "content": {
+                     "application/json": {"schema": {"type": "array", "items": ref("BatchAppeal")}},
+                     "application/geo+json": {"schema": {"type": "object", "required": ["type", "features"], "properties": {"type": {"const": "FeatureCollection"}, "features": {"type": "array", "items": ref("Feature")}}}},
+                     "text/csv": {"schema": {"type": "string"}}}},
+                 "responses": {"200": {"description": "The routed rows, in input order", "content": {
+                     "application/geo+json": {"schema": ref("FeatureCollection")},
+                     "text/csv": {"schema": {"type": "string"}}}}, **problem_responses(413, 503)}}},
     "/at": {"get": {"operationId": "whatIsHere", "summary": "What is here: every polygon feature covering the point, the nearest institution of each kind",
                     "parameters": [lon, lat, qparam("within", {"type": "integer", "minimum": 0, "maximum": 50000}, False, "Metres to look for institutions (default 5000)"), apikey],
                     "responses": {**ok(ref("Place")), **problem_responses(503)}}},

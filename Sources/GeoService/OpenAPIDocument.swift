@@ -95,8 +95,55 @@ enum OpenAPIDocument {
    },
    "post": {
     "operationId": "routeBatch",
-    "summary": "Route a batch: rows come back in input order; a bad row never fails the others",
-    "description": "Body: a JSON array of appeals (application/json). At most 16 MiB (`--max-body-mb`) and 200,000 rows; more gets 413.",
+    "summary": "Route a batch: one row per input row, in input order; a bad row never fails the others",
+    "description": "The same path as `geoctl route --input`. Body by Content-Type: a JSON array of appeal objects, a GeoJSON FeatureCollection of points, or CSV with a header. The answer is GeoJSON, or CSV when Accept asks for text/csv (or the body was CSV and Accept does not ask for JSON), with the columns of `geoctl route --output`. Bodies over 16 MiB (`--max-body-mb`) get 413.",
+    "parameters": [
+     {
+      "name": "lon_column",
+      "in": "query",
+      "required": false,
+      "schema": {
+       "type": "string"
+      },
+      "description": ""
+     },
+     {
+      "name": "lat_column",
+      "in": "query",
+      "required": false,
+      "schema": {
+       "type": "string"
+      },
+      "description": ""
+     },
+     {
+      "name": "category_column",
+      "in": "query",
+      "required": false,
+      "schema": {
+       "type": "string"
+      },
+      "description": ""
+     },
+     {
+      "name": "id_column",
+      "in": "query",
+      "required": false,
+      "schema": {
+       "type": "string"
+      },
+      "description": ""
+     },
+     {
+      "name": "from_crs",
+      "in": "query",
+      "required": false,
+      "schema": {
+       "type": "string"
+      },
+      "description": "The batch's CRS (EPSG code, PROJ string or WKT)"
+     }
+    ],
     "requestBody": {
      "required": true,
      "content": {
@@ -107,19 +154,46 @@ enum OpenAPIDocument {
          "$ref": "#/components/schemas/BatchAppeal"
         }
        }
+      },
+      "application/geo+json": {
+       "schema": {
+        "type": "object",
+        "required": [
+         "type",
+         "features"
+        ],
+        "properties": {
+         "type": {
+          "const": "FeatureCollection"
+         },
+         "features": {
+          "type": "array",
+          "items": {
+           "$ref": "#/components/schemas/Feature"
+          }
+         }
+        }
+       }
+      },
+      "text/csv": {
+       "schema": {
+        "type": "string"
+       }
       }
      }
     },
     "responses": {
      "200": {
-      "description": "OK",
+      "description": "The routed rows, in input order",
       "content": {
-       "application/json": {
+       "application/geo+json": {
         "schema": {
-         "type": "array",
-         "items": {
-          "$ref": "#/components/schemas/BatchRow"
-         }
+         "$ref": "#/components/schemas/FeatureCollection"
+        }
+       },
+       "text/csv": {
+        "schema": {
+         "type": "string"
         }
        }
       }
@@ -1255,100 +1329,6 @@ enum OpenAPIDocument {
      },
      "id": {
       "description": "Echoed back; any JSON value"
-     }
-    }
-   },
-   "BatchRow": {
-    "type": "object",
-    "required": [
-     "row",
-     "status"
-    ],
-    "properties": {
-     "row": {
-      "type": "integer",
-      "minimum": 1
-     },
-     "id": {},
-     "category": {
-      "type": "string"
-     },
-     "status": {
-      "type": "string",
-      "enum": [
-       "ok",
-       "unrouted",
-       "error"
-      ]
-     },
-     "lon": {
-      "type": "number"
-     },
-     "lat": {
-      "type": "number"
-     },
-     "organisation": {
-      "type": "string"
-     },
-     "organisation_id": {
-      "type": [
-       "string",
-       "null"
-      ]
-     },
-     "phone": {
-      "type": [
-       "string",
-       "null"
-      ]
-     },
-     "email": {
-      "type": [
-       "string",
-       "null"
-      ]
-     },
-     "deadline_days": {
-      "type": "integer"
-     },
-     "rule": {
-      "type": [
-       "string",
-       "null"
-      ]
-     },
-     "layer": {
-      "type": [
-       "string",
-       "null"
-      ]
-     },
-     "feature_id": {
-      "type": [
-       "string",
-       "null"
-      ]
-     },
-     "distance_m": {
-      "type": [
-       "number",
-       "null"
-      ]
-     },
-     "flags": {
-      "type": "array",
-      "items": {
-       "type": "string"
-      }
-     },
-     "others": {
-      "type": "array",
-      "items": {
-       "type": "string"
-      }
-     },
-     "error": {
-      "type": "string"
      }
     }
    },

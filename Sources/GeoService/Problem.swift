@@ -83,12 +83,13 @@ struct ProblemMiddleware<Context: RequestContext>: RouterMiddleware {
             return try await next(request, context)
         } catch let problem as Problem {
             return problem.response()
-        } catch let error as HTTPError {
+        } catch let error as any HTTPResponseError {
+            // Hummingbird's own: 404 for an unknown path, 413 from a body over the limit, 405.
             let detail: String = switch error.status {
-            case .notFound: "no such resource: \(request.uri.path)"
+            case .notFound: "no such resource: \(request.uri.path.prefix(200))"
             case .contentTooLarge: "the request body is over the documented limit"
-            case .methodNotAllowed: "\(request.method) is not allowed on \(request.uri.path)"
-            default: error.body ?? error.status.reasonPhrase
+            case .methodNotAllowed: "\(request.method) is not allowed on \(request.uri.path.prefix(200))"
+            default: (error as? HTTPError)?.body ?? error.status.reasonPhrase
             }
             let type = error.status == .notFound ? "not-found" : "http-\(error.status.code)"
             return Problem(error.status, type: type, title: error.status.reasonPhrase, detail: detail).response()

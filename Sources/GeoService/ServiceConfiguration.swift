@@ -22,8 +22,6 @@ public struct ServiceConfiguration: Sendable {
     public var pollInterval: Duration = .milliseconds(250)
     /// The largest request body accepted (POST /route); larger gets 413.
     public var maxBodyBytes: Int = 16 * 1024 * 1024
-    /// The most rows one POST /route may carry.
-    public var maxBatchRows: Int = 200_000
     /// Largest single header field and whole header block, in bytes; more gets the connection closed.
     public var maxHeaderBytes: Int = 16 * 1024
     /// A connection with no request for this long is closed.

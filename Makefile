@@ -9,7 +9,7 @@ BIN := .build/$(CONFIG)/geoctl
 CITY_SCALE ?= 1
 CITY_DIR ?= /tmp/geoctl-city-s$(CITY_SCALE)
 
-.PHONY: deps deps-test install-packages build test sanitize sanitize-address sanitize-thread fuzz demo bench-parse fixtures clean
+.PHONY: deps deps-test install-packages build test schemathesis bench-serve sanitize sanitize-address sanitize-thread fuzz demo bench-parse fixtures clean
 
 ## deps: install the Debian packages geoctl links against (idempotent; silent when present)
 deps:
@@ -37,6 +37,13 @@ build: deps
 test: deps-test
 	$(SWIFT) build --build-tests
 	$(SWIFT) test --skip-build
+
+## schemathesis: fuzz the live HTTP service against its /openapi.json (PyPI schemathesis in
+## .build-venv): no 5xx, every response conforms. SCHEMATHESIS_SECONDS (default 120).
+SCHEMATHESIS_SECONDS ?= 120
+schemathesis: deps
+	$(SWIFT) build --product geoctl
+	bash scripts/schemathesis.sh .build/debug/geoctl $(SCHEMATHESIS_SECONDS)
 
 ## sanitize: the whole test suite under AddressSanitizer, then ThreadSanitizer (the geoctl
 ## binary the CLI tests run is instrumented too). Separate build folders keep `make test` fast.

@@ -32,9 +32,11 @@ public struct GeoServer: Sendable {
                                      store: SharedStore(open: configuration.openStore))
         let router = Hummingbird.Router()
         router.add(middleware: MetricsMiddleware(metrics: metrics))
-        router.add(middleware: ProblemMiddleware())
+        let table = RouteTable()
+        router.add(middleware: ProblemMiddleware(routes: table))
         context.addRoutes(to: router)
         routes = router.routes.map { "\($0.method) \($0.path)" }
+        table.record(routes)
 
         var services: [any Service] = []
         if configuration.reload == .auto {

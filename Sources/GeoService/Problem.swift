@@ -38,7 +38,6 @@ public struct Problem: Error, HTTPResponseError, Sendable {
         var bytes: [UInt8] = []
         JSONText.append(json, to: &bytes)
         var headers: HTTPFields = [.contentType: "application/problem+json"]
-        if status == .methodNotAllowed { headers[.allow] = "GET, HEAD" }
         return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: bytes)))
     }
 
@@ -78,11 +77,23 @@ public struct Problem: Error, HTTPResponseError, Sendable {
 /// over the limit, 405) into problem+json; an unexpected error is a 500 whose detail says
 /// nothing of the internals.
 struct ProblemMiddleware<Context: RequestContext>: RouterMiddleware {
+    let routes: RouteTable
+
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         do {
             return try await next(request, context)
         } catch let problem as Problem {
             return problem.response()
+        } catch let error as any HTTPResponseError where error.status == .notFound {
+            let allowed = routes.methods(for: request.uri.path)
+            guard !allowed.isEmpty else {
+                return Problem(.notFound, type: "not-found", title: "Not Found",
+                               detail: "no such resource: \(request.uri.path.prefix(200))").response()
+            }
+            var response = Problem(.methodNotAllowed, type: "method-not-allowed", title: "Method Not Allowed",
+                                   detail: "\(request.method) is not allowed on \(request.uri.path.prefix(200))").response()
+            response.headers[.allow] = allowed.joined(separator: ", ")
+            return response
         } catch let error as any HTTPResponseError {
             // Hummingbird's own: 404 for an unknown path, 413 from a body over the limit, 405.
             let detail: String = switch error.status {

@@ -145,7 +145,7 @@ paths = {
     "/readyz": {"get": {"operationId": "readyz", "summary": "A router is loaded (the layers and versions, the last reload error); 503 with the reason when not",
                         "responses": {**ok({"type": "object", "required": ["status", "layers"], "properties": {
                             "status": {"const": "ready"}, "layers": {"type": "object", "additionalProperties": {"type": "integer"}},
-                            "categories": {"type": "integer"}, "loaded_at": {"type": "number"}, "reloads": {"type": "integer"},
+                            "categories": {"type": "integer"}, "loaded_at": {"type": "number"}, "router_memory_bytes": {"type": "integer"}, "reloads": {"type": "integer"},
                             "reload_failures": {"type": "integer"}, "last_reload_error": nullable_str}}), **problem_responses(503)}}},
     "/metrics": {"get": {"operationId": "metrics", "summary": "Prometheus text: requests by route and status, latency, reloads, layer versions",
                          "responses": {**ok({"type": "string"}, "text/plain"), **problem_responses()}}},

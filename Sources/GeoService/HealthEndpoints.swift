@@ -20,6 +20,7 @@ extension ServiceContext {
             }))
             o["categories"] = .integer(Int64(loaded.rules.categories.count))
             o["loaded_at"] = .number(loaded.loadedAt)
+            o["router_memory_bytes"] = .integer(Int64(loaded.router.memoryBytes))
             o["reloads"] = .integer(Int64(state.reloadCount))
             o["reload_failures"] = .integer(Int64(state.failureCount))
             o["last_reload_error"] = state.lastError.map(JSONValue.string) ?? .null

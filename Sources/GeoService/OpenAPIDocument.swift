@@ -926,6 +926,9 @@ enum OpenAPIDocument {
           "loaded_at": {
            "type": "number"
           },
+          "router_memory_bytes": {
+           "type": "integer"
+          },
           "reloads": {
            "type": "integer"
           },

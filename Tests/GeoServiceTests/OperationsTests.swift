@@ -110,6 +110,18 @@ struct OperationsTests {
         #expect(process.terminationStatus == 0)
     }
 
+    @Test("geoctl serve refuses a missing store (74) and broken rules (1) before it listens, naming the file")
+    func refusesBadStart() throws {
+        let f = try ServiceFixture()
+        let missing = try f.geoctl(["serve", "--store", f.folder + "/nowhere.sqlite", "--rules", f.rules, "--port", "0"], store: false)
+        #expect(missing.status == 74 && missing.stderr.contains("nowhere.sqlite"), "\(missing.status) \(missing.stderr)")
+        try "categories: [".write(toFile: f.rules, atomically: true, encoding: .utf8)
+        let broken = try f.geoctl(["serve", "--rules", f.rules, "--port", "0"])
+        #expect(broken.status == 1 && broken.stderr.contains("rules.yaml"), "\(broken.status) \(broken.stderr)")
+        let noRules = try f.geoctl(["serve", "--port", "0"])
+        #expect(noRules.status == 64)
+    }
+
     static func connect(port: Int) throws -> Int32 {
         let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         var address = sockaddr_in()

@@ -42,6 +42,15 @@ with open(sys.argv[2] + "/batch.csv", "w", encoding="utf-8") as f:
         lon, lat = ft["geometry"]["coordinates"][:2]
         f.write("%d,%r,%r,%s\n" % (k + 1, lon, lat, ft["properties"]["category"]))
 PY
+# A second version of the territories (organisations reversed), for reloads that change something.
+python3 - "$city/territories.geojson" "$work/territories-b.geojson" <<'PY'
+import json, sys
+doc = json.load(open(sys.argv[1], encoding="utf-8"))
+orgs = [f["properties"].get("org") for f in doc["features"]][::-1]
+for f, org in zip(doc["features"], orgs):
+    f["properties"]["org"] = org
+json.dump(doc, open(sys.argv[2], "w", encoding="utf-8"), ensure_ascii=False)
+PY
 
 "$bin" serve --store "$work/s.sqlite" --rules "$work/rules.yaml" --port "$port" 2> "$work/serve.log" &
 pid=$!
@@ -75,10 +84,12 @@ for _ in 1 2 3; do
 done
 echo "POST /route 100,000 points (CSV in, CSV out): best of 3 ${best} s, $(($(wc -l < "$work/batch.out") - 1)) rows"
 
-# A reload under load: the territories re-imported (--replace) 3 times during a c64 run.
-( sleep 3; for _ in 1 2 3; do "$bin" import "$city/territories.geojson" --layer territories --kind territory --replace --store "$work/s.sqlite" > /dev/null; sleep 3; done ) &
+# A reload under load: the territories replaced 3 times (alternating versions) during a c64 run.
+( sleep 2; for f in "$work/territories-b.geojson" "$city/territories.geojson" "$work/territories-b.geojson"; do
+    "$bin" import "$f" --layer territories --kind territory --replace --store "$work/s.sqlite" > /dev/null; sleep 3; done ) &
 importer=$!
 run "GET /route during 3 reloads" 64 2 "$route"
 wait "$importer"
+sleep 1
 echo "reloads: $(curl -s "http://127.0.0.1:$port/metrics" | grep -E '^geoctl_reload(s|_failures)_total' | tr '\n' ' ')"
 echo "memory at the end: resident $(rss) MiB"

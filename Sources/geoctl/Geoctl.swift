@@ -1,7 +1,7 @@
 import ArgumentParser
 
 @main
-struct Geoctl: AsyncParsableCommand {
+struct Geoctl: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "geoctl",
         abstract: "A geospatial data engine for city GIS layers (GEOS, PROJ, SpatiaLite).",

@@ -3,9 +3,10 @@ import Foundation
 import GeoService
 import Layers
 import Logging
+import Synchronization
 
 /// `geoctl serve`: the HTTP routing service (see GeoService).
-struct ServeCommand: AsyncParsableCommand {
+struct ServeCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "serve",
         abstract: "Serve routing, what-is-here, MapIt, Open311 discovery and OGC API – Features over HTTP.",
@@ -35,7 +36,10 @@ struct ServeCommand: AsyncParsableCommand {
         if !(1 ... 1024).contains(maxBodyMB) { throw ValidationError("--max-body-mb must be 1…1024") }
     }
 
-    func run() async throws {
+    func run() throws {
+        // Swift concurrency keeps its own pool: installing NIO's event loops as the global
+        // executor halved req/s at 16 and 64 connections here (BENCHMARKS.md), though it
+        // helped a single connection. The command stays synchronous so the root does too.
         _ = try storeOptions.open()  // a missing store is an I/O error before anything listens
         var configuration = ServiceConfiguration(storePath: storeOptions.path, rulesPath: rulesPath!)
         configuration.host = host
@@ -54,7 +58,14 @@ struct ServeCommand: AsyncParsableCommand {
         } catch {
             throw fail(error)
         }
-        try await server.run()
+        let finished = DispatchSemaphore(value: 0)
+        let failure = Mutex<(any Error)?>(nil)
+        Task {
+            do { try await server.run() } catch { failure.withLock { $0 = error } }
+            finished.signal()
+        }
+        finished.wait()
+        if let error = failure.withLock({ $0 }) { throw fail(error) }
     }
 }
 

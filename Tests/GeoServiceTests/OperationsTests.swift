@@ -94,10 +94,14 @@ struct OperationsTests {
         let head = Array("POST /route HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nAccept: text/csv\r\nContent-Length: \(body.count)\r\n\r\n".utf8)
         let fd = try Self.connect(port: port)
         defer { close(fd) }
+        // First a whole request on the connection, so the server has surely accepted it.
+        try Self.send(fd, Array("GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n".utf8))
+        let health = Self.receive(fd, until: "\"ok\"}")
+        #expect(health.hasPrefix("HTTP/1.1 200"), "\(health)")
         try Self.send(fd, head + body[..<(body.count / 2)])
-        try await Task.sleep(for: .milliseconds(300))
+        try await Task.sleep(for: .milliseconds(1000))
         kill(process.processIdentifier, SIGTERM)
-        try await Task.sleep(for: .milliseconds(300))
+        try await Task.sleep(for: .milliseconds(500))
         // Not accepting any more.
         #expect((try? Self.connect(port: port)).map { close($0); return false } ?? true, "a new connection was accepted after SIGTERM")
         try Self.send(fd, Array(body[(body.count / 2)...]))
@@ -144,8 +148,18 @@ struct OperationsTests {
         }
     }
 
+    /// Reads until the text so far ends with `suffix` (or 30 s pass).
+    static func receive(_ fd: Int32, until suffix: String) -> String {
+        var timeout = timeval(tv_sec: 30, tv_usec: 0)
+        setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
+        var out: [UInt8] = []
+        var byte: UInt8 = 0
+        while !String(decoding: out, as: UTF8.self).hasSuffix(suffix), read(fd, &byte, 1) == 1 { out.append(byte) }
+        return String(decoding: out, as: UTF8.self)
+    }
+
     static func receiveAll(_ fd: Int32) -> String {
-        var timeout = timeval(tv_sec: 10, tv_usec: 0)
+        var timeout = timeval(tv_sec: 30, tv_usec: 0)
         setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
         var out: [UInt8] = []
         var buffer = [UInt8](repeating: 0, count: 65536)

@@ -12,7 +12,7 @@ CITY_SCALE ?= 1
 RUNS ?= 3
 
 .PHONY: deps deps-test install-packages build test sanitize sanitize-address sanitize-thread fuzz demo fixtures clean \
-	bench-parse bench-import bench-route bench-coverage bench-check bench-layers bench-postgis
+	bench-parse bench-import bench-route bench-coverage bench-check bench-layers bench-postgis schemathesis bench-serve
 
 ## deps: install the Debian packages geoctl links against (idempotent; silent when present)
 deps:
@@ -48,6 +48,13 @@ test: deps-test
 	after=$$(cd "$$tmp" && find . -mindepth 1 -not -path './TemporaryDirectory.*' -not -path './*.lock' | sort); rm -rf "$$tmp"; \
 	if [ "$$after" != "$$before" ]; then echo "The tests left this in TMPDIR:"; echo "$$after"; [ $$status -ne 0 ] || status=1; fi; \
 	exit $$status
+
+## schemathesis: fuzz the live HTTP service against its /openapi.json (PyPI schemathesis in
+## .build-venv): no 5xx, every response conforms. SCHEMATHESIS_SECONDS (default 120).
+SCHEMATHESIS_SECONDS ?= 120
+schemathesis: deps
+	$(SWIFT) build --product geoctl
+	bash scripts/schemathesis.sh .build/debug/geoctl $(SCHEMATHESIS_SECONDS)
 
 ## sanitize: the whole test suite under AddressSanitizer, then ThreadSanitizer (the geoctl
 ## binary the CLI tests run is instrumented too). Separate build folders keep `make test` fast.
@@ -106,6 +113,10 @@ bench-coverage: build
 ## bench-check: the territory check against Shapely and PostGIS
 bench-check: build
 	bash bench/check.sh $(CITY_SCALE) $(RUNS)
+
+## bench-serve: geoctl serve under wrk on loopback (GET and POST /route, a reload under load)
+bench-serve: build
+	bash bench/serve.sh $(CITY_SCALE)
 
 ## bench-layers: import-dir of 211 generated layers, then `geoctl layers`
 bench-layers: build

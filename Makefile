@@ -33,10 +33,13 @@ install-packages:
 build: deps
 	$(SWIFT) build -c $(CONFIG)
 
-## test: the whole test suite against the real GEOS, PROJ and SpatiaLite (and GDAL)
+## test: the whole test suite against the real GEOS, PROJ and SpatiaLite (and GDAL); the
+## appeal-analytics tests also compare with PySAL's esda and SciPy in .build-venv, made by
+## scripts/test-venv.sh while Swift builds (about a minute with a warm pip cache)
 test: deps-test
-	$(SWIFT) build --build-tests
-	$(SWIFT) test --skip-build
+	@bash scripts/test-venv.sh .build-venv & venv=$$!; \
+	$(SWIFT) build --build-tests; built=$$?; wait $$venv || exit 1; [ $$built -eq 0 ] || exit $$built
+	GEOCTL_REQUIRE_PYSAL=1 $(SWIFT) test --skip-build
 
 ## sanitize: the whole test suite under AddressSanitizer, then ThreadSanitizer (the geoctl
 ## binary the CLI tests run is instrumented too). Separate build folders keep `make test` fast.
@@ -72,4 +75,4 @@ bench-parse: build
 	bash bench/parse.sh $(CITY_SCALE)
 
 clean:
-	rm -rf .build .build-asan .build-tsan .build-fuzz
+	rm -rf .build .build-asan .build-tsan .build-fuzz .build-venv

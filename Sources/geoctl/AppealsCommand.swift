@@ -18,7 +18,7 @@ struct AppealsCommand: ParsableCommand {
         examples on stderr, never dropped silently. Exit codes: 0 ok, 1 bad data, 64 bad flags, 74 I/O.
         """,
         subcommands: [AppealsStatsCommand.self, AppealsHeatmapCommand.self, AppealsHotspotsCommand.self,
-                      AppealsDuplicatesCommand.self])
+                      AppealsDuplicatesCommand.self, AppealsReportCommand.self])
 }
 
 /// What every `appeals` subcommand writes.

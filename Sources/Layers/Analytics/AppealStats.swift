@@ -105,3 +105,25 @@ public enum AppealStats {
         }
     }
 }
+
+extension [AppealStatsRow] {
+    /// Rows summed over categories: one per area and period (medians and percentiles dropped).
+    public func reduced() -> [AppealStatsRow] {
+        var out: [String: AppealStatsRow] = [:]
+        var order: [String] = []
+        for r in self {
+            let key = r.area + "\u{1}" + r.period
+            if var x = out[key] {
+                x.count += r.count
+                x.closed += r.closed
+                if let b = r.breaches { x.breaches = (x.breaches ?? 0) + b }
+                out[key] = x
+            } else {
+                out[key] = AppealStatsRow(area: r.area, period: r.period, category: "", count: r.count, closed: r.closed,
+                                          breaches: r.breaches, medianHours: nil, p90Hours: nil, change: nil)
+                order.append(key)
+            }
+        }
+        return order.map { out[$0]! }
+    }
+}

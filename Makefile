@@ -9,15 +9,16 @@ BIN := .build/$(CONFIG)/geoctl
 CITY_SCALE ?= 1
 CITY_DIR ?= /tmp/geoctl-city-s$(CITY_SCALE)
 
-.PHONY: deps deps-test install-packages build test sanitize sanitize-address sanitize-thread fuzz demo bench-parse fixtures clean
+.PHONY: deps deps-test install-packages build test bench-appeals sanitize sanitize-address sanitize-thread fuzz demo bench-parse fixtures clean
 
 ## deps: install the Debian packages geoctl links against (idempotent; silent when present)
 deps:
 	@$(MAKE) --no-print-directory install-packages PACKAGES="$(DEB_PACKAGES)"
 
-## deps-test: what the tests need besides (gdal-bin)
+## deps-test: what the tests need besides (gdal-bin; chromium, best effort, renders the appeals report)
 deps-test: deps
 	@$(MAKE) --no-print-directory install-packages PACKAGES="$(TEST_DEB_PACKAGES)"
+	@$(MAKE) --no-print-directory install-packages PACKAGES="chromium" || echo "chromium could not be installed: the appeals report is not rendered (that test is skipped)" >&2
 
 install-packages:
 	@missing=""; for p in $(PACKAGES); do \
@@ -73,6 +74,10 @@ fixtures:
 ## bench-parse: GeoJSON parse throughput against orjson and pysimdjson on the synthetic city
 bench-parse: build
 	bash bench/parse.sh $(CITY_SCALE)
+
+## bench-appeals: geoctl appeals beside GeoPandas / numpy / esda (CITY_DIRS: make-city folders, e.g. scales 1 and 10)
+bench-appeals: build
+	bash bench/appeals.sh $(CITY_DIRS)
 
 clean:
 	rm -rf .build .build-asan .build-tsan .build-fuzz .build-venv

@@ -135,3 +135,16 @@ func number(_ v: Double?, _ decimals: Int = 2) -> String {
     if s.hasSuffix(".") { s.removeLast() }
     return s
 }
+
+/// With GEOCTL_TIMINGS=1, the seconds of each phase on stderr (`timing: load 0.41 s`), for
+/// bench/appeals.sh to separate reading the store from the analysis step.
+struct PhaseTimer {
+    private var last = Terminal.now()
+    private let enabled = ProcessInfo.processInfo.environment["GEOCTL_TIMINGS"] == "1"
+
+    mutating func mark(_ phase: String) {
+        let now = Terminal.now()
+        if enabled { Terminal.note("timing: \(phase) \(String(format: "%.4f", now - last)) s") }
+        last = now
+    }
+}

@@ -34,9 +34,12 @@ struct AppealsDuplicatesCommand: ParsableCommand {
     }
 
     func run() throws {
+        var timer = PhaseTimer()
         let store = try common.storeOptions.open()
         let appeals = try common.load(store: store)
+        timer.mark("load")
         let groups = DuplicateGroups(appeals, metres: withinMetres, hours: withinHours, anyCategory: anyCategory)
+        timer.mark("step")
         var members = TextTable("group", "appeal_id", "is_first", "category", "created", "distance_m", "hours")
         var list = TextTable("group", "size", "span_m", "span_hours", "first")
         for (g, group) in groups.groups.enumerated() {

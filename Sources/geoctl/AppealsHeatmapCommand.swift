@@ -20,9 +20,12 @@ struct AppealsHeatmapCommand: ParsableCommand {
     @OptionGroup var cells: CellOptions
 
     func run() throws {
+        var timer = PhaseTimer()
         let store = try common.storeOptions.open()
         let appeals = try common.load(store: store)
+        timer.mark("load")
         let heat = try cells.heatMap(appeals, common: common, store: store)
+        timer.mark("step")
         let writer: CellWriter
         do { writer = try CellWriter(heat.area) } catch { throw appealsFail(error) }
         var table = TextTable("cell", "i", "j", "lon", "lat", "count")

@@ -36,8 +36,10 @@ struct AppealsHotspotsCommand: ParsableCommand {
     }
 
     func run() throws {
+        var timer = PhaseTimer()
         let store = try common.storeOptions.open()
         let appeals = try common.load(store: store)
+        timer.mark("load")
         let heat = try cells.heatMap(appeals, common: common, store: store)
         var exposureValues: [Double]?
         if let exposure {
@@ -45,6 +47,7 @@ struct AppealsHotspotsCommand: ParsableCommand {
             do { exposureValues = try HotSpots.exposure(try common.features(layer, store: store), property: property, area: heat.area) } catch let e as ExitCode { throw e } catch { throw appealsFail(error) }
         }
         let result = HotSpots.run(appeals, heat: heat, method: method.value, exposure: exposureValues, byMonth: byMonth, permutations: permutations)
+        timer.mark("step")
         let writer: CellWriter
         do { writer = try CellWriter(heat.area) } catch { throw appealsFail(error) }
         var table = TextTable("cell", "i", "j", "lon", "lat", "period", "count", "expected", "z", "p", "q", "class")

@@ -31,8 +31,10 @@ struct AppealsStatsCommand: ParsableCommand {
     }
 
     func run() throws {
+        var timer = PhaseTimer()
         let store = try common.storeOptions.open()
         let appeals = try common.load(store: store)
+        timer.mark("load")
         let areas: AppealAreas
         if let by {
             let (layer, property) = try common.layerAndProperty(by, store: store)
@@ -44,6 +46,7 @@ struct AppealsStatsCommand: ParsableCommand {
         }
         let cutOff = try common.cutOff(asOf, appeals: appeals)
         let rows = AppealStats.rows(appeals, areas: areas, period: period.value, asOf: cutOff)
+        timer.mark("step")
         var table = TextTable("area", "period", "category", "count", "closed", "breaches", "median_hours", "p90_hours", "change")
         for r in rows {
             table.add(r.area, r.period, r.category, String(r.count), String(r.closed), r.breaches.map(String.init) ?? "",

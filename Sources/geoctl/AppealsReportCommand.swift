@@ -60,7 +60,7 @@ struct AppealsReportCommand: ParsableCommand {
         whole.categoryDeadlines = deadlines
         let report = AppealsHTMLReport(
             appeals: appeals, heat: heat,
-            hotSpots: HotSpots.run(appeals, heat: heat, method: .excess, exposure: exposureValues, byMonth: exposureValues != nil, permutations: 0),
+            hotSpots: hotSpots(appeals, heat: heat, exposure: exposureValues),
             outlines: outlines,
             byCategory: AppealStats.rows(appeals, areas: whole, period: nil, asOf: cutOff),
             byArea: AppealStats.rows(appeals, areas: areas, period: nil, asOf: cutOff).reduced(),
@@ -70,6 +70,16 @@ struct AppealsReportCommand: ParsableCommand {
         do { try common.emit(try report.html(), name: "report.html") } catch let e as ExitCode { throw e } catch { throw appealsFail(error) }
         Terminal.note("wrote \(common.output!)/report.html: \(appeals.count) appeals, \(heat.area.count) cells, periods in \(appeals.zone)")
     }
+}
+
+/// The year's and, with an exposure, each month's excess: persistent and one-month spots both show.
+func hotSpots(_ appeals: AppealSet, heat: HeatMap, exposure: [Double]?) -> HotSpotResult {
+    var year = HotSpots.run(appeals, heat: heat, method: .excess, exposure: exposure, byMonth: false, permutations: 0)
+    guard exposure != nil else { return year }
+    let months = HotSpots.run(appeals, heat: heat, method: .excess, exposure: exposure, byMonth: true, permutations: 0)
+    year.cells += months.cells
+    year.description += "; and the same for each month"
+    return year
 }
 
 extension AppealAreas {

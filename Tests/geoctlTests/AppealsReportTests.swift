@@ -34,7 +34,8 @@ struct AppealsReportTests {
         let (s, path) = try report()
         let html = try String(contentsOfFile: path, encoding: .utf8)
         #expect(html.hasPrefix("<!DOCTYPE html><html lang=\"ru\">"))
-        #expect(!html.contains("src=") && !html.contains("href=") && !html.contains("<script") && !html.contains("http"))
+        #expect(!html.contains("src=") && !html.contains("href=") && !html.contains("<script") && !html.contains("url("))
+        #expect(!html.replacingOccurrences(of: "xmlns=\"http://www.w3.org/2000/svg\"", with: "").contains("http"))
         let cells = html.components(separatedBy: "<path class=\"cell\"").count - 1
         let heat = try s.geoctl(["appeals", "heatmap", "year", "--cell-metres", "100", "--boundary", "city", "--format", "csv"])
         #expect(cells == heat.stdout.split(separator: "\n").count - 1)

@@ -52,7 +52,13 @@ public struct AppealsHTMLReport {
 
         """
         html += "<h2>Тепловая карта и горячие точки</h2>" + (try map())
-        html += "<p>Ячейки — шестиугольники со стороной \(num(heat.area.grid.size)) м в \(esc(heat.area.crs)); горячие точки: \(esc(hotSpots.description)), уровень FDR \(num(alpha)).</p>"
+        let test: String
+        switch (hotSpots.method, hotSpots.description.contains("exposure")) {
+        case (.gi, _): test = "статистика Getis-Ord Gi* по числу обращений в ячейке и шести соседних"
+        case (.excess, true): test = "число обращений в ячейке выше ожидаемого по числу зданий в ней (односторонний тест Пуассона), за год и за каждый месяц"
+        case (.excess, false): test = "число обращений за месяц выше ожидаемого по другим месяцам той же ячейки (точный биномиальный тест)"
+        }
+        html += "<p>Ячейки — \(heat.area.grid.shape == .hex ? "шестиугольники со стороной" : "квадраты со стороной") \(num(heat.area.grid.size)) м в \(esc(heat.area.crs)). Горячая точка: \(test); поправка Бенджамини — Хохберга на множественные проверки (отдельно для года и для месяцев), доля ложных открытий не выше \(String(alpha).replacingOccurrences(of: ".", with: ",")).</p>"
         html += "<h2>По категориям</h2>" + table(byCategory, label: "категория", name: \.category, overall: rate)
         html += bars(byCategory.map { ($0.category, $0.count, $0.breaches ?? 0) })
         html += "<h2>По \(areaWord == "организация" ? "организациям" : "территориям")</h2>" + table(byArea, label: areaWord, name: \.area, overall: rate)

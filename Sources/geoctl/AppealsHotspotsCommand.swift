@@ -56,7 +56,7 @@ struct AppealsHotspotsCommand: ParsableCommand {
         for c in result.cells {
             let g = heat.area.cells[c.cell]
             table.add(String(c.cell + 1), String(g.i), String(g.j), String(format: "%.7f", centres[c.cell].x), String(format: "%.7f", centres[c.cell].y),
-                      c.period ?? "", String(c.count), number(c.expected, 3), number(c.z, 6), String(c.p), String(c.q), c.hotClass.rawValue)
+                      c.period ?? "", String(c.count), number(c.expected, 3), String(c.z), String(c.p), String(c.q), c.hotClass.rawValue)
         }
         let geojson = {
             try writer.geojson(rows: result.cells.map { c in

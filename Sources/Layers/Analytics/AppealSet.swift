@@ -81,14 +81,19 @@ public struct AppealSet: Sendable {
     /// Reads the layer through the store and projects it.
     public static func load(from store: any LayerStore, layer: String, options: AppealLoadOptions) throws -> AppealSet {
         var raw = try RawAppeals(options: options)
-        try store.forEachFeature(of: layer, filter: .all) { raw.add($0) }
+        try store.forEachPoint(of: layer, properties: raw.wanted) { id, point, values in raw.add(id: id, point: point, values: values) }
         return try raw.finish(layer: layer)
     }
 
     /// Reads features already in memory (tests, other front ends).
     public static func load(features: [Feature], layer: String, options: AppealLoadOptions) throws -> AppealSet {
         var raw = try RawAppeals(options: options)
-        for f in features { raw.add(f) }
+        let wanted = raw.wanted
+        for f in features {
+            var point: Point?
+            if case .point(let p)? = f.geometry { point = p }
+            raw.add(id: f.id, point: point, values: wanted.map { f.properties[$0] ?? .null }, geometryName: f.geometry?.typeName)
+        }
         return try raw.finish(layer: layer)
     }
 }
@@ -132,15 +137,21 @@ struct RawAppeals {
         }
     }
 
-    mutating func add(_ f: Feature) {
+    /// The properties read per appeal, in this order.
+    var wanted: [String] {
+        let f = options.fields
+        return [f.category, f.created, f.closed, f.status, f.deadlineDays, "id"]
+    }
+
+    mutating func add(id featureID: FeatureID?, point: Point?, values: [JSONValue], geometryName: String? = "not a Point") {
         set.featuresRead += 1
-        let id = f.id?.description ?? f.properties["id"]?.plainText ?? String(set.featuresRead)
-        guard case .point(let p)? = f.geometry else {
-            problem("geometry", f.geometry == nil ? "missing" : "not a Point (\(f.geometry!.typeName))", id: id, value: f.geometry?.typeName ?? "null")
+        let id = featureID?.description ?? values[5].plainText ?? String(set.featuresRead)
+        guard let p = point else {
+            problem("geometry", geometryName == nil ? "missing" : "not a Point", id: id, value: geometryName ?? "null")
             return
         }
         let fields = options.fields
-        guard let createdText = f.properties[fields.created]?.plainText else {
+        guard let createdText = values[1].plainText else {
             problem(fields.created, "missing", id: id, value: "null")
             return
         }
@@ -149,12 +160,12 @@ struct RawAppeals {
             return
         }
         var closed: (Double, Int32) = (.nan, RawAppeals.naive)
-        if let closedText = f.properties[fields.closed]?.plainText, !closedText.isEmpty {
+        if let closedText = values[2].plainText, !closedText.isEmpty {
             if let c = parseLocal(closedText) { closed = c } else {
                 problem(fields.closed, "unparseable (\(options.timeFormat.map { "layout \($0)" } ?? "ISO 8601")); counted as not closed", id: id, value: closedText)
             }
         }
-        let categoryName = f.properties[fields.category]?.plainText ?? ""
+        let categoryName = values[0].plainText ?? ""
         if categoryName.isEmpty { problem(fields.category, "missing; counted under \"\"", id: id, value: "null") }
         let c: Int32
         if let known = categoryIndex[categoryName] { c = known } else {
@@ -171,8 +182,8 @@ struct RawAppeals {
         createdOffset.append(created.1)
         closedLocal.append(closed.0)
         closedOffset.append(closed.1)
-        set.status.append(f.properties[fields.status]?.plainText ?? "")
-        set.deadlineDays.append(f.properties[fields.deadlineDays]?.doubleValue ?? .nan)
+        set.status.append(values[3].plainText ?? "")
+        set.deadlineDays.append(values[4].doubleValue ?? .nan)
     }
 
     mutating func finish(layer: String) throws -> AppealSet {

@@ -32,57 +32,73 @@ public struct DuplicateGroups: Sendable {
         let seconds = hours * 3600
         let r2 = metres * metres
         let x = appeals.x, y = appeals.y, t = appeals.created, cat = appeals.category
-        // Sort by (category, cell x, cell y, created, index).
-        let cx = x.map { Int64(($0 / metres).rounded(.down)) }, cy = y.map { Int64(($0 / metres).rounded(.down)) }
-        let cellKey: [Int64] = (0 ..< n).map { i in
+        // Sort by (category, cell x, cell y, created, index): one struct per appeal, compared
+        // by plain fields (no closure reaching into other arrays).
+        struct Entry { var key: Int64; var t: Double; var i: Int32 }
+        var entries = [Entry]()
+        entries.reserveCapacity(n)
+        for i in 0 ..< n {
             let c = anyCategory ? 0 : Int64(cat[i])
-            return (c << 50) ^ ((cx[i] & 0x1FFFFFF) << 25) ^ (cy[i] & 0x1FFFFFF)
+            let cx = Int64((x[i] / metres).rounded(.down)), cy = Int64((y[i] / metres).rounded(.down))
+            entries.append(Entry(key: (c << 50) ^ ((cx & 0x1FFFFFF) << 25) ^ (cy & 0x1FFFFFF), t: t[i], i: Int32(i)))
         }
-        let order = (0 ..< n).sorted { a, b in
-            cellKey[a] != cellKey[b] ? cellKey[a] < cellKey[b] : (t[a], a) < (t[b], b)
-        }
-        var ranges: [Int64: Range<Int>] = [:]
+        entries.sort { $0.key != $1.key ? $0.key < $1.key : ($0.t != $1.t ? $0.t < $1.t : $0.i < $1.i) }
+        var ranges: [Int64: (Int32, Int32)] = [:]
+        ranges.reserveCapacity(n / 2)
         var k = 0
         while k < n {
             var e = k + 1
-            while e < n, cellKey[order[e]] == cellKey[order[k]] { e += 1 }
-            ranges[cellKey[order[k]]] = k ..< e
+            while e < n, entries[e].key == entries[k].key { e += 1 }
+            ranges[entries[k].key] = (Int32(k), Int32(e))
             k = e
         }
         var parent = Array(0 ..< n)
-        func find(_ a: Int) -> Int {
-            var a = a
-            while parent[a] != a { parent[a] = parent[parent[a]]; a = parent[a] }
-            return a
-        }
         var pairs = 0
-        for i in 0 ..< n {
-            let c = anyCategory ? 0 : Int64(cat[i])
-            for dx in Int64(-1) ... 1 {
-                for dy in Int64(-1) ... 1 {
-                    let key = (c << 50) ^ (((cx[i] + dx) & 0x1FFFFFF) << 25) ^ ((cy[i] + dy) & 0x1FFFFFF)
-                    guard let range = ranges[key] else { continue }
-                    // First member created no earlier than i (ties: a later index).
-                    var lo = range.lowerBound, hi = range.upperBound
-                    while lo < hi {
-                        let mid = (lo + hi) / 2
-                        let j = order[mid]
-                        if (t[j], j) <= (t[i], i) { lo = mid + 1 } else { hi = mid }
-                    }
-                    var m = lo
-                    while m < range.upperBound {
-                        let j = order[m]
-                        if t[j] - t[i] > seconds { break }
-                        let ddx = x[j] - x[i], ddy = y[j] - y[i]
-                        if ddx * ddx + ddy * ddy <= r2 {
-                            pairs += 1
-                            let a = find(i), b = find(j)
-                            if a != b { parent[max(a, b)] = min(a, b) }
+        entries.withUnsafeBufferPointer { en in
+            parent.withUnsafeMutableBufferPointer { up in
+                func find(_ a: Int) -> Int {
+                    var a = a
+                    while up[a] != a { up[a] = up[up[a]]; a = up[a] }
+                    return a
+                }
+                for s in 0 ..< n {
+                    let me = en[s]
+                    let i = Int(me.i), ti = me.t
+                    let cx = Int64((x[i] / metres).rounded(.down)), cy = Int64((y[i] / metres).rounded(.down))
+                    let c = me.key >> 50
+                    for dx in Int64(-1) ... 1 {
+                        for dy in Int64(-1) ... 1 {
+                            let key = (c << 50) ^ (((cx + dx) & 0x1FFFFFF) << 25) ^ ((cy + dy) & 0x1FFFFFF)
+                            guard let (rangeStart, rangeEnd) = ranges[key] else { continue }
+                            // First entry created after i (ties: a later index).
+                            var lo = Int(rangeStart), hi = Int(rangeEnd)
+                            while lo < hi {
+                                let mid = (lo + hi) >> 1
+                                let o = en[mid]
+                                if o.t < ti || (o.t == ti && o.i <= me.i) { lo = mid + 1 } else { hi = mid }
+                            }
+                            var m = lo
+                            while m < Int(rangeEnd) {
+                                let o = en[m]
+                                if o.t - ti > seconds { break }
+                                let j = Int(o.i)
+                                let ddx = x[j] - x[i], ddy = y[j] - y[i]
+                                if ddx * ddx + ddy * ddy <= r2 {
+                                    pairs += 1
+                                    let a = find(i), b = find(j)
+                                    if a != b { up[max(a, b)] = min(a, b) }
+                                }
+                                m += 1
+                            }
                         }
-                        m += 1
                     }
                 }
             }
+        }
+        func find(_ a: Int) -> Int {
+            var a = a
+            while parent[a] != a { a = parent[a] }
+            return a
         }
         self.pairs = pairs
         var members: [Int: [Int]] = [:]

@@ -43,7 +43,7 @@ for city in "$@"; do
   declare -A JOB=(
     [stats]="appeals stats year --by territories.code --period month --as-of 2025-01-01T00:00:00+05:00 --format csv"
     [heat]="appeals heatmap year --boundary city --cell-metres 250 --format csv"
-    [gi]="appeals hotspots year --boundary city --cell-metres 250 --method gi --format csv"
+    [gi]="appeals hotspots year --boundary city --cell-metres 250 --method gi --keep-duplicates --format csv"
     [dups]="appeals duplicates year --within-metres 40 --within-hours 48 --format csv"
   )
   for r in $(seq "$RUNS"); do

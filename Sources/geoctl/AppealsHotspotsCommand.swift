@@ -17,7 +17,8 @@ struct AppealsHotspotsCommand: ParsableCommand {
         hexagon, its 6 neighbours and itself), two-sided normal p, or conditional randomisation with \
         --permutations N. Every p is corrected by Benjamini-Hochberg over all tests of the run (q); \
         classes hot-99/95/90 and cold-90/95/99 are q ≤ 0.01/0.05/0.10 on the side of z. --by-month: \
-        one result per cell and month ("tension points": which spots persist, which are new). \
+        one result per cell and month ("tension points": which spots persist, which are new). Each \
+        duplicate group (same category, 40 m, 48 h) counts once unless --keep-duplicates. \
         Output columns: cell,i,j,lon,lat,period,count,expected,z,p,q,class.
         """)
 
@@ -28,6 +29,7 @@ struct AppealsHotspotsCommand: ParsableCommand {
     @Option(help: "Gi*: conditional-randomisation permutations (0: normal p).") var permutations = 0
     @Option(help: "Excess: the expected count is proportional to this layer's features in the cell, or .PROPERTY's sum.") var exposure: String?
     @Flag(name: .customLong("by-month"), help: "One result per cell and month.") var byMonth = false
+    @Flag(name: .customLong("keep-duplicates"), help: "Count every appeal; by default each duplicate group (same category, 40 m, 48 h) counts once.") var keepDuplicates = false
 
     func validate() throws {
         guard alpha > 0, alpha < 1 else { throw ValidationError("--alpha must be between 0 and 1") }
@@ -38,8 +40,9 @@ struct AppealsHotspotsCommand: ParsableCommand {
     func run() throws {
         var timer = PhaseTimer()
         let store = try common.storeOptions.open()
-        let appeals = try common.load(store: store)
+        let loaded = try common.load(store: store)
         timer.mark("load")
+        let appeals = keepDuplicates ? loaded : loaded.withoutDuplicates(DuplicateGroups(loaded, metres: 40, hours: 48, anyCategory: false))
         let heat = try cells.heatMap(appeals, common: common, store: store)
         var exposureValues: [Double]?
         if let exposure {
@@ -77,6 +80,7 @@ struct AppealsHotspotsCommand: ParsableCommand {
         }
         let hot = result.cells.filter { $0.q <= alpha && $0.hotClass.isHot }.count
         let cold = result.cells.filter { $0.q <= alpha && !$0.hotClass.isHot && $0.hotClass != .none }.count
+        if !keepDuplicates { common.note("\(loaded.count - appeals.count) duplicates (same category, 40 m, 48 h) counted once with their group's first appeal") }
         common.note("\(hot) hot and \(cold) cold at FDR \(number(alpha)) of \(result.tests) tests; \(result.description); \(writer.description)")
     }
 

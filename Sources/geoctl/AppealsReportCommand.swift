@@ -56,17 +56,18 @@ struct AppealsReportCommand: ParsableCommand {
             let (layer, property) = try common.layerAndProperty(exposure, store: store)
             do { exposureValues = try HotSpots.exposure(try common.features(layer, store: store), property: property, area: heat.area) } catch let e as ExitCode { throw e } catch { throw appealsFail(error) }
         }
+        let duplicates = DuplicateGroups(appeals, metres: 40, hours: 48, anyCategory: false)
         var whole = AppealAreas.whole(appeals)
         whole.categoryDeadlines = deadlines
         let report = AppealsHTMLReport(
             appeals: appeals, heat: heat,
-            hotSpots: hotSpots(appeals, heat: heat, exposure: exposureValues),
+            hotSpots: hotSpots(appeals.withoutDuplicates(duplicates), heat: HeatMap(appeals.withoutDuplicates(duplicates), area: heat.area), exposure: exposureValues),
             outlines: outlines,
             byCategory: AppealStats.rows(appeals, areas: whole, period: nil, asOf: cutOff),
             byArea: AppealStats.rows(appeals, areas: areas, period: nil, asOf: cutOff).reduced(),
             areaWord: areaWord,
             monthly: AppealStats.rows(appeals, areas: AppealAreas.whole(appeals).withDeadlines(deadlines), period: .month, asOf: cutOff).reduced(),
-            duplicates: DuplicateGroups(appeals, metres: 40, hours: 48, anyCategory: false), asOf: cutOff)
+            duplicates: duplicates, asOf: cutOff)
         do { try common.emit(try report.html(), name: "report.html") } catch let e as ExitCode { throw e } catch { throw appealsFail(error) }
         Terminal.note("wrote \(common.output!)/report.html: \(appeals.count) appeals, \(heat.area.count) cells, periods in \(appeals.zone)")
     }

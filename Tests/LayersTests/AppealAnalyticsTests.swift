@@ -324,4 +324,27 @@ struct AppealAnalyticsTests {
         #expect(try Data(contentsOf: URL(fileURLWithPath: "\(folder)/year.geojson")) == Data(contentsOf: URL(fileURLWithPath: AppealFixture.path)))
         #expect(try Data(contentsOf: URL(fileURLWithPath: "\(folder)/year.truth.json")) == Data(contentsOf: URL(fileURLWithPath: AppealFixture.truthPath)))
     }
+
+    @Test("hot spots count each duplicate group once; overdispersion is the median squared Pearson residual over χ²₁'s median, at least 1")
+    func duplicatesOnceAndDispersion() throws {
+        let appeals = try AppealFixture.appeals()
+        let groups = DuplicateGroups(appeals, metres: 40, hours: 48, anyCategory: false)
+        let distinct = appeals.withoutDuplicates(groups)
+        #expect(distinct.count == appeals.count - groups.duplicateCount && groups.duplicateCount > 20)
+        let kept = Set(distinct.ids)
+        for g in groups.groups {
+            #expect(kept.contains(appeals.ids[g.members[0]]))
+            #expect(g.members.dropFirst().allSatisfy { !kept.contains(appeals.ids[$0]) })
+        }
+        // Every cell 20 above an expectation of 100: (O − E)²/E = 4 everywhere.
+        let e = [Double](repeating: 100, count: 40)
+        #expect(abs(ExcessTest.dispersion(counts: [Int](repeating: 120, count: 40), expected: e) - 4 / 0.454936423119572) < 1e-12)
+        #expect(ExcessTest.dispersion(counts: [Int](repeating: 101, count: 40), expected: e) == 1)
+        #expect(ExcessTest.dispersion(counts: [Int](repeating: 120, count: 29), expected: [Double](repeating: 100, count: 29)) == 1)
+        // The widened test is never more significant than Poisson's.
+        let plain = ExcessTest.poisson(cell: 0, period: nil, observed: 140, expected: 100)
+        let wide = ExcessTest.poisson(cell: 0, period: nil, observed: 140, expected: 100, dispersion: 4)
+        #expect(wide.p > plain.p && abs(wide.p - Significance.twoSidedNormal(2) / 2) < 1e-12)
+    }
 }
+

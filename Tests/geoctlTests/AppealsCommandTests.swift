@@ -103,6 +103,7 @@ struct AppealsCommandTests {
         let hotRows = csv(hot.stdout)
         #expect(hot.stdout.hasPrefix("cell,i,j,lon,lat,period,count,expected,z,p,q,class\n"))
         #expect(Set(hotRows.map { $0["period"]! }).count == 12)
+        #expect(hot.stderr.contains("duplicates (same category, 40 m, 48 h) counted once with their group's first appeal"))
         #expect(hotRows.contains { $0["class"] == "hot-99" })
         #expect(hotRows.allSatisfy { Double($0["q"]!)! >= Double($0["p"]!)! })
         let gi = try s.geoctl(["appeals", "hotspots", "year", "--method", "gi", "--permutations", "99", "--format", "geojson"])

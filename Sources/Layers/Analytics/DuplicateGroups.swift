@@ -125,3 +125,16 @@ public struct DuplicateGroups: Sendable {
     /// Appeals that are duplicates of an earlier one: every member but each group's first.
     public var duplicateCount: Int { groups.reduce(0) { $0 + $1.members.count - 1 } }
 }
+
+extension AppealSet {
+    /// The appeals with every duplicate group reduced to its first appeal: hot spots then count
+    /// problems, not the residents who reported the same one again (a group of six duplicates
+    /// would otherwise make a quiet cell "hot" for a month).
+    public func withoutDuplicates(_ groups: DuplicateGroups) -> AppealSet {
+        var keep = [Bool](repeating: true, count: count)
+        for g in groups.groups { for m in g.members.dropFirst() { keep[m] = false } }
+        var copy = self
+        copy.select(keep)
+        return copy
+    }
+}

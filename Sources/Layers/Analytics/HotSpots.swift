@@ -94,12 +94,13 @@ public enum HotSpots {
                 let series: [(String?, [Int])] = byMonth ? months.map { (AppealPeriod.month.label(key: $0.key), $0.counts) } : [(nil, heat.counts)]
                 for (label, counts) in series {
                     let n = Double(counts.reduce(0, +))
+                    let expected = (0 ..< area.count).map { totalExposure > 0 ? n * exposure[$0] / totalExposure : 0 }
+                    let phi = ExcessTest.dispersion(counts: counts, expected: expected)
                     for k in 0 ..< area.count {
-                        let e = totalExposure > 0 ? n * exposure[k] / totalExposure : 0
-                        cells.append(ExcessTest.poisson(cell: k, period: label, observed: counts[k], expected: e))
+                        cells.append(ExcessTest.poisson(cell: k, period: label, observed: counts[k], expected: expected[k], dispersion: phi))
                     }
                 }
-                description = "excess over the expected count, proportional to the exposure in each cell; one-sided Poisson test; cells without exposure are not tested; Benjamini-Hochberg FDR over \(cells.count) tests"
+                description = "excess over the expected count, proportional to the exposure in each cell; one-sided Poisson test, widened by the data's overdispersion where the cells vary more than Poisson; cells without exposure are not tested; Benjamini-Hochberg FDR over \(cells.count) tests"
             } else {
                 let totals = heat.counts
                 let all = Double(totals.reduce(0, +))
@@ -171,11 +172,32 @@ public enum HotSpots {
 public enum ExcessTest {
     /// Against an expected count: X ~ Poisson(expected), p = P(X ≥ observed); z = (O − E)/√E.
     /// A cell with no exposure (expected 0) is not tested: p = 1.
-    public static func poisson(cell: Int, period: String?, observed: Int, expected: Double) -> HotSpotCell {
+    public static func poisson(cell: Int, period: String?, observed: Int, expected: Double, dispersion: Double = 1) -> HotSpotCell {
         guard expected > 0 else { return HotSpotCell(cell: cell, period: period, count: observed, expected: 0, z: 0, p: 1, q: 1, hotClass: .none) }
-        let p = Significance.poissonUpper(observed, mean: expected)
+        // Overdispersed (quasi-Poisson): the Poisson tail when the cells vary as Poisson,
+        // else a normal tail with variance dispersion × expected, whichever is larger.
+        var p = Significance.poissonUpper(observed, mean: expected)
+        if dispersion > 1 {
+            let z = (Double(observed) - expected) / (dispersion * expected).squareRoot()
+            p = max(p, z > 0 ? Significance.twoSidedNormal(z) / 2 : 1 - Significance.twoSidedNormal(z) / 2)
+        }
         return HotSpotCell(cell: cell, period: period, count: observed, expected: expected,
                            z: (Double(observed) - expected) / expected.squareRoot(), p: p, q: 1, hotClass: .none)
+    }
+
+    /// The overdispersion of counts against their expectations, robustly: the median of the
+    /// squared Pearson residuals (O − E)²/E over the cells with E ≥ 5, divided by 0.4549 (the
+    /// median of χ² with one degree of freedom); 1 when the cells vary no more than Poisson
+    /// allows or too few cells qualify. The median ignores the hot spots themselves.
+    public static func dispersion(counts: [Int], expected: [Double]) -> Double {
+        var r: [Double] = []
+        for k in counts.indices where expected[k] >= 5 {
+            let d = Double(counts[k]) - expected[k]
+            r.append(d * d / expected[k])
+        }
+        guard r.count >= 30 else { return 1 }
+        r.sort()
+        return max(1, r[r.count / 2] / 0.454936423119572)
     }
 
     /// Against the cell's own history: given its `total` appeals over all months, the month's

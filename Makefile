@@ -12,7 +12,7 @@ CITY_SCALE ?= 1
 RUNS ?= 3
 
 .PHONY: deps deps-test install-packages build test sanitize sanitize-address sanitize-thread fuzz demo fixtures clean \
-	bench-parse bench-import bench-route bench-coverage bench-check bench-layers bench-postgis schemathesis bench-serve bench-appeals
+	bench-parse bench-import bench-route bench-coverage bench-check bench-layers bench-postgis schemathesis bench-serve bench-replicas bench-appeals
 
 ## deps: install the Debian packages geoctl links against (idempotent; silent when present)
 deps:
@@ -122,6 +122,10 @@ bench-check: build
 ## bench-serve: geoctl serve under wrk on loopback (GET and POST /route, a reload under load)
 bench-serve: build
 	bash bench/serve.sh $(CITY_SCALE)
+
+## bench-replicas: two geoctl serve replicas on one PostGIS: requests/s, reload time after an import
+bench-replicas: build
+	bash bench/replicas.sh $(CITY_SCALE)
 
 ## bench-layers: import-dir of 211 generated layers, then `geoctl layers`
 bench-layers: build

@@ -3,6 +3,7 @@ import Foundation
 import GeoService
 import Layers
 import Logging
+import PostGISStore
 import Synchronization
 
 /// `geoctl serve`: the HTTP routing service (see GeoService).
@@ -13,7 +14,8 @@ struct ServeCommand: ParsableCommand {
         discussion: """
         Loads the router from --store and --rules, then answers on --host:--port (loopback by \
         default). With --reload auto (the default) it watches the store's catalog and the rules \
-        file and swaps in a new router without dropping a request; a failed reload keeps the old \
+        file and swaps in a new router without dropping a request (on a postgresql:// store it \
+        LISTENs and reloads at once on NOTIFY, polling the catalog while that connection is down); a failed reload keeps the old \
         one and /readyz names the error. SIGTERM or SIGINT stops accepting, lets in-flight \
         requests finish (at most 10 s) and exits 0. The endpoints are described at /openapi.json.
         """)
@@ -41,7 +43,11 @@ struct ServeCommand: ParsableCommand {
         // executor halved req/s at 16 and 64 connections here (BENCHMARKS.md), though it
         // helped a single connection. The command stays synchronous so the root does too.
         _ = try storeOptions.open()  // a missing store is an I/O error before anything listens
-        var configuration = ServiceConfiguration(storePath: storeOptions.path, rulesPath: rulesPath!)
+        let location = storeOptions.path
+        // The store opens through the same factory as every other command; GeoService gets
+        // only the opener (and, on PostgreSQL, a change source), so it never links libpq.
+        var configuration = ServiceConfiguration(storePath: StoreFactory.displayName(location), rulesPath: rulesPath!)
+        configuration.openStore = { try StoreFactory.open(location, create: false) }
         configuration.host = host
         configuration.port = port
         configuration.apiKeysPath = apiKeys
@@ -49,6 +55,10 @@ struct ServeCommand: ParsableCommand {
         configuration.maxBodyBytes = maxBodyMB * 1024 * 1024
         var logger = Logger(label: "geoctl.serve")
         logger.logLevel = ProcessInfo.processInfo.environment["LOG_LEVEL"].flatMap(Logger.Level.init(rawValue:)) ?? .info
+        if StoreFactory.isPostgres(location) {
+            // Reload at once on NOTIFY; poll the catalog versions while the connection is down.
+            configuration.changeSource = PostGISChangeSource(url: location, pollInterval: configuration.pollInterval, logger: logger)
+        }
         let server: GeoServer
         do {
             server = try GeoServer(configuration: configuration, logger: logger) { port in

@@ -1,0 +1,86 @@
+import Foundation
+import Testing
+import GeoCore
+
+@Suite("geoctl affected and conflicts")
+struct WorksCommandTests {
+    static func rows(_ csv: String) -> [[String: String]] {
+        let lines = csv.split(separator: "\n").map(String.init)
+        guard let head = lines.first?.split(separator: ",").map(String.init) else { return [] }
+        return lines.dropFirst().map { line in
+            // The fixture values hold no commas inside quotes except addresses: split on commas outside quotes.
+            var cells: [String] = [], cell = "", quoted = false
+            for ch in line {
+                if ch == "\"" { quoted.toggle() } else if ch == "," && !quoted { cells.append(cell); cell = "" } else { cell.append(ch) }
+            }
+            cells.append(cell)
+            return Dictionary(uniqueKeysWithValues: zip(head, cells).map { ($0, $1) })
+        }
+    }
+
+    @Test("affected on the sample city: the notification list adds up to the buildings, in every output")
+    func affectedOutputs() throws {
+        let s = try Scratch()
+        try s.importSampleCity()
+        let out = s.folder + "/out"
+        let r = try s.geoctl(["affected", "--layer", "outages", "--buildings", "buildings", "--territories", "territories",
+                              "--buffer-metres", "20", "--utc-offset", "+05:00", "--from", "2024-11-20", "--to", "2024-11-21",
+                              "--format", "json", "--output", out])
+        #expect(r.status == 0, "\(r.stderr)")
+        let json = try #require(try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as? [String: Any])
+        let features = try #require(json["features"] as? [[String: Any]])
+        #expect(features.compactMap { $0["id"] as? String } == ["1", "2"])   // 22 November is outside the period
+        let totals = try #require(json["totals"] as? [String: Any])
+        let buildings = try Self.rows(String(contentsOfFile: out + "/buildings.csv", encoding: .utf8))
+        #expect(Set(buildings.map { $0["building_id"]! }).count == totals["buildings"] as? Int)
+        let notifications = try Self.rows(String(contentsOfFile: out + "/notifications.csv", encoding: .utf8))
+        for id in ["1", "2"] {
+            let listed = notifications.filter { $0["feature_id"] == id }.reduce(0) { $0 + Int($1["buildings"]!)! }
+            #expect(listed == buildings.filter { $0["feature_id"] == id }.count)
+            #expect(listed > 0)
+        }
+        #expect(buildings.allSatisfy { !$0["address"]!.isEmpty && !$0["organisation"]!.isEmpty })
+        let geojson = try GeoJSONReader(path: out + "/buildings.geojson").readAll()
+        #expect(geojson.count == totals["buildings"] as? Int)
+        #expect(geojson.allSatisfy { $0.properties["affected_by"] != nil })
+        let table = try s.geoctl(["affected", "--layer", "outages", "--buildings", "buildings", "--territories", "territories", "--id", "1"])
+        #expect(table.status == 0)
+        #expect(table.stdout.contains("organisation") && table.stdout.contains("EPSG:32641"))
+    }
+
+    @Test("affected: features with bad dates are named on stderr and skipped, the rest reported, exit 1")
+    func badDates() throws {
+        let s = try Scratch()
+        try s.importSampleCity()
+        let path = s.folder + "/bad.geojson"
+        let text = """
+        {"type":"FeatureCollection","features":[
+        {"type":"Feature","id":"A-1","properties":{"start":"2025-01-15T06:30:00+05:00","end":"2025-01-15T20:00:00+05:00"},"geometry":{"type":"Point","coordinates":[60.73,56.08]}},
+        {"type":"Feature","id":"A-2","properties":{"start":"15.01.2025","end":"2025-01-16"},"geometry":{"type":"Point","coordinates":[60.73,56.08]}},
+        {"type":"Feature","id":"A-3","properties":{"start":"2025-01-15"},"geometry":{"type":"Point","coordinates":[60.73,56.08]}}
+        ]}
+        """
+        try text.write(toFile: path, atomically: true, encoding: .utf8)
+        #expect(try s.geoctl(["import", path, "--layer", "avarii", "--kind", "outage"]).status == 0)
+        let r = try s.geoctl(["affected", "--layer", "avarii", "--buildings", "buildings", "--buffer-metres", "500", "--format", "csv"])
+        #expect(r.status == 1)
+        #expect(r.stderr.contains("avarii: feature A-2: start: \"15.01.2025\" is not an ISO 8601"))
+        #expect(r.stderr.contains("avarii: feature A-3: end: missing"))
+        #expect(r.stdout.contains("A-1,"))
+        #expect(!r.stdout.contains("A-2,") && !r.stdout.contains("A-3,"))
+    }
+
+    @Test("affected refuses a layer of another kind, an unknown id and contradictory flags")
+    func refusals() throws {
+        let s = try Scratch()
+        try s.importSampleCity()
+        let kind = try s.geoctl(["affected", "--layer", "buildings", "--buildings", "buildings"])
+        #expect(kind.status == 1)
+        #expect(kind.stderr.contains("layer buildings is of kind building"))
+        let id = try s.geoctl(["affected", "--layer", "outages", "--buildings", "buildings", "--id", "77"])
+        #expect(id.status == 1)
+        #expect(id.stderr.contains("outages: no feature with id 77"))
+        #expect(try s.geoctl(["affected", "--layer", "outages", "--buildings", "buildings", "--from", "2025-01-01"]).status == 64)
+        #expect(try s.geoctl(["affected", "--layer", "outages", "--buildings", "buildings", "--at", "tomorrow"]).status == 64)
+    }
+}

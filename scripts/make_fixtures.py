@@ -415,7 +415,7 @@ def write_works(gj, works, outages, buildings, centres):
                         "2025-07-20T18:00:00+05:00", line((bx + 60, by - 150), (bx + 60, by - 30)), "газон вдоль проезда"))
     # 3 m beside no. 42, at the same time: a clash within a 5 m buffer only.
     works.append(permit(45, "ООО «Горэлектросеть»", "прокладка кабеля 0,4 кВ", "2025-06-16", "2025-06-27",
-                        line((bx - 200, by - 87), (bx - 125, by - 87)), "внутриквартальный проезд"))
+                        line((bx - 200, by - 87), (bx - 60, by - 87)), "внутриквартальный проезд"))
 
     # A road repaired in 2023 (guarantee to 2027) and one repaired in 2019 (guarantee over).
     (x1, y1), (x2, y2) = nodes[(2, 2)], nodes[(3, 2)]

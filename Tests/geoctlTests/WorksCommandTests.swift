@@ -83,4 +83,30 @@ struct WorksCommandTests {
         #expect(try s.geoctl(["affected", "--layer", "outages", "--buildings", "buildings", "--from", "2025-01-01"]).status == 64)
         #expect(try s.geoctl(["affected", "--layer", "outages", "--buildings", "buildings", "--at", "tomorrow"]).status == 64)
     }
+
+    @Test("conflicts on the sample city: CSV rows, GeoJSON shared zones and JSON agree; repairs need kind repair")
+    func conflictsOutputs() throws {
+        let s = try Scratch()
+        try s.importSampleCity()
+        let out = s.folder + "/out"
+        let r = try s.geoctl(["conflicts", "--layer", "earthworks", "--with", "repairs", "--utc-offset", "+05:00", "--format", "csv", "--output", out])
+        #expect(r.status == 0, "\(r.stderr)")
+        let rows = Self.rows(r.stdout)
+        #expect(rows.contains { $0["kind"] == "works" && $0["first_permit"] == "Ордер №42/2025" && $0["second_permit"] == "Ордер №43/2025"
+            && $0["overlap_start"] == "2025-06-25T00:00:00+05:00" && $0["overlap_end"] == "2025-07-01T00:00:00+05:00" })
+        #expect(!rows.contains { $0["first_permit"] == "Ордер №42/2025" && $0["second_permit"] == "Ордер №44/2025" })
+        #expect(rows.contains { $0["kind"] == "guarantee" && $0["first_permit"] == "Ордер №46/2025" && $0["second_layer"] == "repairs" })
+        #expect(rows.allSatisfy { !$0["first_phone"]!.isEmpty })
+        let zones = try GeoJSONReader(path: out + "/conflicts.geojson").readAll()
+        #expect(zones.count == rows.count)
+        #expect(zones.allSatisfy { $0.geometry?.kind == .polygon || $0.geometry?.kind == .multiPolygon })
+        let json = try #require(try JSONSerialization.jsonObject(with: Data(String(contentsOfFile: out + "/summary.json", encoding: .utf8).utf8)) as? [String: Any])
+        #expect((json["conflicts"] as? [Any])?.count == rows.count)
+        #expect((json["crs"] as? String) == "EPSG:32641")
+        let wrong = try s.geoctl(["conflicts", "--layer", "earthworks", "--with", "buildings"])
+        #expect(wrong.status == 1)
+        #expect(wrong.stderr.contains("layer buildings is of kind building, not repair"))
+        let tight = try s.geoctl(["conflicts", "--layer", "earthworks", "--buffer-metres", "0", "--utc-offset", "+05:00", "--format", "csv"])
+        #expect(!Self.rows(tight.stdout).contains { $0["second_permit"] == "Ордер №45/2025" })
+    }
 }

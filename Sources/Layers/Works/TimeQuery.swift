@@ -15,11 +15,4 @@ public enum TimeQuery: Sendable, Hashable {
         }
     }
 
-    /// The part of `w` the query asks about (all of it for `.all` and `.at`).
-    public func clip(_ w: TimeWindow) -> TimeWindow? {
-        switch self {
-        case .all, .at: w
-        case .during(let period): w.intersection(period)
-        }
-    }
 }

@@ -173,10 +173,12 @@ struct AffectedOutput {
             .object(["organisation": o.organisation.map(JSONValue.string) ?? .null, "buildings": .integer(Int64(o.buildings)),
                      "residents": o.residents.map(JSONValue.number) ?? .null, "flats": o.flats.map(JSONValue.number) ?? .null])
         }
+        var ids: [Int: String] = [:]
+        for b in report.buildings { ids[b.index] = b.id }
         let fs: [JSONValue] = report.features.map { f in
             let (s, e) = when(f.window)
             return .object(["id": .string(f.id), "start": .string(s), "end": .string(e), "geometry": .string(f.kind),
-                            "buildings": .array(f.hits.map { h in .object(["id": .string(report.buildings.first { $0.index == h.building }!.id),
+                            "buildings": .array(f.hits.map { h in .object(["id": .string(ids[h.building]!),
                                                                             "distance_m": .number(h.metres)]) }),
                             "organisations": .array(f.organisations.map(count))])
         }

@@ -110,3 +110,25 @@ struct WorksCommandTests {
         #expect(!Self.rows(tight.stdout).contains { $0["second_permit"] == "Ордер №45/2025" })
     }
 }
+
+extension WorksCommandTests {
+    @Test("affected --rules groups each building by what `geoctl route` decides at a point inside it")
+    func groupedByRules() throws {
+        let s = try Scratch()
+        try s.importSampleCity()
+        let r = try s.geoctl(["affected", "--layer", "outages", "--id", "2", "--buildings", "buildings", "--rules", "fixtures/routing-rules.yaml",
+                              "--category", "garbage", "--format", "csv"])
+        #expect(r.status == 0, "\(r.stderr)")
+        let rows = Self.rows(r.stdout)
+        #expect(rows.count > 3)
+        let buildings = try GeoJSONReader(path: "fixtures/geojson/buildings.geojson").readAll()
+        let geos = GEOSContext()
+        for row in rows.prefix(4) {
+            let b = try #require(buildings.first { $0.id?.description == row["building_id"] })
+            guard case .point(let p) = try geos.geometry(b.geometry!).pointOnSurface().value() else { Issue.record("no point"); continue }
+            let routed = try s.geoctl(["route", "--rules", "fixtures/routing-rules.yaml", "--lon", String(p.x), "--lat", String(p.y),
+                                       "--category", "garbage", "--format", "json"])
+            #expect(routed.stdout.contains(row["organisation"]!), "building \(row["building_id"]!): \(routed.stdout.prefix(300))")
+        }
+    }
+}

@@ -63,7 +63,11 @@ import pandas as pd
 import shapely
 
 b = gpd.read_file(buildings)[["geometry"]]
-w = gpd.read_file(works)[["start", "end", "geometry"]]
+w = gpd.read_file(works)[["geometry"]]
+# The dates as the file writes them (read_file would guess types for them).
+with open(works, encoding="utf-8") as fh:
+    props = [f["properties"] for f in json.load(fh)["features"]]
+w["start"], w["end"] = [p["start"] for p in props], [p["end"] for p in props]
 P0, P1 = pd.Timestamp("2025-01-01T00:00:00+05:00"), pd.Timestamp("2026-01-01T00:00:00+05:00")
 
 
@@ -105,7 +109,7 @@ rows.append({"job": "conflicts", "tool": f"GeoPandas {gpd.__version__}: to_crs +
 # ---------------------------------------------------------------- PostGIS
 psql = anchors.PSQL
 anchors.load_into_postgis(buildings, "wk_buildings")
-anchors.load_into_postgis(works, "wk_works")
+anchors.load_into_postgis(works, "wk_works", "-oo", "DATE_AS_STRING=YES")
 WINDOW = ("tstzrange(CASE WHEN length(start) = 10 THEN (start || 'T00:00:00+05:00')::timestamptz ELSE start::timestamptz END, "
           "CASE WHEN length(\"end\") = 10 THEN (\"end\" || 'T00:00:00+05:00')::timestamptz + interval '1 day' ELSE \"end\"::timestamptz END)")
 PERIOD = "tstzrange('2025-01-01T00:00:00+05:00', '2026-01-01T00:00:00+05:00')"

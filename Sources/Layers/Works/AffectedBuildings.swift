@@ -60,31 +60,48 @@ public enum AffectedBuildings {
         }
         if let missing = unknown.sorted().first { throw WorksError.unknownFeature(layer: options.layer, id: missing) }
 
-        let frame = try MetricFrame(extent: try MetricFrame.extent([buildings, active.map { features[$0] }]), crs: options.crs)
-        let outlines = try frame.project(buildings)
-        let tree = PackedRTree(outlines.map { $0?.boundingBox ?? .farAwayBox })
+        // Buildings stay in lon/lat until a feature comes near: only those are projected.
+        let buildingBoxes: [BoundingBox] = try parallelMap(buildings.count) { range in
+            range.map { buildings[$0].geometry?.boundingBox ?? .farAwayBox }
+        }
+        let tree = PackedRTree(buildingBoxes)
+        var extent = try MetricFrame.extent([active.map { features[$0] }])
+        if !extent.isEmpty { extent = extent.expanded(by: 0.01 + options.bufferMetres / 50_000) }
+        let frame = try MetricFrame(extent: extent, crs: options.crs)
         let shapes = try frame.project(features, only: active)
         let buffer = options.bufferMetres
+        // Degrees a buffer spans at most; 1% and a centimetre more, as lon/lat boxes are only a filter.
+        let perDegree = extent.isEmpty ? (lon: 1.0, lat: 1.0) : try frame.leastMetresPerDegree(over: extent)
+        let grid = frame.grid, crs = frame.crs
+        let featureBoxes = active.map { features[$0].geometry?.boundingBox }
 
         // Per active feature, on every core: candidates from the tree, then GEOS's distance.
         let hits: [[AffectedFeature.Hit]] = try parallelMap(active.count, minimumForTwo: 64) { range in
             let geos = GEOSContext()
+            var exact: CoordinateTransformer?
             var built: [Int: GEOSGeometry] = [:]
             return try range.map { k -> [AffectedFeature.Hit] in
-                guard let shape = shapes[k], let box = shape.boundingBox else { return [] }
+                guard let shape = shapes[k], let box = featureBoxes[k] else { return [] }
                 let reach = shape.isAreal ? 0 : buffer
+                let dLon = (reach * 1.01 + 0.01) / perDegree.lon, dLat = (reach * 1.01 + 0.01) / perDegree.lat
                 let prepared = try geos.geometry(shape).prepared()
                 var candidates: [Int] = []
-                tree.search(minX: box.minX - reach, minY: box.minY - reach, maxX: box.maxX + reach, maxY: box.maxY + reach) { b in
+                tree.search(minX: box.minX - dLon, minY: box.minY - dLat, maxX: box.maxX + dLon, maxY: box.maxY + dLat) { b in
                     candidates.append(b)
                     return true
                 }
                 var found: [AffectedFeature.Hit] = []
                 for b in candidates.sorted() {
-                    guard let outline = outlines[b] else { continue }
                     let g: GEOSGeometry
                     if let cached = built[b] { g = cached } else {
-                        g = try geos.geometry(outline)
+                        guard let outline = buildings[b].geometry, outline.pointCount > 0 else { continue }
+                        let metric = try outline.mappingFlat { flat in
+                            if let grid { try grid.transform(flat: &flat) } else {
+                                if exact == nil { exact = try CoordinateTransformer(from: "EPSG:4326", to: crs) }
+                                try exact!.transform(flat: &flat)
+                            }
+                        }
+                        g = try geos.geometry(metric)
                         if built.count > 50_000 { built.removeAll(keepingCapacity: true) }
                         built[b] = g
                     }

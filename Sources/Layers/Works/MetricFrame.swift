@@ -25,6 +25,25 @@ struct MetricFrame: Sendable {
         return "planar in \(crs) (\(how))"
     }
 
+    /// The fewest metres a degree of longitude and of latitude spans in this CRS anywhere
+    /// over `extent` (sampled at its corners, edge midpoints and centre): a distance of d
+    /// metres is at most d / that many degrees, so lon/lat boxes grown by it miss nothing.
+    func leastMetresPerDegree(over extent: BoundingBox) throws -> (lon: Double, lat: Double) {
+        let t = try CoordinateTransformer(from: "EPSG:4326", to: crs)
+        var lon = Double.infinity, lat = Double.infinity
+        let e = 1e-3
+        for u in [0.0, 0.5, 1.0] {
+            for v in [0.0, 0.5, 1.0] {
+                let x = extent.minX + u * extent.width, y = extent.minY + v * extent.height
+                var flat = [x, y, x + e, y, x, y + e]
+                try t.transform(flat: &flat)
+                lon = min(lon, ((flat[2] - flat[0]) * (flat[2] - flat[0]) + (flat[3] - flat[1]) * (flat[3] - flat[1])).squareRoot() / e)
+                lat = min(lat, ((flat[4] - flat[0]) * (flat[4] - flat[0]) + (flat[5] - flat[1]) * (flat[5] - flat[1])).squareRoot() / e)
+            }
+        }
+        return (lon, lat)
+    }
+
     /// The box around the geometries of all `layers` (lon/lat).
     static func extent(_ layers: [[Feature]]) throws -> BoundingBox {
         var extent = BoundingBox.empty

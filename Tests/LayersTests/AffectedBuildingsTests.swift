@@ -45,7 +45,7 @@ struct AffectedBuildingsTests {
     }
 
     @Test("every outage and every works feature of the sample city touches exactly the buildings GEOS finds", arguments: [
-        ("outages", 0.0), ("outages", 10.0), ("outages", 25.0), ("earthworks", 0.0), ("earthworks", 5.0), ("earthworks", 30.0),
+        ("outages", 0.0), ("outages", 10.0), ("outages", 25.0), ("outages", 150.0), ("earthworks", 0.0), ("earthworks", 5.0), ("earthworks", 30.0), ("earthworks", 150.0),
     ])
     func agreesWithGEOS(layer: String, buffer: Double) throws {
         let features = try Fixtures.features(layer), buildings = try Fixtures.features("buildings")

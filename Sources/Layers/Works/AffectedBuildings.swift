@@ -38,7 +38,8 @@ public struct AffectedOptions: Sendable {
 ///
 /// **Rule.** Everything is projected into one local metric CRS (``MetricFrame``). A polygon
 /// touches a building when GEOS finds them at distance 0: intersecting, touching included.
-/// A line or point touches a building within `bufferMetres` of it, the distance GEOS's,
+/// A line or point touches a building within `bufferMetres` of it, the distance GEOS's
+/// (computed as GEOS does, in ``PlanarShape``, and checked against GEOS by the tests),
 /// rounded to the millimetre: a building exactly at the buffer's distance is touched, as is
 /// one whose edge a line runs along.
 public enum AffectedBuildings {
@@ -77,35 +78,31 @@ public enum AffectedBuildings {
 
         // Per active feature, on every core: candidates from the tree, then GEOS's distance.
         let hits: [[AffectedFeature.Hit]] = try parallelMap(active.count, minimumForTwo: 64) { range in
-            let geos = GEOSContext()
             var exact: CoordinateTransformer?
-            var built: [Int: GEOSGeometry] = [:]
+            func project(_ flat: inout [Double]) throws {
+                if let grid { try grid.transform(flat: &flat) } else {
+                    if exact == nil { exact = try CoordinateTransformer(from: "EPSG:4326", to: crs) }
+                    try exact!.transform(flat: &flat)
+                }
+            }
+            var feature = PlanarShape(), outline = PlanarShape()
+            var candidates: [Int] = []
             return try range.map { k -> [AffectedFeature.Hit] in
                 guard let shape = shapes[k], let box = featureBoxes[k] else { return [] }
                 let reach = shape.isAreal ? 0 : buffer
                 let dLon = (reach * 1.01 + 0.01) / perDegree.lon, dLat = (reach * 1.01 + 0.01) / perDegree.lat
-                let prepared = try geos.geometry(shape).prepared()
-                var candidates: [Int] = []
+                feature.load(shape) { _ in }
+                candidates.removeAll(keepingCapacity: true)
                 tree.search(minX: box.minX - dLon, minY: box.minY - dLat, maxX: box.maxX + dLon, maxY: box.maxY + dLat) { b in
                     candidates.append(b)
                     return true
                 }
+                candidates.sort()
                 var found: [AffectedFeature.Hit] = []
-                for b in candidates.sorted() {
-                    let g: GEOSGeometry
-                    if let cached = built[b] { g = cached } else {
-                        guard let outline = buildings[b].geometry, outline.pointCount > 0 else { continue }
-                        let metric = try outline.mappingFlat { flat in
-                            if let grid { try grid.transform(flat: &flat) } else {
-                                if exact == nil { exact = try CoordinateTransformer(from: "EPSG:4326", to: crs) }
-                                try exact!.transform(flat: &flat)
-                            }
-                        }
-                        g = try geos.geometry(metric)
-                        if built.count > 50_000 { built.removeAll(keepingCapacity: true) }
-                        built[b] = g
-                    }
-                    let d = millimetres(try prepared.distance(to: g))
+                for b in candidates {
+                    guard let g = buildings[b].geometry, g.pointCount > 0 else { continue }
+                    try outline.load(g, project)
+                    let d = millimetres(PlanarShape.distance(feature, outline))
                     if d <= reach { found.append(AffectedFeature.Hit(building: b, metres: d)) }
                 }
                 return found

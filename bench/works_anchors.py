@@ -120,9 +120,11 @@ def pg_affected():
            "CREATE UNLOGGED TABLE wb32 AS SELECT fid, ST_Transform(geom, 32641) g FROM wk_buildings; "
            f"CREATE UNLOGGED TABLE ww32 AS SELECT fid, {WINDOW} r, ST_Transform(geom, 32641) g FROM wk_works; "
            "CREATE INDEX ON wb32 USING gist(g); CREATE INDEX ON ww32 USING gist(r); ANALYZE wb32; ANALYZE ww32; "
-           f"SELECT count(*), count(DISTINCT b.fid) FROM ww32 w JOIN wb32 b ON "
-           f"CASE WHEN GeometryType(w.g) IN ('POLYGON', 'MULTIPOLYGON') THEN ST_Intersects(w.g, b.g) ELSE ST_DWithin(w.g, b.g, {BUF}) END "
-           f"WHERE w.r && {PERIOD}")
+           f"WITH hits AS (SELECT b.fid FROM ww32 w JOIN wb32 b ON ST_Intersects(w.g, b.g) "
+           f"WHERE w.r && {PERIOD} AND GeometryType(w.g) IN ('POLYGON', 'MULTIPOLYGON') "
+           f"UNION ALL SELECT b.fid FROM ww32 w JOIN wb32 b ON ST_DWithin(w.g, b.g, {BUF}) "
+           f"WHERE w.r && {PERIOD} AND GeometryType(w.g) NOT IN ('POLYGON', 'MULTIPOLYGON')) "
+           f"SELECT count(*), count(DISTINCT fid) FROM hits")
     out = subprocess.run(psql + ["-c", sql], capture_output=True, text=True, check=True).stdout.split("|")
     return int(out[-2].split()[-1]), int(out[-1])
 

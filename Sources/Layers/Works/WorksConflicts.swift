@@ -68,8 +68,8 @@ public struct ConflictReport: Sendable {
 
 /// Which works overlap in space and in time, and which are planned on a repair under guarantee.
 ///
-/// **Rule.** In one local metric CRS (``MetricFrame``): two works clash when GEOS's distance
-/// between them, rounded to the millimetre, is at most the buffer, and their half-open time
+/// **Rule.** In one local metric CRS (``MetricFrame``): two works clash when the distance
+/// between them (GEOS's, computed in ``PlanarShape``), rounded to the millimetre, is at most the buffer, and their half-open time
 /// windows overlap (a permit ending exactly when another starts does not clash). The shared
 /// zone is the intersection of both grown by the buffer (GEOS buffer, 8 segments a quarter
 /// circle), or of the features themselves at buffer 0. Against repairs, the time compared is
@@ -115,8 +115,10 @@ public enum WorksConflicts {
                 return g
             }
             var repairBuilt: [Int: GEOSGeometry] = [:]
+            // Distances in flat buffers (as `affected`); GEOS builds only the pairs that clash.
+            var mine = PlanarShape(), theirs = PlanarShape()
             return try range.map { k -> [Found] in
-                guard let shape = shapes[k], let a = try geometry(k) else { return [] }
+                guard let shape = shapes[k] else { return [] }
                 let box = boxes[k], wa = windows[selected[k]].window!
                 var out: [Found] = []
                 var candidates: [Int] = []
@@ -124,31 +126,33 @@ public enum WorksConflicts {
                     if j > k { candidates.append(j) }
                     return true
                 }
-                var prepared: PreparedGeometry?
+                var near: [Int] = []
+                if !repairShapes.isEmpty {
+                    repairTree.search(minX: box.minX - d, minY: box.minY - d, maxX: box.maxX + d, maxY: box.maxY + d) { r in
+                        near.append(r)
+                        return true
+                    }
+                }
+                guard !candidates.isEmpty || !near.isEmpty else { return [] }
+                mine.load(shape) { _ in }
                 for j in candidates.sorted() {
                     guard let overlap = wa.intersection(windows[selected[j]].window!), query.matches(overlap) else { continue }
-                    guard let other = shapes[j], let b = try geometry(j) else { continue }
-                    if prepared == nil { prepared = try a.prepared() }
-                    let metres = AffectedBuildings.millimetres(try prepared!.distance(to: b))
-                    guard metres <= d else { continue }
+                    guard let other = shapes[j] else { continue }
+                    theirs.load(other) { _ in }
+                    let metres = AffectedBuildings.millimetres(PlanarShape.distance(mine, theirs))
+                    guard metres <= d, let a = try geometry(k), let b = try geometry(j) else { continue }
                     let (area, length, zone) = try shared(a, shape, b, other, d)
                     out.append(Found(kind: .works, a: k, b: j, period: overlap, metres: metres, area: area, length: length, zone: zone))
-                }
-                guard !repairShapes.isEmpty else { return out }
-                var near: [Int] = []
-                repairTree.search(minX: box.minX - d, minY: box.minY - d, maxX: box.maxX + d, maxY: box.maxY + d) { r in
-                    near.append(r)
-                    return true
                 }
                 for r in near.sorted() {
                     guard let guaranteed = repairWindows[repairSelected[r]].guaranteed,
                           let overlap = wa.intersection(guaranteed), query.matches(overlap) else { continue }
                     guard let other = repairShapes[r] else { continue }
+                    theirs.load(other) { _ in }
+                    let metres = AffectedBuildings.millimetres(PlanarShape.distance(mine, theirs))
+                    guard metres <= d, let a = try geometry(k) else { continue }
                     let b: GEOSGeometry
                     if let g = repairBuilt[r] { b = g } else { b = try geos.geometry(other); repairBuilt[r] = b }
-                    if prepared == nil { prepared = try a.prepared() }
-                    let metres = AffectedBuildings.millimetres(try prepared!.distance(to: b))
-                    guard metres <= d else { continue }
                     let (area, length, zone) = try shared(a, shape, b, other, d)
                     out.append(Found(kind: .guarantee, a: k, b: r, period: overlap, metres: metres, area: area, length: length, zone: zone))
                 }

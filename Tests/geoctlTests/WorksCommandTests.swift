@@ -68,6 +68,10 @@ struct WorksCommandTests {
         #expect(r.stderr.contains("avarii: feature A-3: end: missing"))
         #expect(r.stdout.contains("A-1,"))
         #expect(!r.stdout.contains("A-2,") && !r.stdout.contains("A-3,"))
+        // With --id, another feature's bad dates do not matter.
+        let one = try s.geoctl(["affected", "--layer", "avarii", "--id", "A-1", "--buildings", "buildings", "--buffer-metres", "500", "--format", "csv"])
+        #expect(one.status == 0, "\(one.stderr)")
+        #expect(one.stderr.isEmpty)
     }
 
     @Test("affected refuses a layer of another kind, an unknown id and contradictory flags")

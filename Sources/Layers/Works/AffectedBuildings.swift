@@ -123,7 +123,8 @@ public enum AffectedBuildings {
         }
         var report = AffectedReport(crs: frame.crs, method: "\(frame.method); "
             + "a polygon touches the buildings it intersects (touching counts); a line or point, those within \(fixedText(buffer)) m, GEOS distance rounded to the millimetre")
-        report.problems = problems
+        // With --id, only the chosen features' dates matter.
+        report.problems = options.ids.map { ids in problems.filter { ids.contains($0.feature) } } ?? problems
         report.grouped = organisation != nil
         var position: [Int: Int] = [:]
         for (k, b) in touched.enumerated() {

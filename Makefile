@@ -2,20 +2,23 @@
 SHELL := /bin/bash
 SWIFT ?= swift
 CONFIG ?= release
-DEB_PACKAGES := pkg-config libgeos-dev libproj-dev proj-data libspatialite-dev libsqlite3-dev libsqlite3-mod-spatialite
-# The tests also check that GDAL (ogrinfo, ogr2ogr) reads the store as it is.
-TEST_DEB_PACKAGES := gdal-bin
+DEB_PACKAGES := pkg-config libgeos-dev libproj-dev proj-data libspatialite-dev libsqlite3-dev libsqlite3-mod-spatialite libpq-dev
+# The tests also check that GDAL (ogrinfo, ogr2ogr) reads the store as it is, and run the
+# PostGIS store against a throw-away PostgreSQL 15 + PostGIS 3 cluster (scripts/with-postgres.sh).
+TEST_DEB_PACKAGES := gdal-bin postgresql-15-postgis-3
 BIN := .build/$(CONFIG)/geoctl
+# Benchmarks: the synthetic city's scale (bench/make_city.py) and runs per measurement.
 CITY_SCALE ?= 1
-CITY_DIR ?= /tmp/geoctl-city-s$(CITY_SCALE)
+RUNS ?= 3
 
-.PHONY: deps deps-test install-packages build test sanitize sanitize-address sanitize-thread fuzz demo bench-parse fixtures clean
+.PHONY: deps deps-test install-packages build test sanitize sanitize-address sanitize-thread fuzz demo fixtures clean \
+	bench-parse bench-import bench-route bench-coverage bench-check bench-layers bench-postgis
 
 ## deps: install the Debian packages geoctl links against (idempotent; silent when present)
 deps:
 	@$(MAKE) --no-print-directory install-packages PACKAGES="$(DEB_PACKAGES)"
 
-## deps-test: what the tests need besides (gdal-bin)
+## deps-test: what the tests need besides (gdal-bin, PostgreSQL 15 with PostGIS 3)
 deps-test: deps
 	@$(MAKE) --no-print-directory install-packages PACKAGES="$(TEST_DEB_PACKAGES)"
 
@@ -33,10 +36,18 @@ install-packages:
 build: deps
 	$(SWIFT) build -c $(CONFIG)
 
-## test: the whole test suite against the real GEOS, PROJ and SpatiaLite (and GDAL)
+## test: the whole test suite against the real GEOS, PROJ, SpatiaLite, PostgreSQL/PostGIS (and
+## GDAL), beside a throw-away cluster on a private socket (scripts/with-postgres.sh), with a
+## private TMPDIR that must be as empty afterwards as before: the suite leaves nothing behind.
+## (SwiftPM's own TemporaryDirectory.* folders and *.lock files there are not the suite's.)
+## It ends with one line "N passed, N failed" (scripts/test-summary.sh keeps swift test's exit status).
 test: deps-test
 	$(SWIFT) build --build-tests
-	$(SWIFT) test --skip-build
+	@tmp=$$(mktemp -d "$${TMPDIR:-/tmp}/geoctl-tests.XXXXXX"); before=$$(ls -A "$$tmp"); \
+	TMPDIR="$$tmp" SWIFT=$(SWIFT) bash scripts/with-postgres.sh bash scripts/test-summary.sh --skip-build; status=$$?; \
+	after=$$(cd "$$tmp" && find . -mindepth 1 -not -path './TemporaryDirectory.*' -not -path './*.lock' | sort); rm -rf "$$tmp"; \
+	if [ "$$after" != "$$before" ]; then echo "The tests left this in TMPDIR:"; echo "$$after"; [ $$status -ne 0 ] || status=1; fi; \
+	exit $$status
 
 ## sanitize: the whole test suite under AddressSanitizer, then ThreadSanitizer (the geoctl
 ## binary the CLI tests run is instrumented too). Separate build folders keep `make test` fast.
@@ -67,9 +78,38 @@ demo: build
 fixtures:
 	python3 scripts/make_fixtures.py fixtures
 
-## bench-parse: GeoJSON parse throughput against orjson and pysimdjson on the synthetic city
+## bench-*: each runs from a fresh clone. It builds geoctl (release); generates the synthetic
+## city with bench/make_city.py into .build/bench-city/; installs its Python venv
+## (.build/bench-venv) and, for the anchors that need them, GDAL and a throw-away PostGIS.
+## CITY_SCALE=10 RUNS=5 for the figures in BENCHMARKS.md.
+## bench-parse: GeoJSON parse throughput against orjson and pysimdjson
 bench-parse: build
-	bash bench/parse.sh $(CITY_SCALE)
+	bash bench/parse.sh $(CITY_SCALE) $(RUNS)
+
+## bench-postgis: the PostGIS store: import against ogr2ogr (PG_USE_COPY=YES) and SpatiaLite,
+## reads against SpatiaLite, identical outputs; LARGE_SCALE=10 adds the import's peak memory
+bench-postgis: build
+	bash bench/postgis.sh $(CITY_SCALE) $(RUNS) $(LARGE_SCALE)
+
+## bench-import: geoctl import against ogr2ogr into SpatiaLite
+bench-import: build
+	bash bench/import.sh $(CITY_SCALE) $(RUNS)
+
+## bench-route: appeal routing against GeoPandas and PostGIS
+bench-route: build
+	bash bench/route.sh $(CITY_SCALE) $(RUNS)
+
+## bench-coverage: waste-site coverage against GeoPandas and PostGIS
+bench-coverage: build
+	bash bench/coverage.sh $(CITY_SCALE) $(RUNS)
+
+## bench-check: the territory check against Shapely and PostGIS
+bench-check: build
+	bash bench/check.sh $(CITY_SCALE) $(RUNS)
+
+## bench-layers: import-dir of 211 generated layers, then `geoctl layers`
+bench-layers: build
+	bash bench/layers211.sh
 
 clean:
 	rm -rf .build .build-asan .build-tsan .build-fuzz

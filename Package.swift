@@ -8,6 +8,8 @@ let package = Package(
     products: [
         .library(name: "GeoCore", targets: ["GeoCore"]),
         .library(name: "Layers", targets: ["Layers"]),
+        // The PostgreSQL/PostGIS store: its own product, so SpatiaLite-only users link no PostgreSQL client.
+        .library(name: "PostGISStore", targets: ["PostGISStore"]),
         .executable(name: "geoctl", targets: ["geoctl"]),
     ],
     dependencies: [
@@ -25,18 +27,26 @@ let package = Package(
         .systemLibrary(
             name: "CSpatiaLite", pkgConfig: "spatialite",
             providers: [.apt(["libspatialite-dev", "libsqlite3-dev", "libsqlite3-mod-spatialite"]), .brew(["libspatialite"])]),
+        .systemLibrary(
+            name: "CLibPQ", pkgConfig: "libpq",
+            providers: [.apt(["libpq-dev"]), .brew(["libpq"])]),
 
         // Geometry values, GeoJSON, GEOS/PROJ bindings, spatial index.
         .target(name: "GeoCore", dependencies: ["CGEOS", "CPROJ"]),
         // The domain: layer store, catalog, routing, coverage and other analyses.
         .target(name: "Layers", dependencies: ["GeoCore", "CSpatiaLite", .product(name: "Yams", package: "Yams")]),
+        // The layer store in PostgreSQL/PostGIS, through libpq (binary COPY; see PGConnection.swift).
+        .target(name: "PostGISStore", dependencies: ["Layers", "GeoCore", "CLibPQ"]),
         // The thin command-line front end.
         .executableTarget(
             name: "geoctl",
             dependencies: [
-                "GeoCore", "Layers",
+                "GeoCore", "Layers", "PostGISStore",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
+
+        // The README's library example, built and run by the tests (RoutingServiceExampleTests).
+        .executableTarget(name: "RoutingService", dependencies: ["GeoCore", "Layers"], path: "Examples/RoutingService"),
 
         // The GeoJSON reader's fuzz target: libFuzzer under scripts/fuzz.sh, a replayer otherwise.
         .executableTarget(name: "geojson-fuzz", dependencies: ["GeoCore"]),
@@ -44,9 +54,9 @@ let package = Package(
         // Fixture paths and a seeded generator, shared by the test targets.
         .target(name: "TestSupport", dependencies: ["GeoCore"], path: "Tests/TestSupport"),
         .testTarget(name: "GeoCoreTests", dependencies: ["GeoCore", "TestSupport"]),
-        .testTarget(name: "LayersTests", dependencies: ["Layers", "GeoCore", "TestSupport"]),
+        .testTarget(name: "LayersTests", dependencies: ["Layers", "GeoCore", "TestSupport", "PostGISStore"]),
         // Runs the built `geoctl` binary as a user would: exit codes, stdout, stderr.
-        .testTarget(name: "geoctlTests", dependencies: ["geoctl", "Layers", "GeoCore"]),
+        .testTarget(name: "geoctlTests", dependencies: ["geoctl", "RoutingService", "Layers", "GeoCore", "PostGISStore", "TestSupport"]),
     ],
     swiftLanguageModes: [.v6]
 )

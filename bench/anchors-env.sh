@@ -1,14 +1,8 @@
-# Sourced by the benchmark scripts: a Python venv with GeoPandas/Shapely and a throw-away
-# PostGIS server (fsync off, unix socket only) for the anchors that run beside geoctl.
-# Sets $venv and the PG* variables psql and ogr2ogr read.
-venv=${BENCH_VENV:-/tmp/geoctl-route-venv}
-if ! "$venv/bin/python" -c "import geopandas" 2>/dev/null; then
-  python3 -m venv "$venv" && "$venv/bin/pip" install -q geopandas shapely pyogrio pyproj psycopg2-binary
-fi
-command -v ogr2ogr > /dev/null || { apt-get install -y -qq gdal-bin > /dev/null; }
-if [ ! -x /usr/lib/postgresql/15/bin/initdb ] || ! dpkg -s postgresql-15-postgis-3 > /dev/null 2>&1; then
-  apt-get install -y -qq postgresql-15-postgis-3 > /dev/null
-fi
+# Sourced by the benchmark scripts after bench/city-env.sh: GeoPandas/Shapely in the project's
+# venv and a throw-away PostGIS server (fsync off, unix socket only) for the anchors that run
+# beside geoctl. Sets the PG* variables psql and ogr2ogr read.
+bench_python "geopandas, shapely, pyogrio, pyproj, psycopg2" "geopandas shapely pyogrio pyproj psycopg2-binary"
+bench_packages gdal-bin postgresql-15-postgis-3 postgresql-client-15
 pg=/tmp/geoctl-pg
 export PGHOST=/tmp/geoctl-pgsock PGPORT=5433 PGUSER=postgres PGDATABASE=bench
 if ! psql -X -q -c "select 1" > /dev/null 2>&1; then

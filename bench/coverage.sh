@@ -5,9 +5,7 @@ set -euo pipefail
 scale=${1:-1}
 runs=${2:-3}
 here=$(cd "$(dirname "$0")" && pwd)
-repo=$(dirname "$here")
-city=${CITY_DIR:-/tmp/geoctl-city-s$scale}
-[ -f "$city/buildings.geojson" ] || "$repo/../shared/bench/make-city" "$scale" "$city" >&2
+source "$here/city-env.sh"
 source "$here/anchors-env.sh"
 echo "# $(nproc) cores, scale $scale, median of $runs runs, $(date -u +%F)"
 "$venv/bin/python" "$here/coverage_anchors.py" "$repo/.build/release/geoctl" "$city" "$runs"

@@ -5,9 +5,9 @@ set -euo pipefail
 scale=${1:-1}
 runs=${2:-3}
 here=$(cd "$(dirname "$0")" && pwd)
-bin="$here/../.build/release/geoctl"
-city=${CITY_DIR:-/tmp/geoctl-city-s$scale}
-[ -f "$city/appeals.geojson" ] || "$here/../../shared/bench/make-city" "$scale" "$city" >&2
+source "$here/city-env.sh"
+bench_packages gdal-bin
+bin="$repo/.build/release/geoctl"
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 median() { sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }

@@ -3,6 +3,7 @@
 # usage: bench/layers211.sh   (needs a release build: `make build`)
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
+command -v bc > /dev/null || { apt-get update -qq && apt-get install -y -qq bc > /dev/null; }
 bin="$here/../.build/release/geoctl"
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT

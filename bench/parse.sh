@@ -6,18 +6,8 @@ set -euo pipefail
 scale=${1:-1}
 runs=${2:-3}
 here=$(cd "$(dirname "$0")" && pwd)
-repo=$(dirname "$here")
-city=${CITY_DIR:-/tmp/geoctl-city-s$scale}
-venv=${BENCH_VENV:-/tmp/geoctl-bench-venv}
-generator="$repo/../shared/bench/make-city"
-if [ ! -f "$city/appeals.geojson" ]; then
-  [ -x "$generator" ] || { echo "no synthetic city at $city and no generator at $generator" >&2; exit 1; }
-  "$generator" "$scale" "$city" >&2
-fi
-if ! "$venv/bin/python" -c "import orjson, simdjson" 2>/dev/null; then
-  python3 -m venv "$venv"
-  "$venv/bin/pip" install -q orjson pysimdjson
-fi
+source "$here/city-env.sh"
+bench_python "orjson, simdjson" "orjson pysimdjson"
 bin="$repo/.build/release/geoctl"
 echo "# machine: $(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo), $(uname -sr); scale $scale; median of $runs runs"
 echo "# versions: $("$venv/bin/python" -c 'import orjson, simdjson, sys; from importlib.metadata import version as v; print("python", sys.version.split()[0], "orjson", v("orjson"), "pysimdjson", v("pysimdjson"))')"
@@ -31,6 +21,6 @@ g = json.loads(sys.argv[1])[0]
 a = {r["parser"]: r for r in map(json.loads, sys.argv[2].splitlines())}
 o, s = a["orjson"], a["pysimdjson"]
 name = sys.argv[3].rsplit("/", 1)[-1]
-print(f"| {name} | {g['MB']} | {g['features']} | {g['MB/s']} | {g['peak MiB']} | {o['MBps']} | {o['peak_MiB']} | {s['MBps']} | {float(g['MB/s']) / o['MBps']:.1f}x |")
+print(f"| {name} | {g['mb']:.1f} | {g['features']} | {g['mb_per_s']:.1f} | {g['peak_mib']:.1f} | {o['MBps']} | {o['peak_MiB']} | {s['MBps']} | {g['mb_per_s'] / o['MBps']:.1f}x |")
 PY
 done

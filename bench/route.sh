@@ -5,10 +5,8 @@ set -euo pipefail
 scale=${1:-1}
 runs=${2:-3}
 here=$(cd "$(dirname "$0")" && pwd)
-repo=$(dirname "$here")
+source "$here/city-env.sh"
 bin="$repo/.build/release/geoctl"
-city=${CITY_DIR:-/tmp/geoctl-city-s$scale}
-[ -f "$city/appeals.geojson" ] || "$repo/../shared/bench/make-city" "$scale" "$city" >&2
 source "$here/anchors-env.sh"
 echo "# $(nproc) cores, scale $scale, median of $runs runs, $(date -u +%F)"
 "$bin" bench route --territories "$city/territories.geojson" --appeals "$city/appeals.geojson" --runs "$runs" --format csv

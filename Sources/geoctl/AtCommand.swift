@@ -12,7 +12,7 @@ struct AtCommand: ParsableCommand {
     @Option(help: "Longitude (WGS84).") var lon: Double
     @Option(help: "Latitude (WGS84).") var lat: Double
     @Option(help: "How far to look for institutions, in metres.") var within = 5000.0
-    @Option(help: "Output: table or json.") var format: OutputFormat = .table
+    @Option(help: "Output: table or json.") var format: ReportFormat = .table
     @OptionGroup var visibility: VisibilityOptions
     @OptionGroup var storeOptions: StoreOptions
 

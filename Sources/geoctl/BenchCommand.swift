@@ -5,7 +5,7 @@ import GeoCore
 struct BenchCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bench", abstract: "Benchmarks: parse throughput and friends.",
-        subcommands: [BenchParse.self, BenchRoute.self, BenchCoverage.self, BenchWorks.self])
+        subcommands: [BenchParse.self, BenchRoute.self, BenchCoverage.self, BenchRead.self, BenchWorks.self])
 }
 
 /// `geoctl bench parse FILE…`: GeoJSON into GeoCore values, MB/s and features/s, median of runs.
@@ -25,7 +25,8 @@ struct BenchParse: ParsableCommand {
     var format: OutputFormat = .table
 
     func run() throws {
-        var table = TextTable("file", "MB", "features", "seconds", "MB/s", "features/s", "peak MiB")
+        var table = TextTable(columns: ["file", "MB", "features", "seconds", "MB/s", "features/s", "peak MiB"],
+                              keys: ["file", "mb", "features", "seconds", "mb_per_s", "features_per_s", "peak_mib"])
         for file in files {
             guard let size = Terminal.fileSize(file) else { throw fail(GeoJSONError(source: file, featureIndex: nil, line: 0, column: 0, byteOffset: 0, reason: "cannot open")) }
             var times: [Double] = []
@@ -44,8 +45,8 @@ struct BenchParse: ParsableCommand {
             times.sort()
             let median = times[times.count / 2]
             let mb = Double(size) / 1e6
-            table.add(file, fixed(mb, 1), String(count), fixed(median, 3), fixed(mb / median, 1),
-                      fixed(Double(count) / median, 0), fixed(Terminal.peakMemoryMiB(), 1))
+            table.add(cells: .text(file), .number(mb, 1), .int(count), .number(median, 3), .number(mb / median, 1),
+                      .number(Double(count) / median, 0), .number(Terminal.peakMemoryMiB(), 1))
         }
         print(table.render(format))
     }

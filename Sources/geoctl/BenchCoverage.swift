@@ -29,13 +29,14 @@ struct BenchCoverage: ParsableCommand {
         }
         times.sort()
         guard let report else { return }
-        var table = TextTable("measure", "value")
-        table.add("buildings", String(b.count))
-        table.add("sites", String(s.count))
-        table.add("analysis (s, median)", fixed(times[times.count / 2], 4))
-        table.add("uncovered (> 100 m)", String(report.buildings.filter { !$0.covered }.count))
-        table.add("sites nearer than 20 m to a building", String(report.sites.filter { $0.violations.contains { $0.kind == .building } }.count))
-        table.add("peak memory (MiB)", fixed(Terminal.peakMemoryMiB(), 1))
-        print(table.render(format))
+        var m = Measures()
+        m.add("buildings", "buildings", .int(b.count))
+        m.add("sites", "sites", .int(s.count))
+        m.add("analysis_s", "analysis (s, median)", .number(times[times.count / 2], 4))
+        m.add("uncovered", "uncovered (> 100 m)", .int(report.buildings.filter { !$0.covered }.count))
+        m.add("sites_too_close_to_a_building", "sites nearer than 20 m to a building",
+              .int(report.sites.filter { $0.violations.contains { $0.kind == .building } }.count))
+        m.add("peak_mib", "peak memory (MiB)", .number(Terminal.peakMemoryMiB(), 1))
+        print(m.render(format))
     }
 }

@@ -25,7 +25,7 @@ struct CheckOutputOptions: ParsableArguments {
         }
         if let output {
             try CheckPrinting.writeGeoJSON(report, to: output)
-            Terminal.note("wrote \(report.problems.count) findings to \(output)")
+            Terminal.note("wrote \(Counted.text(report.problems.count, "finding")) to \(output)")
         }
         if !report.passed { throw ExitStatus.problemsFound }
     }
@@ -38,8 +38,8 @@ enum CheckPrinting {
         for row in report.summary {
             summary.add(row.kind.rawValue, row.severity.rawValue, String(row.count), row.areaSquareMetres.map { fixed($0, 1) } ?? "")
         }
-        var lines = ["\(report.layer): \(report.featureCount) features checked; "
-            + (report.passed ? "no problem above the threshold" : "\(report.failures.count) problems")]
+        var lines = ["\(report.layer): \(Counted.text(report.featureCount, "feature")) checked; "
+            + (report.passed ? "no problem above the threshold" : Counted.text(report.failures.count, "problem"))]
         if !report.problems.isEmpty { lines += ["", summary.render(.table)] }
         let listed = report.problems.filter { $0.severity != .notice || report.problems.count < 50 }
         if !listed.isEmpty {

@@ -31,6 +31,8 @@ struct CheckTerritoriesCommand: ParsableCommand {
 
     func run() throws {
         let store = try storeOptions.open()
+        try visibility.layer(layer, as: .checkedTerritories, in: store)
+        if let boundary { try visibility.layer(boundary, as: .territoryBoundary, in: store) }
         let territories = try loadLayer(layer, from: store, visibility: visibility)
         let bounds = try boundary.map { try loadLayer($0, from: store, visibility: visibility) } ?? []
         let report: CheckReport

@@ -96,7 +96,7 @@ struct ConflictsOutput {
 
     func rows() -> TextTable {
         var t = TextTable(columns: Self.columns)
-        for c in report.conflicts { t.rows.append(cells(c)) }
+        for c in report.conflicts { t.rows.append(cells(c).map(Cell.text)) }
         return t
     }
 

@@ -22,13 +22,18 @@ struct CoverageCommand: ParsableCommand {
     @Option(help: "auto (the UTM zone of the data) or EPSG:N.") var crs = "auto"
     @Flag(help: "Propose new sites that cover the uncovered buildings within the rules.") var suggest = false
     @Option(help: "Write the results to this folder.") var output: String?
-    @Option(help: "Summary output: table or json.") var format: OutputFormat = .table
+    @Option(help: "Summary output: table, csv (the summary's rows) or json (one typed object).") var format: OutputFormat = .table
     @OptionGroup var visibility: VisibilityOptions
     @OptionGroup var storeOptions: StoreOptions
 
     func run() throws {
         let store = try storeOptions.open()
         func load(_ name: String) throws -> [Feature] { try loadLayer(name, from: store, visibility: visibility) }
+        // Each layer must fit its part before anything is read.
+        try visibility.layer(buildings, as: .coverageBuildings, in: store)
+        try visibility.layer(sites, as: .coverageSites, in: store)
+        if let districts { try visibility.layer(districts, as: .coverageDistricts, in: store) }
+        for s in sensitive { try visibility.layer(s, as: .coverageSensitive, in: store) }
         let report: CoverageReport
         let buildingFeatures = try load(buildings), siteFeatures = try load(sites)
         let districtFeatures = try districts.map(load) ?? []
@@ -59,7 +64,11 @@ struct CoverageCommand: ParsableCommand {
             summary.add("buildings they would cover", String(report.suggestions.reduce(0) { $0 + $1.buildings.count }), "\(CoverageRules.source): ≤ \(fixed(r.residentialMaxMetres, 0)) m")
             summary.add("buildings no new site can reach", String(report.unreachable.count), "")
         }
-        print(summary.render(format))
+        if format == .json {
+            print(CoverageJSON.summary(report, suggest: suggest).compactText)
+        } else {
+            print(summary.render(format))
+        }
         if format == .table { print("method: \(report.method)") }
         if !report.districts.isEmpty && format == .table {
             var table = TextTable("district", "buildings", "covered %", "uncovered", "too close")
@@ -72,6 +81,45 @@ struct CoverageCommand: ParsableCommand {
             Terminal.note("wrote buildings, sites, districts\(suggest ? ", suggested" : "") (CSV and GeoJSON) and report.html to \(output)")
         }
         KeepUntilExit.keep(report)
+    }
+}
+
+/// The coverage summary as one typed object for `--format json`: counts as integers, shares
+/// as fractions (0–1) in their own fields, the rules' numbers, and one object per district.
+enum CoverageJSON {
+    static func summary(_ report: CoverageReport, suggest: Bool) -> JSONValue {
+        let r = report.rules
+        let n = report.buildings.count
+        func share(_ part: Int, of whole: Int) -> JSONValue { whole == 0 ? .null : .number(Double(part) / Double(whole)) }
+        var o: JSONObject = [
+            "buildings": .integer(Int64(n)),
+            "covered": .integer(Int64(report.coveredCount)),
+            "covered_share": share(report.coveredCount, of: n),
+            "uncovered": .integer(Int64(n - report.coveredCount)),
+            "buildings_with_site_too_close": .integer(Int64(report.tooCloseCount)),
+            "sites": .integer(Int64(report.sites.count)),
+            "sites_with_violations": .integer(Int64(report.sitesWithViolations)),
+            "sites_over_container_limits": .integer(Int64(report.sitesOverLimits)),
+            "sites_serving_no_building": .integer(Int64(report.sitesServingNoBuilding)),
+        ]
+        o["suggested_sites"] = suggest ? .integer(Int64(report.suggestions.count)) : .null
+        o["buildings_suggested_sites_cover"] = suggest ? .integer(Int64(report.suggestions.reduce(0) { $0 + $1.buildings.count })) : .null
+        o["buildings_no_new_site_reaches"] = suggest ? .integer(Int64(report.unreachable.count)) : .null
+        o["rules"] = .object([
+            "source": .string(CoverageRules.source), "profile": .string(r.profile),
+            "residential_min_m": .number(r.residentialMinMetres), "residential_max_m": .number(r.residentialMaxMetres),
+            "medical_min_m": .number(r.medicalMinMetres), "assessment_reduction": .number(r.assessmentReduction),
+            "separate_collection_reduction": .number(r.separateCollectionReduction),
+            "max_mixed_containers": .integer(Int64(r.maxMixedContainers)), "max_separate_containers": .integer(Int64(r.maxSeparateContainers)),
+            "max_bulky_bins": .integer(Int64(r.maxBulkyBins)),
+        ])
+        o["method"] = .string(report.method)
+        o["districts"] = .array(report.districts.map { d in
+            .object(["id": .string(d.id), "name": .string(d.name), "buildings": .integer(Int64(d.buildings)),
+                     "covered": .integer(Int64(d.covered)), "covered_share": share(d.covered, of: d.buildings),
+                     "uncovered": .integer(Int64(d.uncovered)), "buildings_with_site_too_close": .integer(Int64(d.tooClose))])
+        })
+        return .object(o)
     }
 }
 

@@ -9,8 +9,11 @@ struct DemoCommand: ParsableCommand {
         commandName: "demo",
         abstract: "Show what geoctl does, on the sample city in fixtures/geojson.")
 
-    @Argument(help: "The folder of the sample city's GeoJSON layers.")
+    @Argument(help: "The folder of the sample city's GeoJSON layers (default: fixtures/geojson, from the repository's root).")
     var directory = "fixtures/geojson"
+
+    @Flag(help: "Keep the demo's store (its path is printed); by default it is removed at the end.")
+    var keep = false
 
     func run() throws {
         let started = Terminal.now()
@@ -24,7 +27,14 @@ struct DemoCommand: ParsableCommand {
             names = try FileManager.default.contentsOfDirectory(atPath: directory)
                 .filter { $0.hasSuffix(".geojson") }.sorted()
         } catch {
-            Terminal.error("\(directory): cannot list the folder: \(error.localizedDescription)")
+            var isFolder: ObjCBool = false
+            if !FileManager.default.fileExists(atPath: directory, isDirectory: &isFolder) {
+                Terminal.error("\(directory): no such folder; run the demo from the geoctl repository's root, or pass DIR: geoctl demo /path/to/geoctl/fixtures/geojson")
+            } else if !isFolder.boolValue {
+                Terminal.error("\(directory): not a folder; pass the folder of the sample city's GeoJSON layers")
+            } else {
+                Terminal.error("\(directory): cannot list the folder")
+            }
             throw ExitStatus.ioError
         }
         for name in names {
@@ -146,6 +156,7 @@ struct DemoCommand: ParsableCommand {
         let manifestPath = URL(fileURLWithPath: directory).deletingLastPathComponent().appendingPathComponent("manifest.yaml").path
         let storeFolder = FileManager.default.temporaryDirectory.appendingPathComponent("geoctl-demo-\(getpid())").path
         try? FileManager.default.createDirectory(atPath: storeFolder, withIntermediateDirectories: true)
+        defer { if !keep { try? FileManager.default.removeItem(atPath: storeFolder) } }
         let storePath = storeFolder + "/demo.sqlite"
         try? FileManager.default.removeItem(atPath: storePath)
         do {
@@ -157,9 +168,13 @@ struct DemoCommand: ParsableCommand {
             let ok = outcomes.filter { $0.report != nil }
             let features = ok.reduce(0) { $0 + ($1.report?.layer.featureCount ?? 0) }
             let restricted = try store.layers(includeRestricted: true).count - store.layers(includeRestricted: false).count
-            print("\n6. The layer store: \(ok.count) of \(outcomes.count) layers (\(features) features) imported into SpatiaLite in \(fixed((Terminal.now() - t0) * 1000, 0)) ms,")
+            print("\n6. The layer store: \(ok.count) of \(outcomes.count) layers (\(Counted.text(features, "feature"))) imported into SpatiaLite in \(fixed((Terminal.now() - t0) * 1000, 0)) ms,")
             print("   each in one transaction, checked by GEOS first; \(restricted) restricted (hidden unless --include-restricted).")
-            print("   Open it in QGIS, or: ogrinfo \(storePath)   geoctl layers --store \(storePath)")
+            if keep {
+                print("   Kept at \(storePath). Open it in QGIS, or: ogrinfo \(storePath)   geoctl layers --store \(storePath)")
+            } else {
+                print("   The store is temporary and removed at the end; `geoctl demo --keep` keeps it at a printed path.")
+            }
 
             // 7. Routing with the rules file: every appeal by its own category.
             let rulesPath = URL(fileURLWithPath: directory).deletingLastPathComponent().appendingPathComponent("routing-rules.yaml").path
@@ -180,7 +195,7 @@ struct DemoCommand: ParsableCommand {
                     print("   \(n) → \(name)")
                 }
                 if let example { print(indent(example)) }
-                print("   Try: geoctl route --store \(storePath) --rules \(rulesPath) --lon 60.72309 --lat 56.07966 --category garbage")
+                if keep { print("   Try: geoctl route --store \(storePath) --rules \(rulesPath) --lon 60.72309 --lat 56.07966 --category garbage") }
             }
         } catch {
             print("\n6. The layer store: \(error)")

@@ -15,6 +15,6 @@ struct DropCommand: ParsableCommand {
         let store = try storeOptions.open()
         let info = try visibility.visibleLayer(layer, in: store)
         do { try store.dropLayer(named: info.name) } catch { throw fail(error) }
-        Terminal.note("dropped \(info.name) (version \(info.version), \(info.featureCount) features)")
+        Terminal.note("dropped \(info.name) (version \(info.version), \(Counted.text(info.featureCount, "feature")))")
     }
 }

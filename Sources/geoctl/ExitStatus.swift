@@ -14,7 +14,7 @@ enum ExitStatus {
 
 /// Prints `error` on stderr and turns it into the exit code its kind calls for.
 func fail(_ error: any Error) -> ExitCode {
-    Terminal.error("\(error)")
+    Terminal.error("\(error)\(ErrorHints.hint(for: error))")
     switch error {
     case let e as GeoJSONError where e.line == 0: return ExitStatus.ioError
     case is GeoJSONWriteError: return ExitStatus.ioError
@@ -26,9 +26,11 @@ func fail(_ error: any Error) -> ExitCode {
         }
     case let e as StoreError:
         switch e {
-        case .cannotOpen, .noStore: return ExitStatus.ioError
+        case .cannotOpen, .noStore, .notAStore: return ExitStatus.ioError
         default: return ExitStatus.badInput
         }
+    case let e as ConfigurationError where e.isIOError: return ExitStatus.ioError
+    case let e as ManifestError where e.isIOError: return ExitStatus.ioError
     default: return ExitStatus.badInput
     }
 }

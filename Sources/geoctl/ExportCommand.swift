@@ -29,7 +29,7 @@ struct ExportCommand: ParsableCommand {
     @OptionGroup var visibility: VisibilityOptions
     @OptionGroup var storeOptions: StoreOptions
 
-    enum ExportFormat: String, ExpressibleByArgument { case geojson, csv }
+    enum ExportFormat: String, ExpressibleByArgument, CaseIterable { case geojson, csv }
 
     func validate() throws {
         if let bbox, parsedBBox(bbox) == nil { throw ValidationError("--bbox must be W,S,E,N with W ≤ E and S ≤ N") }
@@ -88,7 +88,7 @@ struct ExportCommand: ParsableCommand {
             var row = [f.id?.description ?? ""]
             for p in properties { row.append(f.properties[p]?.plainText ?? "") }
             row.append(f.geometry.map { WKT.text(of: $0, precision: precision) } ?? "")
-            table.rows.append(row)
+            table.rows.append(row.map(Cell.text))
             buffered += 1
             if buffered >= 4096 {
                 handle.write(Data((table.render(.csv, header: !wroteHeader) + "\n").utf8))

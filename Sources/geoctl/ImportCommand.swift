@@ -50,7 +50,7 @@ struct ImportCommand: ParsableCommand {
     var replace = false
 
     @Option(help: "Output: table (a summary line) or json.")
-    var format: OutputFormat = .table
+    var format: ReportFormat = .table
 
     @OptionGroup var storeOptions: StoreOptions
 
@@ -75,7 +75,7 @@ struct ImportCommand: ParsableCommand {
         for s in report.skipped { Terminal.note("geoctl: skipped: \(s)") }
         switch format {
         case .json: print(ReportJSON.report(report).compactText)
-        default: print(report.summary)
+        case .table: print(report.summary)
         }
     }
 }

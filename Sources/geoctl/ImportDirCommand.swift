@@ -42,20 +42,23 @@ struct ImportDirCommand: ParsableCommand {
             throw fail(error)
         }
         bar.finish()
-        var table = TextTable("file", "layer", "outcome", "version", "features", "seconds", "message")
+        var table = TextTable(columns: ["file", "layer", "outcome", "version", "features", "seconds", "message"],
+                              keys: ["file", "layer", "outcome", "version", "features", "seconds", "message"])
         for o in outcomes {
             if let r = o.report {
-                table.add(o.file, o.layer, r.outcome.rawValue, String(r.layer.version), String(r.layer.featureCount),
-                          fixed(r.seconds, 2), r.outcome == .metadataUpdated ? r.metadataChanges.joined(separator: ", ")
-                            : r.warnings.isEmpty ? "" : "\(r.warnings.count) warning\(r.warnings.count == 1 ? "" : "s")")
+                let message = r.outcome == .metadataUpdated ? r.metadataChanges.joined(separator: ", ")
+                    : r.warnings.isEmpty ? "" : "\(r.warnings.count) warning\(r.warnings.count == 1 ? "" : "s")"
+                table.add(cells: .text(o.file), .text(o.layer), .text(r.outcome.rawValue), .int(r.layer.version), .int(r.layer.featureCount),
+                          .number(r.seconds, 2), message.isEmpty ? .null : .text(message))
             } else {
-                table.add(o.file, o.layer, "failed", "", "", "", o.failure?.split(separator: "\n").first.map(String.init) ?? "")
+                table.add(cells: .text(o.file), .text(o.layer), .text("failed"), .null, .null, .null,
+                          .text(o.failure?.split(separator: "\n").first.map(String.init) ?? ""))
             }
         }
         print(table.render(format))
         let failed = outcomes.filter { $0.failure != nil }
         for f in failed { Terminal.error(f.failure ?? "") }
-        Terminal.note("\(outcomes.count) files: \(outcomes.count - failed.count) ok, \(failed.count) failed")
+        Terminal.note("\(Counted.text(outcomes.count, "file")): \(outcomes.count - failed.count) ok, \(failed.count) failed")
         if !failed.isEmpty { throw ExitStatus.badInput }
     }
 }

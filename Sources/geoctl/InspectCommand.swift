@@ -1,5 +1,6 @@
 import ArgumentParser
 import GeoCore
+import Layers
 
 /// `geoctl inspect FILE`: what a GeoJSON file holds, read in one streaming pass.
 struct InspectCommand: ParsableCommand {
@@ -44,6 +45,11 @@ struct InspectCommand: ParsableCommand {
         }
         progress.finish()
 
+        if format == .json {
+            print(json(reader: reader, summary: summary, problems: problems).compactText)
+            if !problems.isEmpty { throw ExitStatus.badInput }
+            return
+        }
         var table = TextTable("field", "value")
         table.add("file", file)
         table.add("type", reader.documentType ?? "?")
@@ -55,7 +61,7 @@ struct InspectCommand: ParsableCommand {
         table.add("crs", reader.legacyCRS?.description ?? "WGS84 lon/lat (RFC 7946 default)")
         table.add("z values", reader.sawZ ? "present, dropped (geoctl is 2-D)" : "none")
         for p in summary.properties {
-            table.add("property \(p.name)", "\(p.types.sorted().joined(separator: "|")) in \(p.nonNullCount) features, e.g. \(p.samples.joined(separator: "; "))")
+            table.add("property \(p.name)", "\(p.types.sorted().joined(separator: "|")) in \(Counted.text(p.nonNullCount, "feature")), e.g. \(p.samples.joined(separator: "; "))")
         }
         if validate {
             table.add("invalid geometries", String(problems.count))
@@ -65,5 +71,28 @@ struct InspectCommand: ParsableCommand {
         }
         print(table.render(format))
         if !problems.isEmpty { throw ExitStatus.badInput }
+    }
+
+    /// The summary as one typed object; `invalid_geometries` is null unless `--validate`.
+    private func json(reader: GeoJSONReader, summary: FeatureSummary, problems: [(Int, String, String)]) -> JSONValue {
+        let e = summary.extent
+        return .object([
+            "file": .string(file),
+            "type": reader.documentType.map(JSONValue.string) ?? .null,
+            "features": .integer(Int64(summary.featureCount)),
+            "geometry_types": .array(summary.kindList.map { .object(["type": .string($0.rawValue), "features": .integer(Int64(summary.kinds[$0]!))]) }),
+            "null_geometries": .integer(Int64(summary.nullGeometryCount)),
+            "positions": .integer(Int64(summary.pointCount)),
+            "bbox": e.isEmpty ? .null : .array([.number(e.minX), .number(e.minY), .number(e.maxX), .number(e.maxY)]),
+            "crs": reader.legacyCRS.map { .string($0.description) } ?? .null,
+            "z_values": .bool(reader.sawZ),
+            "properties": .array(summary.properties.map { p in
+                .object(["name": .string(p.name), "types": .array(p.types.sorted().map(JSONValue.string)),
+                         "features": .integer(Int64(p.nonNullCount)), "samples": .array(p.sampleValues)])
+            }),
+            "invalid_geometries": validate ? .array(problems.map { index, id, reason in
+                .object(["feature_index": .integer(Int64(index)), "id": id.isEmpty ? .null : .string(id), "reason": .string(reason)])
+            }) : .null,
+        ])
     }
 }

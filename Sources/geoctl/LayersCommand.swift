@@ -16,6 +16,10 @@ struct LayersCommand: ParsableCommand {
         let store = try storeOptions.open()
         let layers: [LayerInfo]
         do { layers = try store.layers(includeRestricted: visibility.includeRestricted) } catch { throw fail(error) }
+        if format == .json {
+            print(JSONValue.array(layers.map { ReportJSON.layer($0) }).compactText)
+            return
+        }
         var table = TextTable("name", "kind", "features", "geometry", "visibility", "version", "imported_at")
         for l in layers {
             table.add(l.name, l.kind.rawValue, String(l.featureCount), l.geometryKinds.map(\.rawValue).joined(separator: ","),

@@ -3,7 +3,9 @@ import Layers
 
 /// Machine-readable forms of reports, for `--format json`.
 enum ReportJSON {
-    static func layer(_ l: LayerInfo, samples: [String: [String]] = [:]) -> JSONValue {
+    /// A catalog entry. With `samples` (`show`), also the property schema, each sample typed as
+    /// its column is.
+    static func layer(_ l: LayerInfo, samples: [String: [String]]? = nil) -> JSONValue {
         var o: JSONObject = [
             "name": .string(l.name), "kind": .string(l.kind.rawValue), "sphere": l.sphere.map(JSONValue.string) ?? .null,
             "owner": l.owner.map(JSONValue.string) ?? .null, "visibility": .string(l.visibility.rawValue),
@@ -15,13 +17,23 @@ enum ReportJSON {
             "metadata_changed_at": l.metadataChangedAt.map(JSONValue.string) ?? .null,
             "region_warnings": .integer(Int64(l.regionWarnings)),
         ]
-        if !l.columns.isEmpty {
+        if let samples {
             o["properties"] = .array(l.columns.map { c in
                 .object(["property": .string(c.property), "column": .string(c.column), "type": .string(c.type.rawValue),
-                         "samples": .array((samples[c.property] ?? []).map(JSONValue.string))])
+                         "samples": .array((samples[c.property] ?? []).map { typed($0, c.type) })])
             })
         }
         return .object(o)
+    }
+
+    /// A sample value as its column stores it.
+    static func typed(_ text: String, _ type: ColumnType) -> JSONValue {
+        switch type {
+        case .integer: Int64(text).map(JSONValue.integer) ?? .string(text)
+        case .real: Double(text).map(JSONValue.number) ?? .string(text)
+        case .boolean: text == "1" || text == "true" ? .bool(true) : text == "0" || text == "false" ? .bool(false) : .string(text)
+        case .text: .string(text)
+        }
     }
 
     static func report(_ r: ImportReport) -> JSONValue {

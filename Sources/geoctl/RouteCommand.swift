@@ -33,7 +33,7 @@ struct RouteCommand: ParsableCommand {
     @Option(help: "Batch: worker threads.") var threads = 2
 
     @Option(help: "The routing rules (YAML or JSON); default $GEOCTL_RULES.") var rules: String?
-    @Option(help: "Output for one appeal: table (an explanation) or json.") var format: OutputFormat = .table
+    @Option(help: "Output for one appeal: table (an explanation) or json.") var format: ReportFormat = .table
     @OptionGroup var visibility: VisibilityOptions
     @OptionGroup var storeOptions: StoreOptions
 
@@ -59,12 +59,26 @@ struct RouteCommand: ParsableCommand {
         let routingRules: RoutingRules
         do { routingRules = try RoutingRules(path: rulesPath!) } catch { throw fail(error) }
         // Rules may name a restricted layer only when the caller says so, as every command.
-        for name in routingRules.layerNames { _ = try visibility.visibleLayer(name, in: store) }
+        // Every layer that is missing (or hidden: the same words) is named in one run.
+        var hidden: [String] = []
+        for name in routingRules.layerNames {
+            let info: LayerInfo?
+            do { info = try store.layer(named: name) } catch { throw fail(error) }
+            if info == nil || (info?.visibility == .restricted && !visibility.includeRestricted) {
+                let users = routingRules.categories.filter { $0.strategies.contains { $0.layer == name } }.map(\.id)
+                hidden.append("\(routingRules.source): \(users.isEmpty ? "organisations" : "category " + users.joined(separator: ", ")): no layer named \"\(name)\"")
+            }
+        }
+        if !hidden.isEmpty {
+            Terminal.error(hidden.count == 1 ? hidden[0] : "\(hidden.count) problems:\n" + hidden.map { "  " + $0 }.joined(separator: "\n"))
+            throw ExitStatus.badInput
+        }
         do {
-            router = try Router(store: store, rules: routingRules)
+            router = try Router(store: store, rules: routingRules, includeRestricted: visibility.includeRestricted)
         } catch {
             throw fail(error)
         }
+        for w in router.warnings { Terminal.note("geoctl: warning: \(w)") }
         if let input, let output {
             let options = AppealBatchOptions(lonColumn: lonColumn, latColumn: latColumn, categoryColumn: categoryColumn, sourceCRS: fromCRS)
             try BatchRoute(router: router, input: input, output: output, inputFormat: AppealBatchFormat.guess(path: input),

@@ -10,7 +10,7 @@ struct ShowCommand: ParsableCommand {
     var layer: String
 
     @Option(help: "Output: table or json.")
-    var format: OutputFormat = .table
+    var format: ReportFormat = .table
 
     @OptionGroup var visibility: VisibilityOptions
     @OptionGroup var storeOptions: StoreOptions

@@ -2,10 +2,12 @@ import ArgumentParser
 import Foundation
 import GeoCore
 import Layers
+import PostGISStore
 
-/// `--store PATH`, else `$GEOCTL_STORE`, else `./geoctl.sqlite`.
+/// `--store PATH|URL`, else `$GEOCTL_STORE`, else `./geoctl.sqlite`. A `postgresql://` URL
+/// opens a PostGIS store (see README, "One region, many towns").
 struct StoreOptions: ParsableArguments {
-    @Option(name: .long, help: "The SpatiaLite store (default: $GEOCTL_STORE, else ./geoctl.sqlite).")
+    @Option(name: .long, help: "The store: a SpatiaLite file or a postgresql://user@host:port/db?schema=NAME URL (default: $GEOCTL_STORE, else ./geoctl.sqlite).")
     var store: String?
 
     var path: String {
@@ -15,14 +17,15 @@ struct StoreOptions: ParsableArguments {
     /// Opens the store; only `import` creates it.
     func open(create: Bool = false) throws -> any LayerStore {
         do {
-            return try SpatiaLiteStore(path: path, create: create)
+            return try StoreFactory.open(path, create: create)
         } catch {
             throw fail(error)
         }
     }
 
-    /// The folder holding the store (for sidecar files).
+    /// The folder holding the store (for sidecar files); the current folder for a database.
     var folder: String {
+        if StoreFactory.isPostgres(path) { return FileManager.default.currentDirectoryPath }
         let url = URL(fileURLWithPath: path)
         return url.deletingLastPathComponent().path
     }

@@ -238,7 +238,7 @@ struct RouterTests {
         }
         for (strategies, words) in [
             (#"[{"covering":{"layer":"territories","organisation":"boss"}}]"#, "layer \"territories\" has no property \"boss\" (it has: code, name, org"),
-            (#"[{"covering":{"layer":"roads","organisation":"owner"}}]"#, "covering needs a polygon layer, and \"roads\" holds LineString"),
+            (#"[{"covering":{"layer":"roads","organisation":"owner"}}]"#, "category x: layer \"roads\" (kind other, LineString) cannot be the layer of a covering rule: it needs Polygon or MultiPolygon"),
             (#"[{"nearest":{"layer":"nowhere","organisation":"x","within_metres":5}}]"#, "layer \"nowhere\" is not in the store"),
         ] {
             do {

@@ -47,3 +47,22 @@ struct StoreMigrationTests {
         #expect(try t.store.explicitRegion() == nil)
     }
 }
+
+@Suite("library errors name no command-line flag")
+struct LibraryErrorTests {
+    @Test("store, import and GeoJSON errors describe the problem without --flags; the CLI adds them")
+    func noFlags() throws {
+        let t = try TemporaryStore()
+        try t.importLayer(Fixtures.city("sites"), "sites", kind: .wasteSite)
+        var messages: [String] = []
+        do { try t.importLayer(Fixtures.city("roads"), "sites") } catch { messages.append("\(error)") }
+        do { try t.importLayer(Fixtures.broken("self-intersecting"), "bad") } catch { messages.append("\(error)") }
+        do { try t.importLayer(Fixtures.city("sites"), "ids") { $0.idField = "no_such_property" } } catch { messages.append("\(error)") }
+        let utm = try t.writeText(#"{"type":"FeatureCollection","features":[{"type":"Feature","properties":{},"geometry":{"type":"Point","coordinates":[545612.3,6216543.2]}}]}"#, name: "utm.geojson")
+        do { try t.importLayer(utm, "utm") } catch { messages.append("\(error)") }
+        do { _ = try SpatiaLiteStore(path: t.folder + "/none.sqlite", create: false) } catch { messages.append("\(error)") }
+        do { try CoordinateTransformer.requireMetric(crs: "EPSG:4326") } catch { messages.append("\(error)") }
+        #expect(messages.count == 6, "\(messages)")
+        for m in messages { #expect(!m.contains("--"), "\(m)") }
+    }
+}

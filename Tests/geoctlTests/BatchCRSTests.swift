@@ -196,7 +196,7 @@ struct BatchCRSTests {
         let c = try s.geoctl(["route", "--rules", Self.rules, "--input", badCategory, "--output", "-", "--category-column", "kind2"])
         #expect(c.status == 1 && c.stderr.contains("no column \"kind2\""))
         let unreadable = try s.geoctl(["route", "--rules", Self.rules, "--input", s.folder + "/missing.csv", "--output", "-"])
-        #expect(unreadable.status == 74 && unreadable.stderr.contains("missing.csv: cannot open"))
+        #expect(unreadable.status == 74 && unreadable.stderr.contains("missing.csv: cannot read"))
     }
 
     @Test("a crs member after the features: import and inspect honour it, from a file and from a pipe")

@@ -30,7 +30,9 @@ struct CoverageCommandTests {
         #expect(suggested.stdout.contains("buildings no new site can reach  0"))
         #expect(FileManager.default.fileExists(atPath: out + "/suggested.geojson"))
         let rural = try s.geoctl(["coverage", "--buildings", "buildings", "--sites", "sites", "--profile", "rural", "--format", "json"])
-        #expect(rural.status == 0 && rural.stdout.contains("medical ≥ 15 m (rural)"))
+        let ruralSummary = try JSONSerialization.jsonObject(with: Data(rural.stdout.utf8)) as? [String: Any] ?? [:]
+        let ruralRules = ruralSummary["rules"] as? [String: Any] ?? [:]
+        #expect(rural.status == 0 && ruralRules["profile"] as? String == "rural" && ruralRules["medical_min_m"] as? Double == 15)
         #expect(try s.geoctl(["coverage", "--buildings", "nope", "--sites", "sites"]).status == 1)
     }
 }

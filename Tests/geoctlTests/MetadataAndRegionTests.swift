@@ -3,7 +3,7 @@ import Layers
 import Testing
 
 /// `geoctl set`, metadata on re-import, and the region the far-off and swapped checks use.
-@Suite("layer metadata and the expected region")
+@Suite("layer metadata and the expected region, on SpatiaLite and PostGIS")
 struct MetadataAndRegionTests {
     func showJSON(_ s: Scratch, _ layer: String, restricted: Bool = false) throws -> [String: Any] {
         let r = try s.geoctl(["show", layer, "--format", "json"] + (restricted ? ["--include-restricted"] : []))
@@ -11,9 +11,9 @@ struct MetadataAndRegionTests {
         return try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as? [String: Any] ?? [:]
     }
 
-    @Test("set changes owner, sphere, kind and visibility in the catalog and records when; features and version stay")
-    func setMetadata() throws {
-        let s = try Scratch()
+    @Test("set changes owner, sphere, kind and visibility in the catalog and records when; features and version stay", arguments: CLIStore.available)
+    func setMetadata(store: CLIStore) throws {
+        let s = try Scratch(store)
         let imported = try s.geoctl(["import", "fixtures/geojson/sites.geojson", "--layer", "sites", "--kind", "other",
                                      "--owner", "Old owner", "--sphere", "housing"])
         #expect(imported.status == 0, "\(imported.stderr)")
@@ -43,9 +43,9 @@ struct MetadataAndRegionTests {
         #expect(try s.geoctl(["set", "nothing", "--owner", "X"]).status == 1)
     }
 
-    @Test("re-importing an unchanged file with other metadata applies it and says so, with or without --replace")
-    func reimportAppliesMetadata() throws {
-        let s = try Scratch()
+    @Test("re-importing an unchanged file with other metadata applies it and says so, with or without --replace", arguments: CLIStore.available)
+    func reimportAppliesMetadata(store: CLIStore) throws {
+        let s = try Scratch(store)
         let base = ["import", "fixtures/geojson/sites.geojson", "--layer", "sites", "--kind", "waste-site"]
         #expect(try s.geoctl(base + ["--owner", "A"]).status == 0)
         let same = try s.geoctl(base + ["--owner", "A"])
@@ -63,9 +63,9 @@ struct MetadataAndRegionTests {
         #expect(info["metadata_changed_at"] is String)
     }
 
-    @Test("import-dir with an edited manifest applies the new metadata to unchanged files")
-    func importDirEditedManifest() throws {
-        let s = try Scratch()
+    @Test("import-dir with an edited manifest applies the new metadata to unchanged files", arguments: CLIStore.available)
+    func importDirEditedManifest(store: CLIStore) throws {
+        let s = try Scratch(store)
         try s.importSampleCity()
         let manifest = try String(contentsOfFile: Geoctl.repository.appendingPathComponent("fixtures/manifest.yaml").path, encoding: .utf8)
         let edited = manifest.replacingOccurrences(of: "owner: ООО «Центр коммунального сервиса»", with: "owner: ООО «Экосервис»")
@@ -81,9 +81,9 @@ struct MetadataAndRegionTests {
         #expect(try showJSON(s, "sites")["owner"] as? String == "ООО «Экосервис»")
     }
 
-    @Test("an accepted far-off layer does not widen the region: a swapped file imported after it is still reported")
-    func regionCannotBeWornDown() throws {
-        let s = try Scratch()
+    @Test("an accepted far-off layer does not widen the region: a swapped file imported after it is still reported", arguments: CLIStore.available)
+    func regionCannotBeWornDown(store: CLIStore) throws {
+        let s = try Scratch(store)
         #expect(try s.geoctl(["import", "fixtures/geojson/city.geojson", "--layer", "city", "--kind", "boundary"]).status == 0)
         let moscow = s.folder + "/moscow.geojson"
         try #"{"type":"FeatureCollection","features":[{"type":"Feature","properties":{},"geometry":{"type":"Point","coordinates":[37.62,55.75]}}]}"#
@@ -103,9 +103,9 @@ struct MetadataAndRegionTests {
         #expect(try showJSON(s, "moscow")["region_warnings"] as? Int == 1)
     }
 
-    @Test("region set stores an explicit region that the checks use; region clear returns to the layers")
-    func explicitRegion() throws {
-        let s = try Scratch()
+    @Test("region set stores an explicit region that the checks use; region clear returns to the layers", arguments: CLIStore.available)
+    func explicitRegion(store: CLIStore) throws {
+        let s = try Scratch(store)
         #expect(try s.geoctl(["import", "fixtures/geojson/city.geojson", "--layer", "city", "--kind", "boundary"]).status == 0)
         let set = try s.geoctl(["region", "set", "37.3,55.5,37.9,56.0"])
         #expect(set.status == 0, "\(set.stderr)")

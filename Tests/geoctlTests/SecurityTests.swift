@@ -26,7 +26,7 @@ struct SecurityTests {
             categories:
               - {id: any, name_ru: "Любое", name_en: Any, deadline_days: 5, strategies: [{covering: {layer: LAYER, organisation: org}}, {fallback: admin}]}
             """.write(toFile: rules, atomically: true, encoding: .utf8)
-        let rulesSecret = s.folder + "/rules-secret.yaml", rulesMissing = s.folder + "/rules-missing.yaml"
+        let rulesSecret = s.folder + "/rules-secret.yaml", rulesMissing = s.folder + "/rules-nosuch.yaml"   // so both names read rules-X.yaml
         let ruleText = try String(contentsOfFile: rules, encoding: .utf8)
         try ruleText.replacingOccurrences(of: "LAYER", with: "secret").write(toFile: rulesSecret, atomically: true, encoding: .utf8)
         try ruleText.replacingOccurrences(of: "LAYER", with: "nosuch").write(toFile: rulesMissing, atomically: true, encoding: .utf8)

@@ -1,18 +1,39 @@
 import Foundation
 import Layers
 import Testing
+import TestSupport
 
-/// A temporary folder for a store, removed afterwards.
+/// Which store a command-line test runs against: SpatiaLite always, PostGIS when the test
+/// cluster runs.
+enum CLIStore: String, CaseIterable, Sendable, CustomTestStringConvertible {
+    case spatiaLite = "SpatiaLite"
+    case postGIS = "PostGIS"
+
+    var testDescription: String { rawValue }
+    static var available: [CLIStore] { PostgresTestDatabase.isAvailable ? [.spatiaLite, .postGIS] : [.spatiaLite] }
+}
+
+/// A temporary folder for a store (a SpatiaLite file in it, or a PostGIS schema of its own),
+/// removed afterwards.
 final class Scratch {
     let folder: String
-    var store: String { folder + "/store.sqlite" }
+    private var url: String?
+    private var schema: String?
+    var store: String { url ?? folder + "/store.sqlite" }
 
-    init() throws {
+    init(_ kind: CLIStore = .spatiaLite) throws {
         folder = FileManager.default.temporaryDirectory.appendingPathComponent("geoctl-cli-\(UUID().uuidString)").path
         try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        if kind == .postGIS, let fresh = PostgresTestDatabase.freshSchemaURL(prefix: "cli") {
+            url = fresh.url
+            schema = fresh.schema
+        }
     }
 
-    deinit { try? FileManager.default.removeItem(atPath: folder) }
+    deinit {
+        try? FileManager.default.removeItem(atPath: folder)
+        if let schema { PostgresTestDatabase.dropSchema(schema) }
+    }
 
     func geoctl(_ arguments: [String], stdin: Data? = nil) throws -> Geoctl.Result {
         try Geoctl.run(arguments + ["--store", store], stdin: stdin)
@@ -34,10 +55,10 @@ struct StoreCommandTests {
         #expect(r.stdout.split(separator: "\n").count == 13)
         #expect(r.stderr.contains("12 files: 12 ok, 0 failed"))
         let layers = try s.geoctl(["layers", "--format", "json"])
-        let rows = try JSONSerialization.jsonObject(with: Data(layers.stdout.utf8)) as? [[String: String]] ?? []
+        let rows = try JSONSerialization.jsonObject(with: Data(layers.stdout.utf8)) as? [[String: Any]] ?? []
         #expect(rows.count == 11)   // appeals is restricted
-        #expect(rows.first { $0["name"] == "sites" }?["kind"] == "waste-site")
-        #expect(rows.first { $0["name"] == "territories" }?["features"] == "30")
+        #expect(rows.first { $0["name"] as? String == "sites" }?["kind"] as? String == "waste-site")
+        #expect(rows.first { $0["name"] as? String == "territories" }?["features"] as? Int == 30)
         let show = try s.geoctl(["show", "sites"])
         #expect(show.stdout.split(separator: "\n").contains { $0.hasPrefix("containers ") && $0.contains(" INTEGER ") })
         #expect(show.stdout.contains("ООО «Центр коммунального сервиса»"))
@@ -142,8 +163,8 @@ struct StoreCommandTests {
         let boxed = try s.geoctl(["export", "buildings", "--bbox", "60.72,56.07,60.73,56.08", "-o", s.folder + "/b.geojson"])
         #expect(boxed.status == 0 && boxed.stdout.isEmpty)
         let inspect = try Geoctl.run(["inspect", s.folder + "/b.geojson", "--format", "json"])
-        let rows = try JSONSerialization.jsonObject(with: Data(inspect.stdout.utf8)) as? [[String: String]] ?? []
-        let count = Int(rows.first { $0["field"] == "features" }?["value"] ?? "0") ?? 0
+        let summary = try JSONSerialization.jsonObject(with: Data(inspect.stdout.utf8)) as? [String: Any] ?? [:]
+        let count = summary["features"] as? Int ?? 0
         #expect(count > 0 && count < 328)
         #expect(try s.geoctl(["export", "sites", "--bbox", "1,2,3"]).status == 64)
     }
@@ -178,12 +199,12 @@ struct GDALInteroperabilityTests {
             let info = try Geoctl.run(executable: Self.ogrinfo, ["-so", "-ro", s.store, layer])
             #expect(info.status == 0, "\(info.stderr)")
             let features = try Geoctl.run(["inspect", "fixtures/geojson/\(layer).geojson", "--format", "json"])
-            let rows = try JSONSerialization.jsonObject(with: Data(features.stdout.utf8)) as? [[String: String]] ?? []
-            let count = rows.first { $0["field"] == "features" }?["value"] ?? "?"
+            let summary = try JSONSerialization.jsonObject(with: Data(features.stdout.utf8)) as? [String: Any] ?? [:]
+            let count = summary["features"] as? Int ?? -1
             #expect(info.stdout.contains("Feature Count: \(count)\n"), "\(layer)")
             #expect(info.stdout.contains("Geometry: \(type)\n"), "\(layer): \(info.stdout.prefix(300))")
             // The extent, to the 6 decimals ogrinfo prints (R*Tree boxes round outward by < 1e-5°).
-            let extent = rows.first { $0["field"] == "extent (W,S,E,N)" }?["value"]?.split(separator: ",").compactMap { Double($0) } ?? []
+            let extent = summary["bbox"] as? [Double] ?? []
             guard let line = info.stdout.split(separator: "\n").first(where: { $0.hasPrefix("Extent: ") }) else {
                 Issue.record("\(layer): no extent"); continue
             }
@@ -194,8 +215,8 @@ struct GDALInteroperabilityTests {
             let back = try Geoctl.run(executable: Self.ogr2ogr, ["-f", "GeoJSON", "/vsistdout/", s.store, layer])
             #expect(back.status == 0, "\(back.stderr)")
             let read = try Geoctl.run(["inspect", "-", "--format", "json"], stdin: Data(back.stdout.utf8))
-            let readRows = try JSONSerialization.jsonObject(with: Data(read.stdout.utf8)) as? [[String: String]] ?? []
-            #expect(readRows.first { $0["field"] == "features" }?["value"] == count, "\(layer)")
+            let readSummary = try JSONSerialization.jsonObject(with: Data(read.stdout.utf8)) as? [String: Any] ?? [:]
+            #expect(readSummary["features"] as? Int == count, "\(layer)")
         }
     }
 }

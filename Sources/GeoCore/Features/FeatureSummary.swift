@@ -19,6 +19,8 @@ public struct FeatureSummary: Sendable, Equatable {
         public var nonNullCount: Int
         /// A few distinct example values as text, for `show` and `inspect`.
         public var samples: [String]
+        /// The same examples as the values they were (long strings cut to 60 characters).
+        public var sampleValues: [JSONValue] = []
     }
 
     public mutating func add(_ feature: Feature) {
@@ -45,6 +47,11 @@ public struct FeatureSummary: Sendable, Equatable {
                 properties[i].nonNullCount += 1
                 if properties[i].samples.count < 3, let text = member.value.plainText, !properties[i].samples.contains(text) {
                     properties[i].samples.append(String(text.prefix(60)))
+                    if case .string(let string) = member.value {
+                        properties[i].sampleValues.append(.string(String(string.prefix(60))))
+                    } else {
+                        properties[i].sampleValues.append(member.value)
+                    }
                 }
             }
         }

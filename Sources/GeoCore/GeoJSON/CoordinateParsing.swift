@@ -132,10 +132,14 @@ extension JSONScanner {
         guard count <= 4 else { throw error("a position has \(count) numbers; at most 4 (x, y, z, m) are accepted", at: start) }
         if checkLonLat {
             if x < -180 || x > 180 {
-                throw error("longitude \(x) is outside [-180, 180]; if the file is not WGS84 lon/lat, name its CRS (--from-crs)", at: start)
+                var e = error("longitude \(x) is outside [-180, 180]; if the file is not WGS84 lon/lat, name its CRS", at: start)
+                e.outsideLonLat = true
+                throw e
             }
             if y < -90 || y > 90 {
-                throw error("latitude \(y) is outside [-90, 90]; if the file is not WGS84 lon/lat, name its CRS (--from-crs)", at: start)
+                var e = error("latitude \(y) is outside [-90, 90]; if the file is not WGS84 lon/lat, name its CRS", at: start)
+                e.outsideLonLat = true
+                throw e
             }
         }
         tree.flat.append(x)

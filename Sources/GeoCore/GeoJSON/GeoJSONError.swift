@@ -13,6 +13,9 @@ public struct GeoJSONError: Error, Sendable, Equatable, CustomStringConvertible 
     /// The 0-based byte offset from the start of the input.
     public var byteOffset: Int
     public var reason: String
+    /// True when a coordinate lies outside lon/lat ranges: the file is likely in a projected
+    /// CRS that was not named (a command line can then say how to name it).
+    public var outsideLonLat = false
 
     public init(source: String, featureIndex: Int?, line: Int, column: Int, byteOffset: Int, reason: String) {
         self.source = source

@@ -107,16 +107,21 @@ public final class GeoJSONWriter {
 
     private func flush() throws {
         guard fd >= 0 else { return }
+        try GeoJSONWriter.writeAll(out, to: fd, destination: destination)
+        out.removeAll(keepingCapacity: true)
+    }
+
+    /// Writes all of `bytes` to `fd`, retrying short writes and EINTR; errors name `destination`.
+    public static func writeAll(_ bytes: [UInt8], to fd: Int32, destination: String) throws(GeoJSONWriteError) {
         var done = 0
-        while done < out.count {
-            let n = out.withUnsafeBytes { Glibc.write(fd, $0.baseAddress! + done, $0.count - done) }
+        while done < bytes.count {
+            let n = bytes.withUnsafeBytes { Glibc.write(fd, $0.baseAddress! + done, $0.count - done) }
             if n < 0 {
                 if errno == EINTR { continue }
                 throw GeoJSONWriteError(destination: destination, reason: String(cString: strerror(errno)))
             }
             done += n
         }
-        out.removeAll(keepingCapacity: true)
     }
 
     private func appendFeature(_ feature: Feature) {

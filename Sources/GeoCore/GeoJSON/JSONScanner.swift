@@ -123,7 +123,9 @@ struct JSONScanner {
                 return shift == 0 && end == pos ? nil : shift
             }
             if errno == EINTR { continue }
-            throw error("read failed: \(String(cString: strerror(errno)))")
+            // An I/O failure, not a fault of the text: line 0 says so (as for "cannot open").
+            throw GeoJSONError(source: source, featureIndex: nil, line: 0, column: 0, byteOffset: 0,
+                               reason: "cannot read: \(String(cString: strerror(errno)))")
         }
     }
 

@@ -99,12 +99,7 @@ public final class CoordinateTransformer {
     /// Transforms interleaved x,y pairs in place in one PROJ call.
     public func transform(flat coordinates: inout [Double]) throws(ProjError) {
         let count = coordinates.count / 2
-        guard count > 0 else { return }
-        let stride = 2 * MemoryLayout<Double>.stride
-        coordinates.withUnsafeMutableBufferPointer { buf in
-            let base = buf.baseAddress!
-            _ = proj_trans_generic(pj, PJ_FWD, base, stride, count, base + 1, stride, count, nil, 0, 0, nil, 0, 0)
-        }
+        transformMarkingFailures(flat: &coordinates)
         // PROJ marks failed points with HUGE_VAL (infinity).
         for i in 0 ..< count where !coordinates[2 * i].isFinite || !coordinates[2 * i + 1].isFinite {
             throw .transformFailed(index: i, x: coordinates[2 * i], y: coordinates[2 * i + 1], reason: context.lastMessage())

@@ -58,7 +58,7 @@ public enum ProjError: Error, Sendable, Equatable, CustomStringConvertible {
         case .transformFailed(let index, let x, let y, let reason):
             "position \(index) (\(x), \(y)) cannot be transformed: \(reason)"
         case .notMetric(let name, let reason):
-            "\(name) cannot measure distances and areas: \(reason); name a projected CRS in metres, such as the data's UTM zone (or leave --crs auto)"
+            "\(name) cannot measure distances and areas: \(reason); name a projected CRS in metres, such as the data's UTM zone"
         }
     }
 }

@@ -114,6 +114,7 @@ public enum CoverageAnalysis {
                 result.containers = site.properties[rules.containersProperty]?.doubleValue.map { Int($0) }
                 result.bulkyBins = site.properties[rules.bulkyBinsProperty]?.doubleValue.map { Int($0) }
                 let separate = site.properties[rules.separateCollectionProperty] == .bool(true)
+                result.separateCollection = separate
                 let limit = separate ? rules.maxSeparateContainers : rules.maxMixedContainers
                 if let c = result.containers, c > limit {
                     result.problems.append("\(c) containers, more than \(limit) (\(separate ? "separate" : "mixed") collection, \(CoverageRules.source))")
@@ -306,6 +307,8 @@ public struct SiteResult: Sendable {
     public var loadPerContainer: Double?
     /// Container limits exceeded.
     public var problems: [String] = []
+    /// The site collects waste separately (its container limit and reduction follow).
+    public var separateCollection = false
 }
 
 public struct DistrictResult: Sendable {

@@ -2,7 +2,8 @@ import GeoCore
 
 /// `report.html`: one self-contained page (no external file, no script) with the summary
 /// tables and an SVG map drawn in the analysis's metric projection, so the 100 m circles
-/// are true circles and the scale bar is exact.
+/// are true circles and the scale bar is exact. Every word on it is Russian
+/// (``CoverageRussian``), violation texts included.
 public enum CoverageHTMLReport {
     public static func html(_ report: CoverageReport, buildings: [Feature], sites: [Feature], districts: [Feature],
                             title: String = "Покрытие контейнерными площадками ТКО") throws -> String {
@@ -89,13 +90,13 @@ public enum CoverageHTMLReport {
         td,th{border:1px solid #ccc;padding:4px 8px;font-size:13px;text-align:left}th{background:#f1f3f5}.legend span{display:inline-block;margin-right:16px;font-size:13px}
         .sw{display:inline-block;width:12px;height:12px;vertical-align:middle;margin-right:4px;border:1px solid #555}</style></head><body>
         <h1>\(escape(title))</h1>
-        <p>\(escape(report.method)).</p>
+        <p>\(escape(CoverageRussian.method(report))).</p>
         <table><tr><th>показатель</th><th>значение</th><th>правило</th></tr>
         <tr><td>жилых зданий</td><td>\(report.buildings.count)</td><td></td></tr>
-        <tr><td>обеспечены площадкой не далее \(fmt(r.residentialMaxMetres)) м</td><td>\(covered) (\(fmt(100 * Double(covered) / Double(max(1, report.buildings.count))))%)</td><td>\(CoverageRules.source)</td></tr>
-        <tr><td>площадка ближе \(fmt(r.residentialMinMetres)) м</td><td>\(report.buildings.filter { !$0.tooCloseSites.isEmpty }.count)</td><td>\(CoverageRules.source)</td></tr>
-        <tr><td>площадок с нарушениями расстояний</td><td>\(report.sites.filter { !$0.violations.isEmpty }.count)</td><td>\(CoverageRules.source), профиль \(escape(r.profile))</td></tr>
-        <tr><td>площадок сверх нормы контейнеров</td><td>\(report.sites.filter { !$0.problems.isEmpty }.count)</td><td>\(CoverageRules.source): ≤ \(r.maxMixedContainers) / \(r.maxSeparateContainers), КГО ≤ \(r.maxBulkyBins)</td></tr>
+        <tr><td>обеспечены площадкой не далее \(fmt(r.residentialMaxMetres)) м</td><td>\(covered) (\(fmt(100 * Double(covered) / Double(max(1, report.buildings.count))))%)</td><td>\(CoverageRussian.source)</td></tr>
+        <tr><td>площадка ближе \(fmt(r.residentialMinMetres)) м</td><td>\(report.buildings.filter { !$0.tooCloseSites.isEmpty }.count)</td><td>\(CoverageRussian.source)</td></tr>
+        <tr><td>площадок с нарушениями расстояний</td><td>\(report.sites.filter { !$0.violations.isEmpty }.count)</td><td>\(CoverageRussian.source), профиль «\(escape(CoverageRussian.profile(r.profile)))»</td></tr>
+        <tr><td>площадок сверх нормы контейнеров</td><td>\(report.sites.filter { !$0.problems.isEmpty }.count)</td><td>\(CoverageRussian.source): ≤ \(r.maxMixedContainers) / \(r.maxSeparateContainers), КГО ≤ \(r.maxBulkyBins)</td></tr>
         <tr><td>предлагаемых новых площадок</td><td>\(report.suggestions.count)</td><td>не ближе \(fmt(r.residentialMinMetres)) м к домам и детским объектам, \(fmt(r.medicalMinMetres)) м к медицинским</td></tr>
         </table>
         <div class="legend"><span><i class="sw" style="background:#2f9e44"></i>дом обеспечен</span><span><i class="sw" style="background:#e03131"></i>не обеспечен</span>
@@ -116,8 +117,10 @@ public enum CoverageHTMLReport {
         if !flagged.isEmpty {
             html += "<h2>Площадки с нарушениями</h2><table><tr><th>площадка</th><th>нарушения расстояний</th><th>контейнеры</th><th>правило</th></tr>"
             for s in flagged {
-                let v = s.violations.map { "\($0.kind.rawValue) \(escape($0.id)): \(fmt($0.metres)) м &lt; \(fmt($0.minimumMetres)) м" }.joined(separator: "<br>")
-                html += "<tr><td>\(escape(s.id))</td><td>\(v)</td><td>\(s.problems.map(escape).joined(separator: "<br>"))</td><td>\(CoverageRules.source)\(s.reduction.map { ", " + escape($0) } ?? "")</td></tr>"
+                let v = s.violations.map { "\(CoverageRussian.kind($0.kind)) \(escape($0.id)): \(fmt($0.metres)) м &lt; \(fmt($0.minimumMetres)) м" }.joined(separator: "<br>")
+                let problems = CoverageRussian.problems(s, rules: r).map(escape).joined(separator: "<br>")
+                let reduction = CoverageRussian.reduction(s, rules: r).map { ", " + escape($0) } ?? ""
+                html += "<tr><td>\(escape(s.id))</td><td>\(v)</td><td>\(problems)</td><td>\(CoverageRussian.source)\(reduction)</td></tr>"
             }
             html += "</table>"
         }

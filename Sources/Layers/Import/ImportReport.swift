@@ -70,10 +70,10 @@ public struct ImportReport: Sendable {
         case .metadataUpdated:
             return "\(l.name): file unchanged (version \(l.version)); metadata updated: \(metadataChanges.joined(separator: ", "))"
         case .imported, .replaced:
-            var parts = ["\(l.name) v\(l.version): \(l.featureCount) features (\(l.geometryColumnType)) in \(String(format2Seconds(seconds))) s"]
+            var parts = ["\(l.name) v\(l.version): \(Counted.text(l.featureCount, "feature")) (\(l.geometryColumnType)) in \(String(format2Seconds(seconds))) s"]
             if !repaired.isEmpty { parts.append("\(repaired.count) repaired") }
             if !skipped.isEmpty { parts.append("\(skipped.count) skipped → \(rejectedFile ?? "?")") }
-            parts.append("\(warnings.count) warning\(warnings.count == 1 ? "" : "s")")
+            parts.append(Counted.text(warnings.count, "warning"))
             return parts.joined(separator: ", ")
         }
     }
@@ -99,13 +99,13 @@ public enum ImportError: Error, Sendable, CustomStringConvertible {
         switch self {
         case .input(let e): "\(e)"
         case .invalidGeometries(let file, let list):
-            "\(file): \(list.count) invalid geometr\(list.count == 1 ? "y" : "ies"); nothing imported (use --on-invalid repair or skip):\n"
+            "\(file): \(list.count) invalid geometr\(list.count == 1 ? "y" : "ies"); nothing imported:\n"
                 + list.map { "  \(file): \($0)" }.joined(separator: "\n")
         case .crs(let file, let e): "\(file): \(e)"
         case .crsAfterFeatures(let file):
             "\(file): the \"crs\" member comes after the features, too late to read them; pass --from-crs"
         case .transform(let file, let index, let e): "\(file): feature \(index): \(e)"
-        case .missingIdField(let file, let index, let field): "\(file): feature \(index) has no property \"\(field)\" (--id-field)"
+        case .missingIdField(let file, let index, let field): "\(file): feature \(index) has no property \"\(field)\", which should hold its id"
         case .geos(let file, let index, let e): "\(file): feature \(index): \(e)"
         case .cannotRead(let file, let reason): "\(file): cannot read: \(reason)"
         case .cannotWrite(let file, let reason): "\(file): cannot write: \(reason)"

@@ -199,6 +199,7 @@ public struct LayerImporter {
         if reader.legacyCRSAfterFeatures && options.fromCRS == nil {
             throw ImportError.crsAfterFeatures(file: source.displayName)
         }
+        if scan.count == 0 { scan.warnings.append("the file holds no features: the layer is empty") }
         if reader.sawZ { scan.warnings.append("Z values were dropped (geoctl stores 2-D geometries)") }
         if scan.schema.overflow > 0 {
             scan.warnings.append("\(scan.schema.overflow) properties beyond the first \(PropertySchema.maxColumns) are kept only in the properties JSON column")

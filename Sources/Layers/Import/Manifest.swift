@@ -40,7 +40,7 @@ public struct Manifest: Sendable {
     /// Reads a manifest; `.json` files as JSON, anything else as YAML.
     public init(path: String) throws(ManifestError) {
         let value: JSONValue
-        do { value = try StructuredFile.load(path) } catch { throw ManifestError(file: path, reason: error.reason) }
+        do { value = try StructuredFile.load(path) } catch { throw ManifestError(file: path, reason: error.reason, isIOError: error.isIOError) }
         try self.init(value, file: path)
     }
 
@@ -106,5 +106,7 @@ public struct Manifest: Sendable {
 public struct ManifestError: Error, Sendable, CustomStringConvertible {
     public var file: String
     public var reason: String
+    /// True when the file could not be read at all.
+    public var isIOError: Bool = false
     public var description: String { "\(file): \(reason)" }
 }

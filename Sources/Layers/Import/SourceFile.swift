@@ -8,7 +8,11 @@ import GeoCore
 
 /// An import's input, hashed: a file as it is, or standard input spooled to a temporary
 /// file (so it can be read twice: once to check, once to write) in `$TMPDIR`.
-struct SourceFile {
+///
+/// On Linux the spool file is unlinked as soon as it is created and read again through
+/// `/proc/self/fd/N`, so nothing is left in `$TMPDIR` however the process ends (SIGINT,
+/// SIGTERM, even SIGKILL); the kernel frees the space when the descriptor closes.
+final class SourceFile {
     /// What to call it in messages and the catalog: the path as given, or `<stdin>`.
     let displayName: String
     /// The file to read.
@@ -16,6 +20,8 @@ struct SourceFile {
     let sha256: String
     let size: Int
     private let temporary: Bool
+    /// The spool file's open descriptor (kept open until ``cleanUp()``), or -1.
+    private var spoolDescriptor: Int32 = -1
 
     /// Hashes `path` (or spools and hashes standard input for `-`).
     init(_ given: String, progress: ((Int) -> Void)? = nil) throws(ImportError) {
@@ -30,18 +36,31 @@ struct SourceFile {
             var name = Array(template.utf8CString)
             let fd = name.withUnsafeMutableBufferPointer { mkstemp($0.baseAddress!) }
             guard fd >= 0 else { throw .cannotWrite(file: template, reason: String(cString: strerror(errno))) }
-            path = String(decoding: name.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
-            temporary = true
+            let spoolPath = String(decoding: name.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+            #if os(Linux)
+            unlink(spoolPath)
+            path = "/proc/self/fd/\(fd)"
+            spoolDescriptor = fd
+            #else
+            path = spoolPath
             defer { close(fd) }
+            #endif
+            temporary = true
+            func abandon() {
+                #if os(Linux)
+                close(fd)
+                #endif
+                unlink(spoolPath)
+            }
             while true {
                 let n = read(0, buffer, chunk)
-                if n < 0 { if errno == EINTR { continue }; unlink(path); throw .cannotRead(file: "<stdin>", reason: String(cString: strerror(errno))) }
+                if n < 0 { if errno == EINTR { continue }; abandon(); throw .cannotRead(file: "<stdin>", reason: String(cString: strerror(errno))) }
                 if n == 0 { break }
                 hasher.update(UnsafeRawBufferPointer(start: buffer, count: n))
                 var written = 0
                 while written < n {
                     let w = write(fd, buffer + written, n - written)
-                    if w < 0 { if errno == EINTR { continue }; unlink(path); throw .cannotWrite(file: path, reason: String(cString: strerror(errno))) }
+                    if w < 0 { if errno == EINTR { continue }; abandon(); throw .cannotWrite(file: template, reason: String(cString: strerror(errno))) }
                     written += w
                 }
                 total += n
@@ -69,6 +88,12 @@ struct SourceFile {
 
     /// Removes the spooled copy of standard input.
     func cleanUp() {
-        if temporary { unlink(path) }
+        guard temporary else { return }
+        if spoolDescriptor >= 0 {
+            close(spoolDescriptor)
+            spoolDescriptor = -1
+        } else {
+            unlink(path)
+        }
     }
 }

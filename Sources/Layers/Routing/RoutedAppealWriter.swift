@@ -166,15 +166,7 @@ public final class RoutedAppealWriter {
     }
 
     private func flush() throws {
-        var done = 0
-        while done < pending.count {
-            let n = pending.withUnsafeBytes { Glibc.write(fd, $0.baseAddress! + done, $0.count - done) }
-            if n < 0 {
-                if errno == EINTR { continue }
-                throw GeoJSONWriteError(destination: destination, reason: String(cString: strerror(errno)))
-            }
-            done += n
-        }
+        try GeoJSONWriter.writeAll(pending, to: fd, destination: destination)
         pending.removeAll(keepingCapacity: true)
     }
 }

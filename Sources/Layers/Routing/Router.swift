@@ -20,6 +20,9 @@ public struct Router: @unchecked Sendable {
     /// Problems that do not stop routing: organisations missing from the directory, features
     /// without an organisation.
     public let warnings: [String]
+    /// Whether the rules may read restricted layers (see ``init(store:rules:includeRestricted:)``);
+    /// a refreshed router keeps the same policy.
+    public let includeRestricted: Bool
     let layers: [RoutingLayer]
     let strategies: [[CompiledStrategy]]
     let categoryIndex: [String: Int]
@@ -57,13 +60,18 @@ public struct Router: @unchecked Sendable {
 
     /// Builds a router; a rule naming a layer or property the store lacks is an error here,
     /// not when an appeal arrives.
-    public init(store: LayerStore, rules: RoutingRules) throws {
-        self = try RouterBuilder(store: store, rules: rules, previous: nil).build()
+    ///
+    /// Restricted layers (``Visibility/restricted``) are read only with `includeRestricted:
+    /// true`, the same policy as the CLI's `--include-restricted`: without it, rules that name a
+    /// restricted layer fail with ``RestrictedLayerError``.
+    public init(store: LayerStore, rules: RoutingRules, includeRestricted: Bool = false) throws {
+        self = try RouterBuilder(store: store, rules: rules, previous: nil, includeRestricted: includeRestricted).build()
     }
 
-    init(rules: RoutingRules, organisations: [Organisation], warnings: [String], layers: [RoutingLayer],
-         strategies: [[CompiledStrategy]], unavailable: [Int: String]) {
+    init(rules: RoutingRules, organisations: [Organisation], warnings: [String], includeRestricted: Bool,
+         layers: [RoutingLayer], strategies: [[CompiledStrategy]], unavailable: [Int: String]) {
         self.rules = rules
+        self.includeRestricted = includeRestricted
         self.organisations = organisations
         self.warnings = warnings
         self.layers = layers
@@ -114,7 +122,7 @@ public struct Router: @unchecked Sendable {
     /// fail with ``RoutingError/categoryUnavailable(_:reason:)``); the others keep routing.
     /// This router itself is unchanged.
     public func refreshed(from store: LayerStore) throws -> Router {
-        try RouterBuilder(store: store, rules: rules, previous: self).build()
+        try RouterBuilder(store: store, rules: rules, previous: self, includeRestricted: includeRestricted).build()
     }
 
     /// The category's index for ``route(x:y:category:)``, or nil when unknown.

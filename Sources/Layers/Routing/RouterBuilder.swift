@@ -33,11 +33,15 @@ struct RouterBuilder {
     /// When refreshing: the router whose unchanged layers are reused, and whose vanished
     /// layers make categories unavailable instead of failing the build.
     let previous: Router?
+    /// Whether restricted layers may be read.
+    let includeRestricted: Bool
 
     func build() throws -> Router {
         let file = rules.source
         var warnings: [String] = []
         var unavailable: [Int: String] = [:]
+        // Every problem the rules have against this store, reported together.
+        var problems: [ConfigurationError] = []
 
         // The organisations directory.
         var organisations: [Organisation] = []
@@ -46,10 +50,14 @@ struct RouterBuilder {
             organisations = list
         case .layer(let name, let nameProperty, let idProperty, let phone, let email, let address):
             guard let info = try store.layer(named: name) else {
-                throw ConfigurationError(file: file, reason: "organisations: layer \"\(name)\" is not in the store")
+                problems.append(ConfigurationError(file: file, reason: "organisations: layer \"\(name)\" is not in the store"))
+                break
+            }
+            if info.visibility == .restricted && !includeRestricted {
+                throw RestrictedLayerError(rulesFile: file, layer: name)
             }
             let wanted = [nameProperty, idProperty, phone, email, address].compactMap { $0 }
-            try checkProperties(wanted, of: info, at: "organisations")
+            do { try checkProperties(wanted, of: info, at: "organisations") } catch { problems.append(error); break }
             try store.forEachFeature(of: name, filter: .all) { f in
                 func text(_ p: String?) -> String? { p.flatMap { f.properties[$0]?.plainText } }
                 guard let n = text(nameProperty) else { return }
@@ -85,22 +93,33 @@ struct RouterBuilder {
                     missing[name] = "layer \"\(name)\" was dropped from the store after the router was built"
                     continue
                 }
-                throw ConfigurationError(file: file, reason: "\(uses(name)): \(reason)")
+                problems.append(ConfigurationError(file: file, reason: "\(uses(name)): \(reason)"))
+                continue
+            }
+            if info.visibility == .restricted && !includeRestricted {
+                if let previous, previous.layers.contains(where: { $0.name == name }) {
+                    missing[name] = "layer \"\(name)\" became restricted after the router was built"
+                    continue
+                }
+                throw RestrictedLayerError(rulesFile: file, layer: name)
             }
             do {
                 try checkProperties(needed[name]!.sorted(), of: info, at: uses(name))
             } catch {
                 if previous != nil { missing[name] = error.reason; continue }
-                throw error
+                problems.append(error)
+                continue
             }
-            for c in rules.categories {
-                for case .covering(name, _, _) in c.strategies {
-                    let polygonal = info.geometryKinds.allSatisfy { $0 == .polygon || $0 == .multiPolygon }
-                    if !polygonal {
-                        throw ConfigurationError(file: file, reason: "category \(c.id): covering needs a polygon layer, and \"\(name)\" holds \(info.geometryKinds.map(\.rawValue).joined(separator: ", "))")
-                    }
+            var fits = true
+            for c in rules.categories where c.strategies.contains(where: { if case .covering(name, _, _) = $0 { true } else { false } }) {
+                do {
+                    if let warning = try LayerRole.routingCovering.check(info) { warnings.append("category \(c.id): \(warning)") }
+                } catch {
+                    problems.append(ConfigurationError(file: file, reason: "category \(c.id): \(error)"))
+                    fits = false
                 }
             }
+            if !fits || !problems.isEmpty { continue }
             if let reused = previous?.layers.first(where: { $0.name == name && $0.version == info.version }),
                needed[name]!.isSubset(of: Set(reused.properties.keys)) {
                 layerIndex[name] = layers.count
@@ -137,22 +156,24 @@ struct RouterBuilder {
                         }
                     }
                     if without > 0 {
-                        warnings.append("\(without) features of \(l) have no \(p): a \(c.id) appeal there goes to the next strategy")
+                        warnings.append("\(Counted.text(without, "feature")) of \(l) \(without == 1 ? "has" : "have") no \(p): a \(c.id) appeal there goes to the next strategy")
                     }
                     if case .covering = s { list.append(.covering(li, orgs, border)) } else { list.append(.nearest(li, orgs, border)) }
                 case .fallback(let o):
                     guard let i = byKey[o] else {
-                        throw ConfigurationError(file: file, reason: "category \(c.id): fallback organisation \"\(o)\" is not in the organisations directory")
+                        problems.append(ConfigurationError(file: file, reason: "category \(c.id): fallback organisation \"\(o)\" is not in the organisations directory"))
+                        continue
                     }
                     list.append(.fallback(i))
                 }
             }
             compiled.append(list)
         }
+        if !problems.isEmpty { throw ConfigurationError.combining(problems, file: file) }
         for name in unknownOrganisations.keys.sorted() {
             warnings.append("organisation \"\(name)\" is not in the directory: its appeals are routed without contacts")
         }
-        return Router(rules: rules, organisations: organisations, warnings: warnings, layers: layers,
+        return Router(rules: rules, organisations: organisations, warnings: warnings, includeRestricted: includeRestricted, layers: layers,
                       strategies: compiled, unavailable: unavailable)
     }
 

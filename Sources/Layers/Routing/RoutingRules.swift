@@ -116,37 +116,60 @@ public struct RoutingRules: Sendable {
         try self.init(StructuredFile.load(path), file: path)
     }
 
+    /// Every problem of the file is reported at once (``ConfigurationError/combining(_:file:)``),
+    /// each naming the file and, inside a category, the category.
     init(_ value: JSONValue, file: String) throws(ConfigurationError) {
         source = file
+        var problems: [ConfigurationError] = []
         let root = try ConfigurationReader(value, file: file, position: "rules", allowed: ["organisations", "categories"])
-        guard let orgValue = root.object["organisations"] else { throw root.fail("\"organisations\" is missing") }
-        organisations = try Self.organisations(orgValue, file: file)
-        guard let items = try root.list("categories"), !items.isEmpty else { throw root.fail("\"categories\" must be a non-empty list") }
+        var organisations = OrganisationSource.list([])
+        var directoryKnown = false
+        if let orgValue = root.object["organisations"] {
+            do throws(ConfigurationError) {
+                organisations = try Self.organisations(orgValue, file: file)
+                directoryKnown = true
+            } catch { problems.append(error) }
+        } else {
+            problems.append(root.fail("\"organisations\" is missing"))
+        }
+        self.organisations = organisations
+        var items: [JSONValue] = []
+        do throws(ConfigurationError) {
+            guard let list = try root.list("categories"), !list.isEmpty else { throw root.fail("\"categories\" must be a non-empty list") }
+            items = list
+        } catch { problems.append(error) }
         var categories: [AppealCategory] = []
         for (i, item) in items.enumerated() {
-            let c = try ConfigurationReader(item, file: file, position: "categories[\(i)]",
-                                            allowed: ["id", "name_ru", "name_en", "deadline_days", "strategies"])
-            let id = try c.requiredText("id")
-            if categories.contains(where: { $0.id == id }) { throw c.fail("category id \"\(id)\" is used twice") }
-            guard let days = try c.number("deadline_days"), days >= 1, days == days.rounded() else {
-                throw c.fail(".deadline_days must be a whole number of days, at least 1")
+            var label = "categories[\(i)]"
+            if case .object(let o) = item, let id = o["id"]?.plainText, !id.isEmpty { label = "category \(id)" }
+            do throws(ConfigurationError) {
+                let c = try ConfigurationReader(item, file: file, position: "categories[\(i)]",
+                                                allowed: ["id", "name_ru", "name_en", "deadline_days", "strategies"])
+                let id = try c.requiredText("id")
+                if categories.contains(where: { $0.id == id }) { throw c.fail("category id \"\(id)\" is used twice") }
+                guard let days = try c.number("deadline_days"), days >= 1, days == days.rounded() else {
+                    throw c.fail(".deadline_days must be a whole number of days, at least 1")
+                }
+                guard let list = try c.list("strategies"), !list.isEmpty else { throw c.fail(".strategies must be a non-empty list") }
+                var strategies: [RoutingStrategy] = []
+                for (k, s) in list.enumerated() {
+                    strategies.append(try Self.strategy(s, file: file, position: "categories[\(i)].strategies[\(k)]"))
+                }
+                categories.append(AppealCategory(id: id, nameRU: try c.requiredText("name_ru"), nameEN: try c.requiredText("name_en"),
+                                                 deadlineDays: Int(days), strategies: strategies))
+            } catch {
+                problems.append(ConfigurationError(file: file, reason: "\(label): \(error.reason)"))
             }
-            guard let list = try c.list("strategies"), !list.isEmpty else { throw c.fail(".strategies must be a non-empty list") }
-            var strategies: [RoutingStrategy] = []
-            for (k, s) in list.enumerated() {
-                strategies.append(try Self.strategy(s, file: file, position: "categories[\(i)].strategies[\(k)]"))
-            }
-            categories.append(AppealCategory(id: id, nameRU: try c.requiredText("name_ru"), nameEN: try c.requiredText("name_en"),
-                                             deadlineDays: Int(days), strategies: strategies))
         }
         self.categories = categories
-        if case .list(let orgs) = organisations {
+        if directoryKnown, case .list(let orgs) = organisations {
             for c in categories {
                 for case .fallback(let o) in c.strategies where !orgs.contains(where: { $0.id == o || $0.name == o }) {
-                    throw ConfigurationError(file: file, reason: "category \(c.id): fallback organisation \"\(o)\" is not in the organisations directory")
+                    problems.append(ConfigurationError(file: file, reason: "category \(c.id): fallback organisation \"\(o)\" is not in the organisations directory"))
                 }
             }
         }
+        if !problems.isEmpty { throw .combining(problems, file: file) }
     }
 
     private static func strategy(_ value: JSONValue, file: String, position: String) throws(ConfigurationError) -> RoutingStrategy {

@@ -224,6 +224,8 @@ public final class Statement {
 public enum StoreError: Error, Sendable, Equatable, CustomStringConvertible {
     case cannotOpen(path: String, reason: String)
     case noStore(path: String)
+    /// The path holds something else: a folder, a GeoJSON file, another SQLite database…
+    case notAStore(path: String, what: String)
     case sql(statement: String, reason: String)
     case invalidLayerName(String, reason: String)
     case layerExists(String, version: Int)
@@ -233,10 +235,12 @@ public enum StoreError: Error, Sendable, Equatable, CustomStringConvertible {
     public var description: String {
         switch self {
         case .cannotOpen(let path, let reason): "\(path): cannot open the store: \(reason)"
-        case .noStore(let path): "\(path): no store here yet (import a layer first, or name one with --store or GEOCTL_STORE)"
-        case .sql(let statement, let reason): "SQL failed: \(reason) (in: \(statement.prefix(200)))"
+        case .noStore(let path): "\(path): no store here yet (import a layer first)"
+        case .notAStore(let path, let what): "\(path) is not a geoctl store: it is \(what)"
+        // The statement stays in the value for debugging; users read only the reason.
+        case .sql(_, let reason): "the store could not complete the operation: \(reason)"
         case .invalidLayerName(let name, let reason): "invalid layer name \"\(name)\": \(reason)"
-        case .layerExists(let name, let version): "layer \"\(name)\" already exists (version \(version)); pass --replace to replace it"
+        case .layerExists(let name, let version): "layer \"\(name)\" already exists (version \(version))"
         case .noSuchLayer(let name): "no layer named \"\(name)\""
         case .corrupt(let what): "the store is inconsistent: \(what)"
         }

@@ -27,8 +27,26 @@ public final class SpatiaLiteStore: LayerStore {
         self.path = path
         var st = stat()
         let exists = stat(path, &st) == 0
-        if !exists && !create { throw .noStore(path: path) }
+        if exists {
+            if (st.st_mode & S_IFMT) == S_IFDIR { throw .notAStore(path: path, what: "a folder") }
+            let head = FileKind.head(of: path)
+            // An empty file is a new database to SQLite: fine to create a store in.
+            if !(head.isEmpty && create) && !FileKind.isSQLite(head) {
+                throw .notAStore(path: path, what: FileKind.describe(head))
+            }
+        } else {
+            if !create { throw .noStore(path: path) }
+            let folder = path.contains("/") ? String(path[..<path.lastIndex(of: "/")!]) : "."
+            var parent = stat()
+            if !folder.isEmpty && stat(folder, &parent) != 0 {
+                throw .cannotOpen(path: path, reason: "the folder \(folder) does not exist (geoctl creates the store file, not its folder)")
+            }
+        }
         db = try SpatiaLiteConnection(path: path, create: create)
+        if exists && !create {
+            let hasCatalog = try db.scalarText("SELECT count(*) FROM sqlite_master WHERE name = 'geoctl_catalog'") == "1"
+            if !hasCatalog { throw .notAStore(path: path, what: "a SQLite database without geoctl's catalog") }
+        }
         try prepareSchema()
     }
 
@@ -344,7 +362,7 @@ public final class SpatiaLiteStore: LayerStore {
             if !registered.contains(name.lowercased()) { problems.append("\(name) is not registered in geometry_columns") }
             let actual = try db.rows("SELECT count(*) FROM \(SQL.identifier(name))").first?.first
             if case .integer(let n)? = actual, n != count {
-                problems.append("catalog says \(name) holds \(count) features; its table holds \(n)")
+                problems.append("catalog says \(name) holds \(Counted.text(Int(count), "feature")); its table holds \(n)")
             }
         }
         for table in tables.subtracting(catalogued).sorted() {

@@ -26,8 +26,13 @@ public final class CSVReader {
             ownsDescriptor = false
         } else {
             fd = open(path, O_RDONLY)
-            guard fd >= 0 else { throw ConfigurationError(file: path, reason: "cannot open: \(String(cString: strerror(errno)))") }
+            guard fd >= 0 else { throw ConfigurationError(file: path, reason: "cannot read: \(String(cString: strerror(errno)))", isIOError: true) }
             ownsDescriptor = true
+            var st = stat()
+            if fstat(fd, &st) == 0 && (st.st_mode & S_IFMT) == S_IFDIR {
+                close(fd)
+                throw ConfigurationError(file: path, reason: "cannot read: \(String(cString: strerror(EISDIR)))", isIOError: true)
+            }
         }
         // Skip a UTF-8 byte order mark.
         if fill(), end - pos >= 3, buffer[0] == 0xEF, buffer[1] == 0xBB, buffer[2] == 0xBF { pos = 3 }

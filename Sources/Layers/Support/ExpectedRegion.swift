@@ -74,17 +74,3 @@ public struct ExpectedRegion: Sendable {
         }
     }
 }
-
-/// Numbers as a person reads them.
-public enum Rounded {
-    /// A coordinate in degrees to 7 decimals (about 1 cm), without trailing zeros.
-    public static func degrees(_ v: Double) -> String {
-        let r = (v * 1e7).rounded() / 1e7
-        return r == r.rounded() ? String(Int(r)) : String(r)
-    }
-
-    /// A box as `W,S,E,N`, each to 7 decimals.
-    public static func box(_ b: BoundingBox) -> String {
-        "\(degrees(b.minX)),\(degrees(b.minY)),\(degrees(b.maxX)),\(degrees(b.maxY))"
-    }
-}

@@ -6,9 +6,9 @@ import Yams
 /// so one validator serves both. `.json` files are read as JSON, anything else as YAML.
 enum StructuredFile {
     static func load(_ path: String) throws(ConfigurationError) -> JSONValue {
-        let text: String
-        do { text = try String(contentsOfFile: path, encoding: .utf8) } catch {
-            throw ConfigurationError(file: path, reason: "cannot read: \(error.localizedDescription)")
+        let bytes = try readBytes(path)
+        guard let text = String(validating: bytes, as: UTF8.self) else {
+            throw ConfigurationError(file: path, reason: "not UTF-8 text")
         }
         if path.lowercased().hasSuffix(".json") {
             do { return try JSONDocument.parse(text, source: path) } catch {
@@ -18,6 +18,26 @@ enum StructuredFile {
         do { return json(from: try Yams.load(yaml: text)) } catch {
             throw ConfigurationError(file: path, reason: "invalid YAML: \(error)")
         }
+    }
+
+    /// The whole file, or an I/O error saying why not in the system's words
+    /// ("No such file or directory", "Permission denied", "Is a directory").
+    static func readBytes(_ path: String) throws(ConfigurationError) -> [UInt8] {
+        func failure() -> ConfigurationError {
+            ConfigurationError(file: path, reason: "cannot read: \(String(cString: strerror(errno)))", isIOError: true)
+        }
+        let fd = open(path, O_RDONLY)
+        guard fd >= 0 else { throw failure() }
+        defer { close(fd) }
+        var bytes: [UInt8] = []
+        var chunk = [UInt8](repeating: 0, count: 1 << 16)
+        while true {
+            let n = chunk.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
+            if n < 0 { if errno == EINTR { continue }; throw failure() }
+            if n == 0 { break }
+            bytes.append(contentsOf: chunk[0 ..< n])
+        }
+        return bytes
     }
 
     /// YAML values as JSON values (mapping keys sorted: YAML mappings are unordered).
@@ -42,14 +62,27 @@ enum StructuredFile {
 /// A YAML or JSON configuration file that cannot be used, with where and why.
 public struct ConfigurationError: Error, Sendable, Equatable, CustomStringConvertible {
     public var file: String
+    /// What is wrong; several problems are one per line, each starting with the file name.
     public var reason: String
+    /// True when the file could not be read at all (missing, unreadable, a folder), rather
+    /// than read and found wrong.
+    public var isIOError: Bool
 
-    public init(file: String, reason: String) {
+    public init(file: String, reason: String, isIOError: Bool = false) {
         self.file = file
         self.reason = reason
+        self.isIOError = isIOError
     }
 
     public var description: String { "\(file): \(reason)" }
+
+    /// One error for several problems of a file: the first alone, or "N problems:" followed
+    /// by each on its own line as `file: reason`.
+    public static func combining(_ problems: [ConfigurationError], file: String) -> ConfigurationError {
+        if problems.count == 1 { return problems[0] }
+        return ConfigurationError(file: file, reason: "\(problems.count) problems:\n" + problems.map { "  \($0.description)" }.joined(separator: "\n"),
+                                  isIOError: problems.contains(where: \.isIOError))
+    }
 }
 
 /// Reads typed fields out of a configuration mapping, naming the place of every problem.

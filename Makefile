@@ -12,15 +12,17 @@ CITY_SCALE ?= 1
 RUNS ?= 3
 
 .PHONY: deps deps-test install-packages build test sanitize sanitize-address sanitize-thread fuzz demo fixtures clean \
-	bench-parse bench-import bench-route bench-coverage bench-check bench-layers bench-postgis
+	bench-parse bench-import bench-route bench-coverage bench-check bench-layers bench-postgis schemathesis bench-serve bench-appeals
 
 ## deps: install the Debian packages geoctl links against (idempotent; silent when present)
 deps:
 	@$(MAKE) --no-print-directory install-packages PACKAGES="$(DEB_PACKAGES)"
 
-## deps-test: what the tests need besides (gdal-bin, PostgreSQL 15 with PostGIS 3)
+## deps-test: what the tests need besides (gdal-bin, PostgreSQL 15 with PostGIS 3; chromium, best
+## effort, renders the appeals report)
 deps-test: deps
 	@$(MAKE) --no-print-directory install-packages PACKAGES="$(TEST_DEB_PACKAGES)"
+	@$(MAKE) --no-print-directory install-packages PACKAGES="chromium" || echo "chromium could not be installed: the appeals report is not rendered (that test is skipped)" >&2
 
 install-packages:
 	@missing=""; for p in $(PACKAGES); do \
@@ -40,14 +42,24 @@ build: deps
 ## GDAL), beside a throw-away cluster on a private socket (scripts/with-postgres.sh), with a
 ## private TMPDIR that must be as empty afterwards as before: the suite leaves nothing behind.
 ## (SwiftPM's own TemporaryDirectory.* folders and *.lock files there are not the suite's.)
+## The appeal-analytics tests also compare with PySAL's esda and SciPy in .build-venv, made by
+## scripts/test-venv.sh while Swift builds.
 ## It ends with one line "N passed, N failed" (scripts/test-summary.sh keeps swift test's exit status).
 test: deps-test
-	$(SWIFT) build --build-tests
+	@bash scripts/test-venv.sh .build-venv & venv=$$!; \
+	$(SWIFT) build --build-tests; built=$$?; wait $$venv || exit 1; [ $$built -eq 0 ] || exit $$built
 	@tmp=$$(mktemp -d "$${TMPDIR:-/tmp}/geoctl-tests.XXXXXX"); before=$$(ls -A "$$tmp"); \
-	TMPDIR="$$tmp" SWIFT=$(SWIFT) bash scripts/with-postgres.sh bash scripts/test-summary.sh --skip-build; status=$$?; \
+	GEOCTL_REQUIRE_PYSAL=1 TMPDIR="$$tmp" SWIFT=$(SWIFT) bash scripts/with-postgres.sh bash scripts/test-summary.sh --skip-build; status=$$?; \
 	after=$$(cd "$$tmp" && find . -mindepth 1 -not -path './TemporaryDirectory.*' -not -path './*.lock' | sort); rm -rf "$$tmp"; \
 	if [ "$$after" != "$$before" ]; then echo "The tests left this in TMPDIR:"; echo "$$after"; [ $$status -ne 0 ] || status=1; fi; \
 	exit $$status
+
+## schemathesis: fuzz the live HTTP service against its /openapi.json (PyPI schemathesis in
+## .build-venv/schemathesis): no 5xx, every response conforms. SCHEMATHESIS_SECONDS (default 120).
+SCHEMATHESIS_SECONDS ?= 120
+schemathesis: deps
+	$(SWIFT) build --product geoctl
+	bash scripts/schemathesis.sh .build/debug/geoctl $(SCHEMATHESIS_SECONDS)
 
 ## sanitize: the whole test suite under AddressSanitizer, then ThreadSanitizer (the geoctl
 ## binary the CLI tests run is instrumented too). Separate build folders keep `make test` fast.
@@ -107,9 +119,19 @@ bench-coverage: build
 bench-check: build
 	bash bench/check.sh $(CITY_SCALE) $(RUNS)
 
+## bench-serve: geoctl serve under wrk on loopback (GET and POST /route, a reload under load)
+bench-serve: build
+	bash bench/serve.sh $(CITY_SCALE)
+
 ## bench-layers: import-dir of 211 generated layers, then `geoctl layers`
 bench-layers: build
 	bash bench/layers211.sh
 
+## bench-appeals: geoctl appeals beside GeoPandas / numpy / esda on the synthetic city at
+## CITY_SCALE (or CITY_DIRS: city folders, e.g. scales 1 and 10)
+bench-appeals: build
+	@[ -n "$(CITY_DIRS)" ] || [ -f .build/bench-city/s$(CITY_SCALE)/meta.json ] || python3 bench/make_city.py $(CITY_SCALE) .build/bench-city/s$(CITY_SCALE) > /dev/null
+	bash bench/appeals.sh $(or $(CITY_DIRS),$(CURDIR)/.build/bench-city/s$(CITY_SCALE))
+
 clean:
-	rm -rf .build .build-asan .build-tsan .build-fuzz
+	rm -rf .build .build-asan .build-tsan .build-fuzz .build-venv

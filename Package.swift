@@ -10,11 +10,18 @@ let package = Package(
         .library(name: "Layers", targets: ["Layers"]),
         // The PostgreSQL/PostGIS store: its own product, so SpatiaLite-only users link no PostgreSQL client.
         .library(name: "PostGISStore", targets: ["PostGISStore"]),
+        .library(name: "GeoService", targets: ["GeoService"]),
         .executable(name: "geoctl", targets: ["geoctl"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.0.0"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.0.0"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.6.0"),
+        .package(url: "https://github.com/apple/swift-http-types", from: "1.0.0"),
+        .package(url: "https://github.com/apple/swift-metrics", from: "2.5.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.0.0"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.6.0"),
     ],
     targets: [
         // C libraries: module maps and pkg-config names only, no code.
@@ -37,12 +44,27 @@ let package = Package(
         .target(name: "Layers", dependencies: ["GeoCore", "CSpatiaLite", .product(name: "Yams", package: "Yams")]),
         // The layer store in PostgreSQL/PostGIS, through libpq (binary COPY; see PGConnection.swift).
         .target(name: "PostGISStore", dependencies: ["Layers", "GeoCore", "CLibPQ"]),
+        // The HTTP service (`geoctl serve`): routes to Layers calls to JSON, no domain logic.
+        .target(
+            name: "GeoService",
+            dependencies: [
+                "GeoCore", "Layers",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdCore", package: "hummingbird"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "CoreMetrics", package: "swift-metrics"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ]),
         // The thin command-line front end.
         .executableTarget(
             name: "geoctl",
             dependencies: [
-                "GeoCore", "Layers", "PostGISStore",
+                "GeoCore", "Layers", "PostGISStore", "GeoService",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
             ]),
 
         // The README's library example, built and run by the tests (RoutingServiceExampleTests).
@@ -57,6 +79,13 @@ let package = Package(
         .testTarget(name: "LayersTests", dependencies: ["Layers", "GeoCore", "TestSupport", "PostGISStore"]),
         // Runs the built `geoctl` binary as a user would: exit codes, stdout, stderr.
         .testTarget(name: "geoctlTests", dependencies: ["geoctl", "RoutingService", "Layers", "GeoCore", "PostGISStore", "TestSupport"]),
+        // The HTTP service in-process (HummingbirdTesting) and over a real socket.
+        .testTarget(
+            name: "GeoServiceTests",
+            dependencies: [
+                "GeoService", "Layers", "GeoCore", "TestSupport",
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+            ]),
     ],
     swiftLanguageModes: [.v6]
 )

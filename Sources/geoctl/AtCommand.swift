@@ -27,17 +27,7 @@ struct AtCommand: ParsableCommand {
             report = try WhatIsHere.report(store: store, lon: lon, lat: lat, includeRestricted: visibility.includeRestricted, withinMetres: within)
         } catch { throw fail(error) }
         if format == .json {
-            print(JSONValue.object([
-                "lon": .number(lon), "lat": .number(lat),
-                "covering": .array(report.coverings.map { c in
-                    .object(["layer": .string(c.layer), "kind": .string(c.kind.rawValue), "feature_id": .string(c.featureID),
-                             "on_boundary": .bool(c.onBoundary), "properties": .object(c.properties)])
-                }),
-                "nearest": .array(report.nearest.map { n in
-                    .object(["kind": .string(n.kind), "layer": .string(n.layer), "feature_id": .string(n.featureID),
-                             "distance_m": .number((n.metres * 10).rounded() / 10), "properties": .object(n.properties)])
-                }),
-            ]).compactText)
+            print(report.json.compactText)
             return
         }
         print("At \(fixed(lon, 6)), \(fixed(lat, 6)):")

@@ -88,7 +88,7 @@ struct RouteCommand: ParsableCommand {
         let decision: RoutingDecision
         do { decision = try router.decide(lon: lon!, lat: lat!, category: category!) } catch { throw fail(error) }
         if format == .json {
-            print(DecisionJSON.decision(decision, lon: lon!, lat: lat!).compactText)
+            print(DecisionJSON.text(decision, lon: lon!, lat: lat!))
         } else {
             print(DecisionText.explain(decision, lon: lon!, lat: lat!))
         }
@@ -134,30 +134,5 @@ enum DecisionText {
             }
         }
         return lines.joined(separator: "\n")
-    }
-}
-
-/// Machine-readable decisions.
-enum DecisionJSON {
-    static func decision(_ d: RoutingDecision, lon: Double, lat: Double) -> JSONValue {
-        var o: JSONObject = ["lon": .number(lon), "lat": .number(lat), "category": .string(d.category.id),
-                             "category_ru": .string(d.category.nameRU), "category_en": .string(d.category.nameEN),
-                             "deadline_days": .integer(Int64(d.deadlineDays))]
-        if let org = d.organisation {
-            o["organisation"] = .object(["id": org.id.map(JSONValue.string) ?? .null, "name": .string(org.name),
-                                         "phone": org.phone.map(JSONValue.string) ?? .null, "email": org.email.map(JSONValue.string) ?? .null,
-                                         "address": org.address.map(JSONValue.string) ?? .null])
-        } else {
-            o["organisation"] = .null
-        }
-        o["rule"] = d.rule.map { .string($0.description) } ?? .null
-        o["rule_index"] = d.ruleIndex.map { .integer(Int64($0)) } ?? .null
-        o["layer"] = d.layer.map(JSONValue.string) ?? .null
-        o["feature_id"] = d.featureID.map(JSONValue.string) ?? .null
-        o["distance_m"] = d.distanceMetres.map(JSONValue.number) ?? .null
-        o["flags"] = .array(d.flags.names.map(JSONValue.string))
-        o["candidates"] = .array(d.candidates.map { .object(["feature_id": .string($0.featureID), "organisation": $0.organisation.map(JSONValue.string) ?? .null, "on_boundary": .bool($0.onBoundary)]) })
-        o["neighbours"] = .array(d.neighbours.map { .object(["organisation": .string($0.organisation.name), "feature_id": .string($0.featureID), "distance_m": .number(($0.metres * 100).rounded() / 100)]) })
-        return .object(o)
     }
 }

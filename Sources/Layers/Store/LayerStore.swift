@@ -14,6 +14,9 @@ public protocol LayerStore: AnyObject {
     func writeLayer(_ layer: LayerInfo, replace: Bool, features: (LayerWriter) throws -> Void) throws -> LayerInfo
     /// Removes a layer and its catalog entry in one transaction.
     func dropLayer(named name: String) throws
+    /// Calls `body` with every feature's id, its point (nil unless a Point) and the values of
+    /// `properties` (null when absent), in import order: the analyses' fast read of a point layer.
+    func forEachPoint(of layer: String, properties: [String], _ body: (FeatureID?, Point?, [JSONValue]) throws -> Void) throws
     /// A few distinct non-null values of a property, for `show`.
     func sampleValues(of layer: String, column: PropertyColumn, limit: Int) throws -> [String]
     /// Sets a layer's kind, sphere, owner and visibility in one transaction, without touching

@@ -4,8 +4,8 @@ import Yams
 
 /// Configuration files (manifests, routing rules) in YAML or JSON, read into ``JSONValue``
 /// so one validator serves both. `.json` files are read as JSON, anything else as YAML.
-enum StructuredFile {
-    static func load(_ path: String) throws(ConfigurationError) -> JSONValue {
+public enum StructuredFile {
+    public static func load(_ path: String) throws(ConfigurationError) -> JSONValue {
         let bytes = try readBytes(path)
         guard let text = String(validating: bytes, as: UTF8.self) else {
             throw ConfigurationError(file: path, reason: "not UTF-8 text")

@@ -1,0 +1,73 @@
+import Hummingbird
+import Layers
+import Logging
+import NIOCore
+import ServiceLifecycle
+
+/// The HTTP service behind `geoctl serve`: a Hummingbird application whose routes call
+/// Layers and answer JSON. Tests drive ``application`` in-process (HummingbirdTesting) or
+/// over a socket; the CLI runs it with graceful shutdown on SIGTERM/SIGINT.
+public struct GeoServer: Sendable {
+    public let configuration: ServiceConfiguration
+    /// The current router, swapped by the reloader.
+    public let state: RoutingState
+    public let metrics: ServiceMetrics
+    public let application: Application<RouterResponder<BasicRequestContext>>
+    /// Every route the application answers, as "METHOD /path/{parameter}".
+    public let routes: [String]
+
+    /// Loads the first router (an error here stops the service before it listens), reads
+    /// the API keys, and builds the application. `onListening` hears the bound port.
+    public init(configuration: ServiceConfiguration, logger: Logger = Logger(label: "geoctl.serve"),
+                onListening: @escaping @Sendable (_ port: Int) async -> Void = { _ in }) throws {
+        self.configuration = configuration
+        let state = RoutingState()
+        let metrics = ServiceMetrics()
+        let loader = RouterLoader(configuration: configuration)
+        let first = try loader.load(previous: nil)
+        state.install(first)
+        metrics.recordReload(first)
+        let keys = try configuration.apiKeysPath.map { try APIKeys(path: $0) } ?? APIKeys()
+        let context = ServiceContext(configuration: configuration, state: state, metrics: metrics, keys: keys,
+                                     store: SharedStore(open: configuration.openStore))
+        let router = Hummingbird.Router()
+        router.add(middleware: MetricsMiddleware(metrics: metrics))
+        let table = RouteTable()
+        router.add(middleware: ProblemMiddleware(routes: table))
+        context.addRoutes(to: router)
+        routes = router.routes.map { "\($0.method) \($0.path)" }
+        table.record(routes)
+
+        var services: [any Service] = []
+        if configuration.reload == .auto {
+            services.append(ReloadService(state: state, loader: loader,
+                                          source: configuration.changeSource ?? PollingChangeSource(interval: configuration.pollInterval),
+                                          metrics: metrics, logger: logger))
+        }
+        let limit = configuration.maxHeaderBytes
+        application = Application(
+            router: router,
+            server: .http1(configuration: .init(
+                idleTimeout: .nanoseconds(Int64(configuration.idleTimeout.components.seconds) * 1_000_000_000),
+                httpDecoderConfiguration: .init(maxHeaderFieldSize: limit, maxHeaderListSize: limit, maxHeaderFieldCount: 100))),
+            configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: nil,
+                                 reuseAddress: true),
+            services: services,
+            onServerRunning: { channel in await onListening(channel.localAddress?.port ?? 0) },
+            logger: logger)
+        self.state = state
+        self.metrics = metrics
+    }
+
+    /// Runs until SIGTERM or SIGINT: then stops accepting, lets in-flight requests finish
+    /// (cancelled after `gracePeriod`), and returns.
+    public func run(gracePeriod: Duration = .seconds(10)) async throws {
+        var configuration = ServiceGroupConfiguration(
+            services: [.init(service: application)],
+            gracefulShutdownSignals: [.sigterm, .sigint],
+            logger: application.logger)
+        configuration.maximumGracefulShutdownDuration = gracePeriod
+        configuration.maximumCancellationDuration = .seconds(2)
+        try await ServiceGroup(configuration: configuration).run()
+    }
+}

@@ -1,0 +1,268 @@
+import GeoCore
+
+/// Which properties of an appeals layer hold what (`--category-field` and friends).
+public struct AppealFields: Sendable {
+    public var category = "category"
+    public var created = "created"
+    public var closed = "closed"
+    public var status = "status"
+    /// A per-appeal deadline in days, used when no routing rules give one per category.
+    public var deadlineDays = "deadline_days"
+    public init() {}
+}
+
+/// How to read an appeals layer: fields, timestamp layout and zone, and which appeals to keep.
+public struct AppealLoadOptions: Sendable {
+    public var fields = AppealFields()
+    /// A strftime-like layout, or nil for ISO 8601.
+    public var timeFormat: String?
+    /// The zone for naive timestamps and periods; nil: the offset most of the data's own
+    /// timestamps carry, else the solar zone of the data's mean longitude.
+    public var zone: AppealTimeZone?
+    /// Keep appeals created at or after `from` and before `to` (ISO 8601 or the layout; a
+    /// date alone means its local midnight).
+    public var from: String?
+    public var to: String?
+    /// Keep only these categories (empty: all).
+    public var categories: Set<String> = []
+    public init() {}
+}
+
+/// Why some appeals or values could not be used, per field, with examples.
+public struct AppealFieldProblem: Sendable, Hashable {
+    public var field: String
+    public var reason: String
+    public var count: Int
+    /// Up to three `appeal id: value` examples.
+    public var examples: [String]
+}
+
+/// An appeals layer in flat arrays, one slot per appeal that could be placed in time and space:
+/// the input of every appeal analysis.
+///
+/// Coordinates are kept as WGS84 lon/lat and in a local metric projection (the UTM zone of
+/// the data, through PROJ), where cells and distances are measured.
+public struct AppealSet: Sendable {
+    public var ids: [String] = []
+    public var lon: [Double] = []
+    public var lat: [Double] = []
+    /// Metres in ``crs``.
+    public var x: [Double] = []
+    public var y: [Double] = []
+    /// Index into ``categories``.
+    public var category: [Int32] = []
+    public var categories: [String] = []
+    /// Seconds since the epoch.
+    public var created: [Double] = []
+    /// Seconds since the epoch; NaN when not closed.
+    public var closed: [Double] = []
+    /// The status property's value, or "".
+    public var status: [String] = []
+    /// The per-appeal `deadline_days` property; NaN when absent.
+    public var deadlineDays: [Double] = []
+    /// The metric CRS of ``x`` and ``y``.
+    public var crs = "EPSG:32641"
+    /// The zone periods are counted in.
+    public var zone = AppealTimeZone(offsetSeconds: 0)
+    /// How the zone was chosen, for the output.
+    public var zoneNote = ""
+    /// Appeals in the layer, before filtering.
+    public var featuresRead = 0
+    /// Appeals left out by --from/--to/--category.
+    public var filteredOut = 0
+    public var problems: [AppealFieldProblem] = []
+    /// The latest timestamp in the data (created or closed), seconds since the epoch.
+    public var latest = -Double.infinity
+
+    public var count: Int { ids.count }
+
+    public init() {}
+
+    /// Reads the layer through the store and projects it.
+    public static func load(from store: any LayerStore, layer: String, options: AppealLoadOptions) throws -> AppealSet {
+        var raw = try RawAppeals(options: options)
+        try store.forEachPoint(of: layer, properties: raw.wanted) { id, point, values in raw.add(id: id, point: point, values: values) }
+        return try raw.finish(layer: layer)
+    }
+
+    /// Reads features already in memory (tests, other front ends).
+    public static func load(features: [Feature], layer: String, options: AppealLoadOptions) throws -> AppealSet {
+        var raw = try RawAppeals(options: options)
+        let wanted = raw.wanted
+        for f in features {
+            var point: Point?
+            if case .point(let p)? = f.geometry { point = p }
+            raw.add(id: f.id, point: point, values: wanted.map { f.properties[$0] ?? .null }, geometryName: f.geometry?.typeName)
+        }
+        return try raw.finish(layer: layer)
+    }
+}
+
+/// The first pass: timestamps kept as local seconds plus an offset when one was written,
+/// because the zone for naive ones may come from the data itself.
+struct RawAppeals {
+    let options: AppealLoadOptions
+    let layoutParser: AppealTimestampParser?
+    var set = AppealSet()
+    var createdLocal: [Double] = []
+    var createdOffset: [Int32] = []
+    var closedLocal: [Double] = []
+    var closedOffset: [Int32] = []
+    var categoryIndex: [String: Int32] = [:]
+    var offsetVotes: [Int32: Int] = [:]
+    var problems: [String: AppealFieldProblem] = [:]
+    var problemOrder: [String] = []
+    static let naive = Int32.min
+
+    init(options: AppealLoadOptions) throws {
+        self.options = options
+        layoutParser = try options.timeFormat.map { try AppealTimestampParser(layout: $0, zone: AppealTimeZone(offsetSeconds: 0)) }
+    }
+
+    mutating func problem(_ field: String, _ reason: String, id: String, value: String) {
+        let key = field + "\u{1}" + reason
+        if problems[key] == nil {
+            problems[key] = AppealFieldProblem(field: field, reason: reason, count: 0, examples: [])
+            problemOrder.append(key)
+        }
+        problems[key]!.count += 1
+        if problems[key]!.examples.count < 3 { problems[key]!.examples.append("\(id): \(value)") }
+    }
+
+    func parseLocal(_ text: String) -> (Double, Int32)? {
+        var s = text
+        return s.withUTF8 { b -> (Double, Int32)? in
+            guard let (local, offset) = layoutParser.map({ $0.strftime(b) }) ?? AppealTimestampParser.iso(b) else { return nil }
+            return (local, offset.map(Int32.init) ?? RawAppeals.naive)
+        }
+    }
+
+    /// The properties read per appeal, in this order.
+    var wanted: [String] {
+        let f = options.fields
+        return [f.category, f.created, f.closed, f.status, f.deadlineDays, "id"]
+    }
+
+    mutating func add(id featureID: FeatureID?, point: Point?, values: [JSONValue], geometryName: String? = "not a Point") {
+        set.featuresRead += 1
+        let id = featureID?.description ?? values[5].plainText ?? String(set.featuresRead)
+        guard let p = point else {
+            problem("geometry", geometryName == nil ? "missing" : "not a Point", id: id, value: geometryName ?? "null")
+            return
+        }
+        let fields = options.fields
+        guard let createdText = values[1].plainText else {
+            problem(fields.created, "missing", id: id, value: "null")
+            return
+        }
+        guard let created = parseLocal(createdText) else {
+            problem(fields.created, "unparseable (\(options.timeFormat.map { "layout \($0)" } ?? "ISO 8601"))", id: id, value: createdText)
+            return
+        }
+        var closed: (Double, Int32) = (.nan, RawAppeals.naive)
+        if let closedText = values[2].plainText, !closedText.isEmpty {
+            if let c = parseLocal(closedText) { closed = c } else {
+                problem(fields.closed, "unparseable (\(options.timeFormat.map { "layout \($0)" } ?? "ISO 8601")); counted as not closed", id: id, value: closedText)
+            }
+        }
+        let categoryName = values[0].plainText ?? ""
+        if categoryName.isEmpty { problem(fields.category, "missing; counted under \"\"", id: id, value: "null") }
+        let c: Int32
+        if let known = categoryIndex[categoryName] { c = known } else {
+            c = Int32(set.categories.count)
+            categoryIndex[categoryName] = c
+            set.categories.append(categoryName)
+        }
+        if created.1 != RawAppeals.naive { offsetVotes[created.1, default: 0] += 1 }
+        set.ids.append(id)
+        set.lon.append(p.x)
+        set.lat.append(p.y)
+        set.category.append(c)
+        createdLocal.append(created.0)
+        createdOffset.append(created.1)
+        closedLocal.append(closed.0)
+        closedOffset.append(closed.1)
+        set.status.append(values[3].plainText ?? "")
+        set.deadlineDays.append(values[4].doubleValue ?? .nan)
+    }
+
+    mutating func finish(layer: String) throws -> AppealSet {
+        // The zone.
+        if let zone = options.zone {
+            set.zone = zone
+            set.zoneNote = "--tz \(zone.name)"
+        } else if let (offset, votes) = offsetVotes.max(by: { ($0.value, -$0.key) < ($1.value, -$1.key) }) {
+            set.zone = AppealTimeZone(offsetSeconds: Int(offset))
+            set.zoneNote = "the offset of \(votes) of the data's timestamps (pass --tz to choose)"
+        } else {
+            let meanLon = set.lon.isEmpty ? 0 : set.lon.reduce(0, +) / Double(set.lon.count)
+            let hours = Int((meanLon / 15).rounded())
+            set.zone = AppealTimeZone(offsetSeconds: hours * 3600)
+            set.zoneNote = "the solar zone of the data's mean longitude \(String(format: "%.2f", meanLon))° (pass --tz to choose)"
+        }
+        func resolve(_ local: Double, _ offset: Int32) -> Double {
+            local.isNaN ? .nan : offset == RawAppeals.naive ? set.zone.utc(fromLocal: local) : local - Double(offset)
+        }
+        set.created = zip(createdLocal, createdOffset).map(resolve)
+        set.closed = zip(closedLocal, closedOffset).map(resolve)
+        createdLocal = []; closedLocal = []
+
+        // Closed before created is a data error worth naming; such appeals keep their times.
+        for i in set.created.indices where set.closed[i] < set.created[i] {
+            problem(options.fields.closed, "earlier than \(options.fields.created)", id: set.ids[i], value: CivilTime.iso(set.closed[i], zone: set.zone))
+        }
+        for i in set.created.indices {
+            set.latest = max(set.latest, set.created[i])
+            if !set.closed[i].isNaN { set.latest = max(set.latest, set.closed[i]) }
+        }
+
+        // Filters.
+        let parser = try AppealTimestampParser(layout: nil, zone: set.zone)
+        func bound(_ text: String?, _ flag: String) throws -> Double? {
+            guard let text else { return nil }
+            guard let t = parser.parse(text) else { throw AppealAnalyticsError.usage("\(flag) \(text): not an ISO 8601 date or time") }
+            return t
+        }
+        let from = try bound(options.from, "--from"), to = try bound(options.to, "--to")
+        let wanted = options.categories
+        if from != nil || to != nil || !wanted.isEmpty {
+            var keep = [Bool](repeating: true, count: set.count)
+            for i in 0 ..< set.count {
+                if let from, set.created[i] < from { keep[i] = false }
+                if let to, set.created[i] >= to { keep[i] = false }
+                if !wanted.isEmpty, !wanted.contains(set.categories[Int(set.category[i])]) { keep[i] = false }
+            }
+            set.filteredOut = keep.lazy.filter { !$0 }.count
+            set.select(keep)
+        }
+
+        // Projection: the UTM zone of the data.
+        var extent = BoundingBox.empty
+        for i in 0 ..< set.count { extent.extend(x: set.lon[i], y: set.lat[i]) }
+        set.crs = extent.isEmpty ? "EPSG:32641" : UTMZone(for: extent).crsName
+        let project = try CoordinateTransformer(from: "EPSG:4326", to: set.crs)
+        var flat = [Double](repeating: 0, count: 2 * set.count)
+        for i in 0 ..< set.count { flat[2 * i] = set.lon[i]; flat[2 * i + 1] = set.lat[i] }
+        if let grid = try InterpolatedProjection(project, extent: extent) { try grid.transform(flat: &flat) } else { try project.transform(flat: &flat) }
+        set.x = stride(from: 0, to: flat.count, by: 2).map { flat[$0] }
+        set.y = stride(from: 1, to: flat.count, by: 2).map { flat[$0] }
+        set.problems = problemOrder.map { problems[$0]! }
+        _ = layer
+        return set
+    }
+}
+
+extension AppealSet {
+    /// Keeps the appeals whose flag is true, in order.
+    mutating func select(_ keep: [Bool]) {
+        func pick<T>(_ a: [T]) -> [T] { var out: [T] = []; out.reserveCapacity(a.count); for i in a.indices where keep[i] { out.append(a[i]) }; return out }
+        ids = pick(ids); lon = pick(lon); lat = pick(lat); category = pick(category); created = pick(created)
+        closed = pick(closed); status = pick(status); deadlineDays = pick(deadlineDays)
+        if x.count == keep.count { x = pick(x); y = pick(y) }
+    }
+
+    /// The appeals of one local-time period key, for per-month analyses.
+    public func periodKeys(_ period: AppealPeriod) -> [Int] {
+        created.map { period.key(local: zone.local($0)) }
+    }
+}

@@ -1,0 +1,173 @@
+import Foundation
+import GeoService
+import Hummingbird
+import HummingbirdTesting
+import Testing
+#if canImport(Glibc)
+import Glibc
+#endif
+
+@Suite("metrics, the OpenAPI document, limits and shutdown")
+struct OperationsTests {
+    @Test("/metrics: requests by route and status, a latency histogram, reloads, layer versions")
+    func metrics() async throws {
+        let f = try ServiceFixture()
+        let server = try f.server()
+        try await server.application.test(.router) { client in
+            for _ in 0 ..< 3 { try await client.execute(uri: "/route?lon=60.72309&lat=56.07966&category=snow", method: .get) { _ in } }
+            try await client.execute(uri: "/route?lon=60.72309&lat=56.07966&category=volcano", method: .get) { _ in }
+            try await client.execute(uri: "/nowhere", method: .get) { _ in }
+            try await client.execute(uri: "/metrics", method: .get) { r in
+                #expect(r.status == .ok)
+                #expect(r.headers[.contentType]?.hasPrefix("text/plain") == true)
+                let text = r.text
+                let lines = text.split(separator: "\n").map(String.init)
+                func sample(_ name: String, _ labels: [String]) -> Double? {
+                    lines.first { $0.hasPrefix(name + "{") && labels.allSatisfy($0.contains) }
+                        .flatMap { Double($0.split(separator: " ").last!) }
+                }
+                #expect(sample("geoctl_http_requests_total", [#"route="/route""#, #"status="200""#, #"method="GET""#]) == 3)
+                #expect(sample("geoctl_http_requests_total", [#"route="/route""#, #"status="422""#]) == 1)
+                #expect(sample("geoctl_http_requests_total", [#"route="NotFound""#, #"status="404""#]) == 1)
+                #expect(sample("geoctl_http_request_duration_seconds_count", [#"route="/route""#]) == 4)
+                #expect(text.contains("geoctl_http_request_duration_seconds_bucket{"))
+                #expect(text.contains("geoctl_reloads_total 1"))
+                #expect(text.contains("geoctl_reload_failures_total 0"))
+                #expect(sample("geoctl_layer_version", [#"layer="territories""#]) == 1)
+                #expect(!text.contains("appeals"))
+            }
+        }
+    }
+
+    @Test("every route the server answers is in /openapi.json, which is OpenAPI 3.1")
+    func openAPICoversRoutes() async throws {
+        let f = try ServiceFixture()
+        let server = try f.server()
+        try await server.application.test(.router) { client in
+            try await client.execute(uri: "/openapi.json", method: .get) { r in
+                let doc = try r.object()
+                #expect(doc["openapi"] as? String == "3.1.0")
+                let paths = try #require(doc["paths"] as? [String: [String: Any]])
+                #expect(server.routes.count == 16)
+                for route in server.routes {
+                    let parts = route.split(separator: " ", maxSplits: 1).map(String.init)
+                    // Hummingbird writes parameters as {name} or :name; OpenAPI as {name}.
+                    let path = parts[1].split(separator: "/", omittingEmptySubsequences: false).map { segment in
+                        segment.hasPrefix(":") ? "{\(segment.dropFirst())}" : String(segment)
+                    }.joined(separator: "/")
+                    let operation = paths[path.isEmpty ? "/" : path]?[parts[0].lowercased()]
+                    #expect(operation != nil, "\(route) is not in the OpenAPI document")
+                }
+            }
+        }
+    }
+
+    @Test("SIGTERM to a real geoctl serve: it stops accepting, finishes the request in flight, exits 0")
+    func gracefulShutdown() async throws {
+        let f = try ServiceFixture()
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: ServiceFixture.binary)
+        process.arguments = ["serve", "--store", f.store, "--rules", f.rules, "--port", "0"]
+        process.currentDirectoryURL = ServiceFixture.repository
+        let err = Pipe()
+        process.standardError = err
+        process.standardOutput = FileHandle.nullDevice
+        try process.run()
+        defer { if process.isRunning { process.terminate() } }
+        // The bound port, from the line the service prints when it listens.
+        var seen = ""
+        var port = 0
+        let deadline = Date().addingTimeInterval(30)
+        while port == 0 && Date() < deadline {
+            let chunk = err.fileHandleForReading.availableData
+            if chunk.isEmpty { break }
+            seen += String(decoding: chunk, as: UTF8.self)
+            if let range = seen.range(of: "listening on http://127.0.0.1:") {
+                port = Int(seen[range.upperBound...].prefix { $0.isNumber }) ?? 0
+            }
+        }
+        try #require(port > 0, "no listening line: \(seen)")
+
+        // A request in flight: headers and half the body sent before SIGTERM, the rest after.
+        let rows = (0 ..< 200).map { _ in #"{"lon":60.72309,"lat":56.07966,"category":"snow"}"# }
+        let body = Array(("[" + rows.joined(separator: ",") + "]").utf8)
+        let head = Array("POST /route HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nAccept: text/csv\r\nContent-Length: \(body.count)\r\n\r\n".utf8)
+        let fd = try Self.connect(port: port)
+        defer { close(fd) }
+        // First a whole request on the connection, so the server has surely accepted it.
+        try Self.send(fd, Array("GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n".utf8))
+        let health = Self.receive(fd, until: "\"ok\"}")
+        #expect(health.hasPrefix("HTTP/1.1 200"), "\(health)")
+        try Self.send(fd, head + body[..<(body.count / 2)])
+        try await Task.sleep(for: .milliseconds(2000))
+        kill(process.processIdentifier, SIGTERM)
+        try await Task.sleep(for: .milliseconds(500))
+        // Not accepting any more.
+        #expect((try? Self.connect(port: port)).map { close($0); return false } ?? true, "a new connection was accepted after SIGTERM")
+        try Self.send(fd, Array(body[(body.count / 2)...]))
+        let response = Self.receiveAll(fd)
+        #expect(response.hasPrefix("HTTP/1.1 200"), "\(response.prefix(200))")
+        #expect(response.split(separator: "\n").count >= 201)
+        let stopped = Date().addingTimeInterval(10)
+        while process.isRunning && Date() < stopped { try await Task.sleep(for: .milliseconds(50)) }
+        #expect(!process.isRunning, "still running 10 s after SIGTERM")
+        #expect(process.terminationStatus == 0)
+    }
+
+    @Test("geoctl serve refuses a missing store (74) and broken rules (1) before it listens, naming the file")
+    func refusesBadStart() throws {
+        let f = try ServiceFixture()
+        let missing = try f.geoctl(["serve", "--store", f.folder + "/nowhere.sqlite", "--rules", f.rules, "--port", "0"], store: false)
+        #expect(missing.status == 74 && missing.stderr.contains("nowhere.sqlite"), "\(missing.status) \(missing.stderr)")
+        try "categories: [".write(toFile: f.rules, atomically: true, encoding: .utf8)
+        let broken = try f.geoctl(["serve", "--rules", f.rules, "--port", "0"])
+        #expect(broken.status == 1 && broken.stderr.contains("rules.yaml"), "\(broken.status) \(broken.stderr)")
+        let noRules = try f.geoctl(["serve", "--port", "0"])
+        #expect(noRules.status == 64)
+    }
+
+    static func connect(port: Int) throws -> Int32 {
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_port = in_port_t(UInt16(port).bigEndian)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        let result = withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { Glibc.connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+        }
+        guard result == 0 else { close(fd); throw POSIXError(.ECONNREFUSED) }
+        return fd
+    }
+
+    static func send(_ fd: Int32, _ bytes: [UInt8]) throws {
+        var sent = 0
+        while sent < bytes.count {
+            let n = bytes[sent...].withUnsafeBytes { write(fd, $0.baseAddress, $0.count) }
+            guard n > 0 else { throw POSIXError(.EPIPE) }
+            sent += n
+        }
+    }
+
+    /// Reads until the text so far ends with `suffix` (or 30 s pass).
+    static func receive(_ fd: Int32, until suffix: String) -> String {
+        var timeout = timeval(tv_sec: 30, tv_usec: 0)
+        setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
+        var out: [UInt8] = []
+        var byte: UInt8 = 0
+        while !String(decoding: out, as: UTF8.self).hasSuffix(suffix), read(fd, &byte, 1) == 1 { out.append(byte) }
+        return String(decoding: out, as: UTF8.self)
+    }
+
+    static func receiveAll(_ fd: Int32) -> String {
+        var timeout = timeval(tv_sec: 30, tv_usec: 0)
+        setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
+        var out: [UInt8] = []
+        var buffer = [UInt8](repeating: 0, count: 65536)
+        while true {
+            let n = buffer.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
+            if n <= 0 { break }
+            out += buffer[..<n]
+        }
+        return String(decoding: out, as: UTF8.self)
+    }
+}

@@ -314,7 +314,6 @@ def main(out):
             "purpose": rng.choice(["замена теплотрассы", "ремонт водопровода", "прокладка кабеля"]),
             "start": start, "end": f"2024-{int(start[5:7]) + 1:02d}-{start[8:]}"},
             {"type": "LineString", "coordinates": [to_lonlat(*a), to_lonlat(*m), to_lonlat(*b)]}, k + 1))
-    write(f"{gj}/earthworks.geojson", "earthworks", works)
     outages = []
     for k, (resource, org) in enumerate([("холодное водоснабжение", "АО «Водоканал»"),
                                          ("отопление", "ООО «Теплосеть»"), ("электроснабжение", "ООО «Горэлектросеть»")]):
@@ -323,7 +322,6 @@ def main(out):
         outages.append(feature({"resource": resource, "organisation": org, "reason": "плановые работы",
                                 "start": f"2024-11-{20 + k}T09:00:00+05:00", "end": f"2024-11-{20 + k}T18:00:00+05:00"},
                                {"type": "Polygon", "coordinates": [ring]}, k + 1))
-    write(f"{gj}/outages.geojson", "outages", outages)
 
     # ------------------------------------------------------------ appeals
     categories = [("pothole", "Яма на дороге", 30), ("lighting", "Не горит фонарь", 25),
@@ -359,6 +357,109 @@ def main(out):
     write_rules(os.path.join(out, "routing-rules.yaml"), org_info, categories)
 
     write_broken(os.path.join(out, "broken"))
+    # Last, with their own random stream, so the layers above keep their bytes.
+    write_works(gj, works, outages, buildings, centres)
+
+
+CONTRACTORS = {"ООО «Теплосеть»": "+7 (35146) 3-25-60", "АО «Водоканал»": "+7 (35146) 3-07-14",
+               "ООО «Горэлектросеть»": "+7 (35146) 2-90-41", "МКУ «Управление городского хозяйства»": "+7 (35146) 3-51-72",
+               "ООО «Уралдорстрой»": "+7 (351) 225-48-19", "ПАО «Ростелеком»": "+7 (35146) 2-22-00"}
+
+
+def write_works(gj, works, outages, buildings, centres):
+    """Earthworks permits, outages and road repairs, with a district of known answers.
+
+    Around the building nearest the city centre lie the cases the tests check against GEOS:
+    a cable trench along one building's edge; two crossing trenches whose permits overlap
+    in time; a third trench that starts the instant the first one ends (no overlap); a
+    fourth 3 m beside the first (a clash only within a buffer); a burst main (a point) and
+    a heating main (a line) that cut off buildings within a buffer; a road repaired in 2023
+    with a guarantee to 2027, crossed by a trench in 2025, and one whose guarantee ended.
+    """
+    wr = random.Random(16)
+    for k, w in enumerate(works):
+        p = w["properties"]
+        p["kind"] = p.pop("purpose")
+        p["phone"] = CONTRACTORS[p["contractor"]]
+    for o in outages:
+        o["properties"]["kind"] = "плановое отключение"
+        o["properties"]["phone"] = CONTRACTORS[o["properties"]["organisation"]]
+
+    # The district: the building nearest the centre of the grid, and its neighbours.
+    order = sorted(range(len(centres)), key=lambda i: math.hypot(*centres[i]))
+    a = order[0]
+    ring = buildings[a]["geometry"]["coordinates"][0]
+    cx, cy = centres[a]
+    b = next(i for i in order[1:] if math.hypot(centres[i][0] - cx, centres[i][1] - cy) > 150)
+    bx, by = centres[b]
+
+    def permit(n, contractor, kind, start, end, geometry, place):
+        return feature({"permit": f"Ордер №{n}/2025", "contractor": contractor, "kind": kind,
+                        "phone": CONTRACTORS[contractor], "place": place, "start": start, "end": end},
+                       geometry, len(works) + 1)
+
+    def line(*points):
+        return {"type": "LineString", "coordinates": [to_lonlat(x, y) for x, y in points]}
+
+    address = buildings[a]["properties"]["address"]
+    # Along the edge of building a: the edge's own two vertices.
+    works.append(permit(41, "ПАО «Ростелеком»", "прокладка кабеля связи", "2025-06-02", "2025-06-20",
+                        {"type": "LineString", "coordinates": [ring[0], ring[1]]}, f"вдоль фасада, {address}"))
+    # Two crossing trenches near building b, overlapping from 25 June to the end of 30 June.
+    works.append(permit(42, "ООО «Теплосеть»", "замена теплотрассы", "2025-06-10", "2025-06-30",
+                        line((bx - 120, by - 90), (bx + 120, by - 90)), "внутриквартальный проезд"))
+    works.append(permit(43, "АО «Водоканал»", "ремонт водопровода", "2025-06-25", "2025-07-15",
+                        line((bx, by - 200), (bx, by + 20)), "дворовая территория"))
+    # Starts the instant no. 42 ends (30 June is the last day of no. 42): no clash with it.
+    works.append(permit(44, "ООО «Горэлектросеть»", "прокладка кабеля 10 кВ", "2025-07-01T00:00:00+05:00",
+                        "2025-07-20T18:00:00+05:00", line((bx + 60, by - 150), (bx + 60, by - 30)), "газон вдоль проезда"))
+    # 3 m beside no. 42, at the same time: a clash within a 5 m buffer only.
+    works.append(permit(45, "ООО «Горэлектросеть»", "прокладка кабеля 0,4 кВ", "2025-06-16", "2025-06-27",
+                        line((bx - 200, by - 87), (bx - 60, by - 87)), "внутриквартальный проезд"))
+
+    # A road repaired in 2023 (guarantee to 2027) and one repaired in 2019 (guarantee over).
+    (x1, y1), (x2, y2) = nodes[(2, 2)], nodes[(3, 2)]
+    (x3, y3), (x4, y4) = nodes[(4, 3)], nodes[(4, 4)]
+
+    def strip(xa, ya, xb, yb, half):
+        dx, dy = xb - xa, yb - ya
+        n = math.hypot(dx, dy)
+        ox, oy = -dy / n * half, dx / n * half
+        pts = [(xa + ox, ya + oy), (xa - ox, ya - oy), (xb - ox, yb - oy), (xb + ox, yb + oy), (xa + ox, ya + oy)]
+        return {"type": "Polygon", "coordinates": [[to_lonlat(x, y) for x, y in pts]]}
+
+    repairs = [
+        feature({"contract": "Контракт №0169300000123000045", "contractor": "ООО «Уралдорстрой»",
+                 "kind": "капитальный ремонт дорожного покрытия", "phone": CONTRACTORS["ООО «Уралдорстрой»"],
+                 "start": "2023-06-01", "end": "2023-08-31", "guarantee_until": "2027-08-31"},
+                strip(x1, y1, x2, y2, 5), 1),
+        feature({"contract": "Контракт №0169300000119000012", "contractor": "МКУ «Управление городского хозяйства»",
+                 "kind": "ямочный ремонт", "phone": CONTRACTORS["МКУ «Управление городского хозяйства»"],
+                 "start": "2019-07-01", "end": "2019-07-31", "guarantee_until": "2021-07-31"},
+                strip(x3, y3, x4, y4, 4), 2),
+    ]
+    mx, my = (x1 + x2) / 2, (y1 + y2) / 2
+    works.append(permit(46, "АО «Водоканал»", "врезка водопровода через дорогу", "2025-08-04", "2025-08-15",
+                        line((mx + 3, my - 25), (mx - 3, my + 25)), "пересечение проезжей части"))
+    qx, qy = (x3 + x4) / 2, (y3 + y4) / 2
+    works.append(permit(47, "ООО «Теплосеть»", "ремонт теплотрассы под дорогой", "2025-09-01", "2025-09-20",
+                        line((qx - 25, qy), (qx + 25, qy)), "пересечение проезжей части"))
+
+    # Emergency outages: a burst main (a point) and a heating main (a line), each cutting off
+    # the buildings within a buffer.
+    outages.append(feature({"resource": "холодное водоснабжение", "organisation": "АО «Водоканал»",
+                            "reason": "порыв водовода", "kind": "аварийное отключение",
+                            "phone": CONTRACTORS["АО «Водоканал»"],
+                            "start": "2025-01-15T06:30:00+05:00", "end": "2025-01-15T20:00:00+05:00"},
+                           {"type": "Point", "coordinates": to_lonlat(cx + 30, cy + 25)}, len(outages) + 1))
+    outages.append(feature({"resource": "отопление", "organisation": "ООО «Теплосеть»",
+                            "reason": "замена участка теплотрассы", "kind": "плановое отключение",
+                            "phone": CONTRACTORS["ООО «Теплосеть»"],
+                            "start": "2025-06-10T08:00:00+05:00", "end": "2025-06-30T20:00:00+05:00"},
+                           line((bx - 120, by - 90), (bx + 120, by - 90)), len(outages) + 1))
+    write(f"{gj}/earthworks.geojson", "earthworks", works)
+    write(f"{gj}/outages.geojson", "outages", outages)
+    write(f"{gj}/repairs.geojson", "repairs", repairs)
 
 
 def write_rules(path_, org_info, categories):

@@ -5,7 +5,7 @@ import GeoCore
 struct BenchCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bench", abstract: "Benchmarks: parse throughput and friends.",
-        subcommands: [BenchParse.self, BenchRoute.self, BenchCoverage.self, BenchRead.self])
+        subcommands: [BenchParse.self, BenchRoute.self, BenchCoverage.self, BenchRead.self, BenchWorks.self])
 }
 
 /// `geoctl bench parse FILE…`: GeoJSON into GeoCore values, MB/s and features/s, median of runs.

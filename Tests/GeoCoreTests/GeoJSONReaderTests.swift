@@ -155,7 +155,7 @@ struct GeoJSONReaderTests {
     @Test("the sample city reads completely")
     func sampleCity() throws {
         let expectations = ["city": 1, "territories": 30, "districts": 5, "precincts": 4, "sites": 60,
-                            "appeals": 200, "roads": 13, "institutions": 20, "earthworks": 4, "outages": 3]
+                            "appeals": 200, "roads": 13, "institutions": 20, "earthworks": 11, "outages": 5, "repairs": 2]
         for (name, count) in expectations {
             #expect(try Fixtures.features(name).count == count, "\(name)")
         }

@@ -6,7 +6,7 @@ import TestSupport
 struct GeoJSONWriterTests {
     @Test("write then read gives back every fixture feature up to the precision", arguments: [
         "city", "territories", "districts", "precincts", "sites", "buildings", "appeals", "roads",
-        "institutions", "earthworks", "outages",
+        "institutions", "earthworks", "outages", "repairs",
     ])
     func roundTrip(layer: String) throws {
         let original = try Fixtures.features(layer)

@@ -7,7 +7,7 @@ public enum Fixtures {
         .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
         .appendingPathComponent("fixtures")
     public static let cityLayers = ["appeals", "buildings", "city", "districts", "earthworks", "institutions", "outages",
-                                    "precincts", "roads", "sites", "territories"]
+                                    "precincts", "repairs", "roads", "sites", "territories"]
 
     public static func city(_ name: String) -> String { root.appendingPathComponent("geojson/\(name).geojson").path }
     public static func broken(_ name: String) -> String { root.appendingPathComponent("broken/\(name).geojson").path }

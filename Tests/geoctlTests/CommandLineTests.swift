@@ -52,6 +52,8 @@ struct CommandLineTests {
         #expect(r.stdout.contains("30 of 30 valid"))
         #expect(r.stdout.contains("against the city boundary: 0 gaps or overlaps above 10 m², 0 slivers"))
         #expect(r.stdout.contains("electoral district: Избирательный округ"))
+        #expect(r.stdout.contains("the management companies to inform:\n   • УК «"))
+        #expect(r.stdout.contains("clash: Ордер №42/2025 (ООО «Теплосеть», замена теплотрассы) × Ордер №43/2025"))
     }
 
     @Test("inspect summarises a layer as a table or JSON")

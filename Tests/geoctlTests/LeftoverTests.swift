@@ -76,7 +76,7 @@ struct LeftoverTests {
         let s = try Scratch()
         let r = try runGeoctl(["demo"], in: Geoctl.repository.path, environment: ["TMPDIR": s.folder])
         #expect(r.status == 0, "\(r.stderr)")
-        #expect(r.stdout.contains("The layer store: 11 of 11 layers"))
+        #expect(r.stdout.contains("The layer store: 12 of 12 layers"))
         #expect(listing(s.folder).isEmpty, "left: \(listing(s.folder))")
 
         let kept = try runGeoctl(["demo", "--keep"], in: Geoctl.repository.path, environment: ["TMPDIR": s.folder])

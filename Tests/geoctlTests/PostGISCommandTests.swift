@@ -104,7 +104,7 @@ struct PostGISCommandTests {
         try lite.importSampleCity()
         let there = try Geoctl.run(["copy", "--from", lite.store, "--to", pg.url])
         #expect(there.status == 0, "\(there.stderr)")
-        #expect(there.stdout.split(separator: "\n").count == 11 && there.stdout.contains("appeals\t200\t1\n"))
+        #expect(there.stdout.split(separator: "\n").count == 12 && there.stdout.contains("appeals\t200\t1\n"))
         let back = lite.folder + "/back.sqlite"
         let again = try Geoctl.run(["copy", "--from", pg.url, "--to", back])
         #expect(again.status == 0, "\(again.stderr)")
@@ -172,10 +172,11 @@ struct PostGISCommandTests {
         let list = try Geoctl.run(executable: "/usr/bin/ogrinfo", ["-ro", "-q", connection])
         #expect(list.status == 0, "\(list.stderr)")
         let expected = ["appeals": ("Point", 200), "buildings": ("Polygon", 328), "city": ("Polygon", 1), "districts": ("Polygon", 5),
-                        "earthworks": ("Line String", 4), "institutions": ("Point", 20), "outages": ("Polygon", 3),
+                        "earthworks": ("Line String", 11), "institutions": ("Point", 20), "outages": ("Unknown (any)", 5), "repairs": ("Polygon", 2),
                         "precincts": ("Polygon", 4), "roads": ("Line String", 13), "sites": ("Point", 60), "territories": ("Multi Polygon", 30)]
         for (layer, (type, count)) in expected {
-            #expect(list.stdout.contains("\(layer) (\(type))"), "\(layer): \(list.stdout)")
+            // Points, lines and areas in one layer (outages): a generic column, listed without a type.
+            #expect(list.stdout.contains(type == "Unknown (any)" ? "\(layer)\n" : "\(layer) (\(type))"), "\(layer): \(list.stdout)")
             let info = try Geoctl.run(executable: "/usr/bin/ogrinfo", ["-ro", "-so", connection, layer])
             #expect(info.stdout.contains("Feature Count: \(count)\n"), "\(layer)")
             #expect(info.stdout.contains("Geometry: \(type)\n"), "\(layer)")

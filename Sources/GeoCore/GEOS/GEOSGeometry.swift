@@ -226,4 +226,14 @@ public final class PreparedGeometry {
     public func intersects(_ other: GEOSGeometry) throws(GEOSError) -> Bool {
         try predicate(GEOSPreparedIntersects_r(base.context.handle, prepared, other.pointer), "prepared intersects")
     }
+
+    /// The shortest distance to `other` (0 when they touch or overlap), using the prepared
+    /// geometry's index: the same value as ``GEOSGeometry/distance(to:)``.
+    public func distance(to other: GEOSGeometry) throws(GEOSError) -> Double {
+        var value = 0.0
+        guard GEOSPreparedDistance_r(base.context.handle, prepared, other.pointer, &value) == 1 else {
+            throw base.context.failure("prepared distance")
+        }
+        return value
+    }
 }

@@ -11,6 +11,8 @@ public enum LayerKind: String, Sendable, Hashable, CaseIterable, Codable {
     case road
     case works
     case outage
+    /// A repaired road or area, with its guarantee period.
+    case repair
     case boundary
     case other
 }

@@ -1,0 +1,261 @@
+import GeoCore
+
+/// What `affected` needs besides the layers.
+public struct AffectedOptions: Sendable {
+    /// The works or outage layer's name, for messages.
+    public var layer: String
+    public var fields: WindowFields
+    public var query: TimeQuery
+    /// Only these feature ids (their GeoJSON id, or 1-based number when they have none); nil for all.
+    public var ids: Set<String>?
+    /// How far from a line or point a building counts as touched, in metres. A polygon
+    /// touches the buildings it intersects (buffer 0).
+    public var bufferMetres: Double
+    /// The buildings' address property.
+    public var addressField: String
+    /// The properties summed as residents (first present wins) and as flats.
+    public var residentsFields: [String]
+    public var flatsField: String
+    /// The metric CRS; nil picks the UTM zone of the data.
+    public var crs: String?
+
+    public init(layer: String, fields: WindowFields = WindowFields(), query: TimeQuery = .all, ids: Set<String>? = nil,
+                bufferMetres: Double = 0, addressField: String = "address", residentsFields: [String] = ["residents", "population"],
+                flatsField: String = "flats", crs: String? = nil) {
+        self.layer = layer
+        self.fields = fields
+        self.query = query
+        self.ids = ids
+        self.bufferMetres = bufferMetres
+        self.addressField = addressField
+        self.residentsFields = residentsFields
+        self.flatsField = flatsField
+        self.crs = crs
+    }
+}
+
+/// Which buildings each active works or outage feature touches, and who must tell them.
+///
+/// **Rule.** Everything is projected into one local metric CRS (``MetricFrame``). A polygon
+/// touches a building when GEOS finds them at distance 0: intersecting, touching included.
+/// A line or point touches a building within `bufferMetres` of it, the distance GEOS's
+/// (computed as GEOS does, in ``PlanarShape``, and checked against GEOS by the tests),
+/// rounded to the millimetre: a building exactly at the buffer's distance is touched, as is
+/// one whose edge a line runs along.
+public enum AffectedBuildings {
+    /// Runs on features in WGS84 lon/lat. `organisation` names who answers for a building,
+    /// given a point inside it (lon/lat); nil leaves buildings ungrouped.
+    public static func run(features: [Feature], buildings: [Feature], options: AffectedOptions,
+                           organisation: (@Sendable (Point) -> String?)? = nil) throws -> AffectedReport {
+        let (windows, problems) = FeatureWindows.read(features, layer: options.layer, fields: options.fields)
+        var unknown = options.ids ?? []
+        var active: [Int] = []
+        for (i, f) in features.enumerated() {
+            if let ids = options.ids {
+                let name = f.id?.description ?? String(i + 1)
+                guard ids.contains(name) else { continue }
+                unknown.remove(name)
+            }
+            guard let w = windows[i].window, options.query.matches(w) else { continue }
+            active.append(i)
+        }
+        if let missing = unknown.sorted().first { throw WorksError.unknownFeature(layer: options.layer, id: missing) }
+
+        // Buildings stay in lon/lat until a feature comes near: only those are projected.
+        let buildingBoxes: [BoundingBox] = try parallelMap(buildings.count) { range in
+            range.map { buildings[$0].geometry?.boundingBox ?? .farAwayBox }
+        }
+        let tree = PackedRTree(buildingBoxes)
+        var extent = try MetricFrame.extent([active.map { features[$0] }])
+        if !extent.isEmpty { extent = extent.expanded(by: 0.01 + options.bufferMetres / 50_000) }
+        let frame = try MetricFrame(extent: extent, crs: options.crs)
+        let shapes = try frame.project(features, only: active)
+        let buffer = options.bufferMetres
+        // Degrees a buffer spans at most; 1% and a centimetre more, as lon/lat boxes are only a filter.
+        let perDegree = extent.isEmpty ? (lon: 1.0, lat: 1.0) : try frame.leastMetresPerDegree(over: extent)
+        let grid = frame.grid, crs = frame.crs
+        let featureBoxes = active.map { features[$0].geometry?.boundingBox }
+
+        // Per active feature, on every core: candidates from the tree, then GEOS's distance.
+        let hits: [[AffectedFeature.Hit]] = try parallelMap(active.count, minimumForTwo: 64) { range in
+            var exact: CoordinateTransformer?
+            func project(_ flat: inout [Double]) throws {
+                if let grid { try grid.transform(flat: &flat) } else {
+                    if exact == nil { exact = try CoordinateTransformer(from: "EPSG:4326", to: crs) }
+                    try exact!.transform(flat: &flat)
+                }
+            }
+            var feature = PlanarShape(), outline = PlanarShape()
+            var candidates: [Int] = []
+            return try range.map { k -> [AffectedFeature.Hit] in
+                guard let shape = shapes[k], let box = featureBoxes[k] else { return [] }
+                let reach = shape.isAreal ? 0 : buffer
+                let dLon = (reach * 1.01 + 0.01) / perDegree.lon, dLat = (reach * 1.01 + 0.01) / perDegree.lat
+                feature.load(shape) { _ in }
+                candidates.removeAll(keepingCapacity: true)
+                tree.search(minX: box.minX - dLon, minY: box.minY - dLat, maxX: box.maxX + dLon, maxY: box.maxY + dLat) { b in
+                    candidates.append(b)
+                    return true
+                }
+                candidates.sort()
+                var found: [AffectedFeature.Hit] = []
+                for b in candidates {
+                    guard let g = buildings[b].geometry, g.pointCount > 0 else { continue }
+                    try outline.load(g, project)
+                    let d = millimetres(PlanarShape.distance(feature, outline))
+                    if d <= reach { found.append(AffectedFeature.Hit(building: b, metres: d)) }
+                }
+                return found
+            }
+        }
+
+        // The affected buildings, each once, with who answers for it.
+        var featuresOf: [Int: [Int]] = [:]
+        for (k, list) in hits.enumerated() { for h in list { featuresOf[h.building, default: []].append(active[k]) } }
+        let touched = featuresOf.keys.sorted()
+        let organisations: [String?] = try parallelMap(touched.count, minimumForTwo: 4096) { range in
+            guard let organisation else { return range.map { _ in nil } }
+            let geos = GEOSContext()
+            return try range.map { k -> String? in
+                guard let g = buildings[touched[k]].geometry, let p = try Self.inside(g, geos) else { return nil }
+                return organisation(p)
+            }
+        }
+        var report = AffectedReport(crs: frame.crs, method: "\(frame.method); "
+            + "a polygon touches the buildings it intersects (touching counts); a line or point, those within \(fixedText(buffer)) m, GEOS distance rounded to the millimetre")
+        // With --id, only the chosen features' dates matter.
+        report.problems = options.ids.map { ids in problems.filter { ids.contains($0.feature) } } ?? problems
+        report.grouped = organisation != nil
+        var position: [Int: Int] = [:]
+        for (k, b) in touched.enumerated() {
+            let p = buildings[b].properties
+            position[b] = k
+            report.buildings.append(AffectedBuilding(
+                index: b, id: buildings[b].id?.description ?? String(b + 1),
+                address: p[options.addressField]?.plainText, organisation: organisations[k],
+                residents: options.residentsFields.lazy.compactMap { p[$0]?.doubleValue }.first,
+                flats: p[options.flatsField]?.doubleValue, features: featuresOf[b] ?? []))
+        }
+        for (k, i) in active.enumerated() {
+            var f = AffectedFeature(index: i, id: features[i].id?.description ?? String(i + 1), window: windows[i].window!,
+                                    kind: shapes[k].map { $0.isAreal ? "area" : "line or point" } ?? "no geometry", hits: hits[k])
+            f.organisations = OrganisationCount.tally(hits[k].map { report.buildings[position[$0.building]!] })
+            report.features.append(f)
+        }
+        report.organisations = OrganisationCount.tally(report.buildings)
+        return report
+    }
+
+    /// A point inside a building (GEOS's point on surface), lon/lat.
+    static func inside(_ g: Geometry, _ geos: GEOSContext) throws -> Point? {
+        if case .point(let p) = g { return p }
+        guard let built = try? geos.geometry(g), case .point(let p)? = try? built.pointOnSurface().value() else {
+            return g.boundingBox?.center
+        }
+        return p
+    }
+
+    static func millimetres(_ d: Double) -> Double { (d * 1000).rounded() / 1000 }
+}
+
+func fixedText(_ v: Double) -> String {
+    v == v.rounded() ? String(Int(v)) : String(v)
+}
+
+/// What `affected` found.
+public struct AffectedReport: Sendable {
+    /// The metric CRS distances were measured in.
+    public var crs: String
+    public var method: String
+    /// The features active in the query, in layer order.
+    public var features: [AffectedFeature] = []
+    /// Every building some active feature touches, once, in layer order.
+    public var buildings: [AffectedBuilding] = []
+    /// Buildings per organisation over all active features.
+    public var organisations: [OrganisationCount] = []
+    /// Whether buildings were grouped by organisation at all.
+    public var grouped = false
+    /// Features skipped for missing or bad dates.
+    public var problems: [DateProblem] = []
+
+    public var totalResidents: Double? { sum(\.residents) }
+    public var totalFlats: Double? { sum(\.flats) }
+
+    private func sum(_ key: KeyPath<AffectedBuilding, Double?>) -> Double? {
+        let values = buildings.compactMap { $0[keyPath: key] }
+        return values.isEmpty ? nil : values.reduce(0, +)
+    }
+}
+
+public struct AffectedFeature: Sendable {
+    /// A touched building and its distance, in metres, rounded to the millimetre.
+    public struct Hit: Sendable, Hashable {
+        public var building: Int
+        public var metres: Double
+    }
+
+    /// The feature's index in its layer.
+    public var index: Int
+    public var id: String
+    public var window: TimeWindow
+    /// `area`, or `line or point`.
+    public var kind: String
+    public var hits: [Hit]
+    /// This feature's buildings per organisation: its notification list.
+    public var organisations: [OrganisationCount] = []
+}
+
+public struct AffectedBuilding: Sendable {
+    /// The building's index in its layer.
+    public var index: Int
+    public var id: String
+    public var address: String?
+    /// Who answers for it; nil when no territory or rule names anybody.
+    public var organisation: String?
+    public var residents: Double?
+    public var flats: Double?
+    /// The active features touching it (indexes in their layer).
+    public var features: [Int]
+}
+
+/// Buildings one organisation must inform.
+public struct OrganisationCount: Sendable, Hashable {
+    /// The organisation, or nil for buildings nobody answers for.
+    public var organisation: String?
+    public var buildings: Int
+    public var residents: Double?
+    public var flats: Double?
+
+    /// Per organisation, most buildings first; the unassigned last.
+    static func tally(_ list: [AffectedBuilding]) -> [OrganisationCount] {
+        var byOrg: [String?: OrganisationCount] = [:]
+        for b in list {
+            var c = byOrg[b.organisation] ?? OrganisationCount(organisation: b.organisation, buildings: 0)
+            c.buildings += 1
+            if let r = b.residents { c.residents = (c.residents ?? 0) + r }
+            if let f = b.flats { c.flats = (c.flats ?? 0) + f }
+            byOrg[b.organisation] = c
+        }
+        return byOrg.values.sorted {
+            if ($0.organisation == nil) != ($1.organisation == nil) { return $1.organisation == nil }
+            if $0.buildings != $1.buildings { return $0.buildings > $1.buildings }
+            return ($0.organisation ?? "") < ($1.organisation ?? "")
+        }
+    }
+}
+
+/// A works analysis was asked something its layers cannot answer.
+public enum WorksError: Error, Sendable, CustomStringConvertible {
+    case unknownFeature(layer: String, id: String)
+
+    public var description: String {
+        switch self {
+        case .unknownFeature(let layer, let id): "\(layer): no feature with id \(id)"
+        }
+    }
+}
+
+extension BoundingBox {
+    /// A box no search reaches, for features without geometry.
+    static let farAwayBox = BoundingBox(minX: .infinity, minY: .infinity, maxX: .infinity, maxY: .infinity)
+}

@@ -1,0 +1,101 @@
+import GeoCore
+
+/// The local metric CRS the works analyses measure in, as coverage does: the UTM zone of the
+/// data (or a CRS given), PROJ sampled on a grid over the data and interpolated within
+/// 0.01 mm of PROJ itself; positions the grid does not cover go to PROJ.
+struct MetricFrame: Sendable {
+    /// The metric CRS, e.g. `EPSG:32641`.
+    let crs: String
+    let grid: InterpolatedProjection?
+
+    init(extent: BoundingBox, crs: String?) throws {
+        if let crs { try CoordinateTransformer.requireMetric(crs: crs) }
+        let target = crs ?? (extent.isEmpty ? "EPSG:32641" : UTMZone(for: extent).crsName)
+        self.crs = target
+        let project = try CoordinateTransformer(from: "EPSG:4326", to: target)
+        grid = extent.isEmpty ? nil : try InterpolatedProjection(project, extent: extent, tolerance: 1e-5)
+    }
+
+    /// The measured largest deviation of the grid from PROJ, in metres (nil: PROJ throughout).
+    var projectionError: Double? { grid?.maximumError }
+
+    /// How the geometries were projected, for the report.
+    var method: String {
+        let how = grid.map { String(format: "PROJ sampled on a grid, within %.3f mm of PROJ", $0.maximumError * 1000) } ?? "PROJ"
+        return "planar in \(crs) (\(how))"
+    }
+
+    /// The fewest metres a degree of longitude and of latitude spans in this CRS anywhere
+    /// over `extent` (sampled at its corners, edge midpoints and centre): a distance of d
+    /// metres is at most d / that many degrees, so lon/lat boxes grown by it miss nothing.
+    func leastMetresPerDegree(over extent: BoundingBox) throws -> (lon: Double, lat: Double) {
+        let t = try CoordinateTransformer(from: "EPSG:4326", to: crs)
+        var lon = Double.infinity, lat = Double.infinity
+        let e = 1e-3
+        for u in [0.0, 0.5, 1.0] {
+            for v in [0.0, 0.5, 1.0] {
+                let x = extent.minX + u * extent.width, y = extent.minY + v * extent.height
+                var flat = [x, y, x + e, y, x, y + e]
+                try t.transform(flat: &flat)
+                lon = min(lon, ((flat[2] - flat[0]) * (flat[2] - flat[0]) + (flat[3] - flat[1]) * (flat[3] - flat[1])).squareRoot() / e)
+                lat = min(lat, ((flat[4] - flat[0]) * (flat[4] - flat[0]) + (flat[5] - flat[1]) * (flat[5] - flat[1])).squareRoot() / e)
+            }
+        }
+        return (lon, lat)
+    }
+
+    /// The box around the geometries of all `layers` (lon/lat).
+    static func extent(_ layers: [[Feature]]) throws -> BoundingBox {
+        var extent = BoundingBox.empty
+        for features in layers {
+            for box in try parallelMap(features.count, { range -> [BoundingBox] in
+                var box = BoundingBox.empty
+                for i in range { if let b = features[i].geometry?.boundingBox { box.extend(b) } }
+                return [box]
+            }) { extent.extend(box) }
+        }
+        return extent
+    }
+
+    /// The geometries of `features` in metres (nil for none), on every core.
+    func project(_ features: [Feature], only selected: [Int]? = nil) throws -> [Geometry?] {
+        let count = selected?.count ?? features.count
+        return try parallelMap(count) { range -> [Geometry?] in
+            var exact: CoordinateTransformer?
+            let grid = self.grid, crs = self.crs
+            return try range.map { k -> Geometry? in
+                let i = selected?[k] ?? k
+                guard let g = features[i].geometry, g.pointCount > 0 else { return nil }
+                return try g.mappingFlat { flat in
+                    if let grid { try grid.transform(flat: &flat) } else {
+                        if exact == nil { exact = try CoordinateTransformer(from: "EPSG:4326", to: crs) }
+                        try exact!.transform(flat: &flat)
+                    }
+                }
+            }
+        }
+    }
+}
+
+extension Geometry {
+    /// The geometry with every flat coordinate array passed through `body`.
+    func mappingFlat(_ body: (inout [Double]) throws -> Void) rethrows -> Geometry {
+        switch self {
+        case .point(let p):
+            var flat = [p.x, p.y]
+            try body(&flat)
+            return .point(Point(x: flat[0], y: flat[1]))
+        case .multiPoint(var m): try body(&m.coordinates); return .multiPoint(m)
+        case .lineString(var l): try body(&l.coordinates); return .lineString(l)
+        case .multiLineString(var m): try body(&m.coordinates); return .multiLineString(m)
+        case .polygon(var p): try body(&p.coordinates); return .polygon(p)
+        case .multiPolygon(var m):
+            for i in m.polygons.indices { try body(&m.polygons[i].coordinates) }
+            return .multiPolygon(m)
+        case .geometryCollection(let members): return .geometryCollection(try members.map { try $0.mappingFlat(body) })
+        }
+    }
+
+    /// Whether the geometry has an inside (polygons).
+    var isAreal: Bool { !polygons.isEmpty }
+}

@@ -1,0 +1,147 @@
+import GeoCore
+
+/// A geometry in metres, flat, for the distance test `affected` runs on every candidate
+/// building: no allocation per building once the buffers have grown, no GEOS object.
+///
+/// The distance is GEOS's (`GEOSDistance`): 0 when the shapes intersect, touching included
+/// (a vertex of one inside or on the other, or two edges crossing or touching, decided by
+/// ``RobustOrientation`` exactly), else the least distance between their edges and points.
+/// The tests compare it with GEOS on every fixture pair.
+struct PlanarShape {
+    /// x,y of every position.
+    var xy: [Double] = []
+    /// Part `k` spans positions `partStart[k] ..< partEnd[k]`.
+    var partStart: [Int] = []
+    var partEnd: [Int] = []
+    /// Polygon `p` has parts `polygonStart[p] ..< polygonEnd[p]` (its rings).
+    var polygonStart: [Int] = []
+    var polygonEnd: [Int] = []
+
+    var isAreal: Bool { !polygonStart.isEmpty }
+
+    /// Replaces the contents with `g`, its coordinates passed through `transform`.
+    mutating func load(_ g: Geometry, _ transform: (inout [Double]) throws -> Void) rethrows {
+        xy.removeAll(keepingCapacity: true)
+        partStart.removeAll(keepingCapacity: true)
+        partEnd.removeAll(keepingCapacity: true)
+        polygonStart.removeAll(keepingCapacity: true)
+        polygonEnd.removeAll(keepingCapacity: true)
+        add(g)
+        try transform(&xy)
+    }
+
+    private mutating func part(_ flat: ArraySlice<Double>) {
+        partStart.append(xy.count / 2)
+        xy.append(contentsOf: flat)
+        partEnd.append(xy.count / 2)
+    }
+
+    private mutating func polygon(_ p: Polygon) {
+        polygonStart.append(partStart.count)
+        for r in 0 ..< p.ringCount { part(p.ring(r)) }
+        polygonEnd.append(partStart.count)
+    }
+
+    private mutating func add(_ g: Geometry) {
+        switch g {
+        case .point(let p): part([p.x, p.y][...])
+        case .multiPoint(let m):
+            var k = 0
+            while k + 1 < m.coordinates.count { part(m.coordinates[k ..< k + 2]); k += 2 }
+        case .lineString(let l): part(l.coordinates[...])
+        case .multiLineString(let m):
+            for (n, start) in m.lineStarts.enumerated() {
+                let end = n + 1 < m.lineStarts.count ? m.lineStarts[n + 1] : m.coordinates.count / 2
+                part(m.coordinates[(2 * start) ..< (2 * end)])
+            }
+        case .polygon(let p): polygon(p)
+        case .multiPolygon(let m): for p in m.polygons { polygon(p) }
+        case .geometryCollection(let members): for m in members { add(m) }
+        }
+    }
+
+    /// Whether (x, y) lies inside one of the polygons (even-odd over its rings; a point on
+    /// an edge may go either way: the edge distance, 0, decides then).
+    func contains(_ x: Double, _ y: Double) -> Bool {
+        xy.withUnsafeBufferPointer { c in
+            for p in polygonStart.indices {
+                var inside = false
+                for r in polygonStart[p] ..< polygonEnd[p] {
+                    var k = partStart[r]
+                    while k + 1 < partEnd[r] {
+                        let x1 = c[2 * k], y1 = c[2 * k + 1], x2 = c[2 * k + 2], y2 = c[2 * k + 3]
+                        if (y1 > y) != (y2 > y), x < x1 + (y - y1) * (x2 - x1) / (y2 - y1) { inside.toggle() }
+                        k += 1
+                    }
+                }
+                if inside { return true }
+            }
+            return false
+        }
+    }
+
+    /// The least distance between the two shapes; 0 when they intersect or touch.
+    static func distance(_ a: PlanarShape, _ b: PlanarShape) -> Double {
+        if a.isAreal && b.hasPosition(inside: a) { return 0 }
+        if b.isAreal && a.hasPosition(inside: b) { return 0 }
+        var best = Double.infinity
+        a.xy.withUnsafeBufferPointer { p in
+            b.xy.withUnsafeBufferPointer { q in
+                for i in a.partStart.indices {
+                    let ai = a.partStart[i], ae = a.partEnd[i]
+                    for j in b.partStart.indices {
+                        let bj = b.partStart[j], be = b.partEnd[j]
+                        var s = ai
+                        repeat {
+                            let s2 = ae - ai == 1 ? s : s + 1
+                            var t = bj
+                            repeat {
+                                let t2 = be - bj == 1 ? t : t + 1
+                                let d = segments(p[2 * s], p[2 * s + 1], p[2 * s2], p[2 * s2 + 1],
+                                                 q[2 * t], q[2 * t + 1], q[2 * t2], q[2 * t2 + 1])
+                                if d < best { best = d }
+                                if best == 0 { return }
+                                t += 1
+                            } while t + 1 < be
+                            s += 1
+                        } while s + 1 < ae
+                    }
+                }
+            }
+        }
+        return best
+    }
+
+    private func hasPosition(inside other: PlanarShape) -> Bool {
+        var k = 0
+        while k + 1 < xy.count {
+            if other.contains(xy[k], xy[k + 1]) { return true }
+            k += 2
+        }
+        return false
+    }
+
+    /// Distance between segments p1p2 and q1q2 (either may be a point): 0 when they meet.
+    @inline(__always)
+    static func segments(_ p1x: Double, _ p1y: Double, _ p2x: Double, _ p2y: Double,
+                         _ q1x: Double, _ q1y: Double, _ q2x: Double, _ q2y: Double) -> Double {
+        let pPoint = p1x == p2x && p1y == p2y, qPoint = q1x == q2x && q1y == q2y
+        if !pPoint && !qPoint {
+            let o1 = RobustOrientation.index(p1x, p1y, p2x, p2y, q1x, q1y)
+            let o2 = RobustOrientation.index(p1x, p1y, p2x, p2y, q2x, q2y)
+            let o3 = RobustOrientation.index(q1x, q1y, q2x, q2y, p1x, p1y)
+            let o4 = RobustOrientation.index(q1x, q1y, q2x, q2y, p2x, p2y)
+            if o1 * o2 <= 0 && o3 * o4 <= 0 {
+                if o1 != 0 || o2 != 0 || o3 != 0 || o4 != 0 { return 0 }
+                // Collinear: they meet when their extents overlap.
+                if max(p1x, p2x) >= min(q1x, q2x) && max(q1x, q2x) >= min(p1x, p2x)
+                    && max(p1y, p2y) >= min(q1y, q2y) && max(q1y, q2y) >= min(p1y, p2y) { return 0 }
+            }
+        }
+        let a = PlanarDistance.segment(Point(x: p1x, y: p1y), q1x, q1y, q2x, q2y)
+        let b = PlanarDistance.segment(Point(x: p2x, y: p2y), q1x, q1y, q2x, q2y)
+        let c = PlanarDistance.segment(Point(x: q1x, y: q1y), p1x, p1y, p2x, p2y)
+        let d = PlanarDistance.segment(Point(x: q2x, y: q2y), p1x, p1y, p2x, p2y)
+        return min(min(a, b), min(c, d))
+    }
+}

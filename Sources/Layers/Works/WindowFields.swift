@@ -1,0 +1,121 @@
+import GeoCore
+
+/// Where a works, outage or repair layer keeps its dates, and how to read them.
+public struct WindowFields: Sendable, Hashable {
+    /// The property holding the start (ISO 8601 date or date-time).
+    public var start: String
+    /// The property holding the end; a bare date means the end of that day.
+    public var end: String
+    /// For repairs: the property holding the end of the guarantee period.
+    public var guarantee: String?
+    /// For repairs without (or besides) a guarantee property: years after the end.
+    public var guaranteeYears: Int?
+    /// Seconds east of UTC for date-times written without an offset, and for bare dates.
+    public var defaultOffset: Int
+
+    public init(start: String = "start", end: String = "end", guarantee: String? = nil, guaranteeYears: Int? = nil,
+                defaultOffset: Int = 0) {
+        self.start = start
+        self.end = end
+        self.guarantee = guarantee
+        self.guaranteeYears = guaranteeYears
+        self.defaultOffset = defaultOffset
+    }
+}
+
+/// One feature's time window, or why it has none.
+public struct FeatureWindow: Sendable, Hashable {
+    /// The feature's window, nil when a date is missing or bad.
+    public var window: TimeWindow?
+    /// For repairs: from the repair's start to the end of its guarantee.
+    public var guaranteed: TimeWindow?
+}
+
+/// A feature whose dates could not be read: the feature, the property and what is wrong.
+public struct DateProblem: Sendable, Hashable, CustomStringConvertible {
+    public var layer: String
+    /// The feature's index in the layer.
+    public var index: Int
+    /// The feature's id (or its 1-based number when it has none).
+    public var feature: String
+    public var field: String
+    public var message: String
+
+    public var description: String { "\(layer): feature \(feature): \(field): \(message)" }
+}
+
+/// Reading every feature's window.
+public enum FeatureWindows {
+    /// The windows of `features`, with a problem for each missing, unreadable or reversed date.
+    public static func read(_ features: [Feature], layer: String, fields: WindowFields) -> (windows: [FeatureWindow], problems: [DateProblem]) {
+        var windows: [FeatureWindow] = []
+        var problems: [DateProblem] = []
+        windows.reserveCapacity(features.count)
+        for (i, f) in features.enumerated() {
+            let name = f.id?.description ?? String(i + 1)
+            func problem(_ field: String, _ message: String) {
+                problems.append(DateProblem(layer: layer, index: i, feature: name, field: field, message: message))
+            }
+            func value(_ field: String, _ meaning: ISOTimestamp.DateMeaning) -> Double? {
+                guard let v = f.properties[field], v != .null else {
+                    problem(field, "missing")
+                    return nil
+                }
+                guard let text = v.stringValue, !text.isEmpty else {
+                    problem(field, "\(v.compactText) is not an ISO 8601 date or date-time")
+                    return nil
+                }
+                switch ISOTimestamp.parse(text.trimmingSpaces, date: meaning, defaultOffset: fields.defaultOffset) {
+                case .success(let s): return s
+                case .failure(let e): problem(field, e.description); return nil
+                }
+            }
+            let start = value(fields.start, .startOfDay)
+            let end = value(fields.end, .endOfDay)
+            var result = FeatureWindow()
+            if let start, let end {
+                if end <= start {
+                    problem(fields.end, "ends (\(ISOTimestamp.format(end, offset: fields.defaultOffset))) no later than it starts (\(ISOTimestamp.format(start, offset: fields.defaultOffset)))")
+                } else {
+                    result.window = TimeWindow(start: start, end: end)
+                }
+            }
+            if let window = result.window, fields.guarantee != nil || fields.guaranteeYears != nil {
+                var until: Double?
+                if let g = fields.guarantee, f.properties[g] != nil || fields.guaranteeYears == nil {
+                    until = value(g, .endOfDay)
+                } else if let years = fields.guaranteeYears {
+                    until = addingYears(years, to: window.end, offset: fields.defaultOffset)
+                }
+                if let until {
+                    if until < window.end {
+                        problem(fields.guarantee ?? "guarantee", "guarantee ends (\(ISOTimestamp.format(until, offset: fields.defaultOffset))) before the repair does")
+                    } else {
+                        result.guaranteed = TimeWindow(start: window.start, end: until)
+                    }
+                }
+            }
+            windows.append(result)
+        }
+        return (windows, problems)
+    }
+
+    /// The same local date and time `years` later (29 February becomes 28 February).
+    static func addingYears(_ years: Int, to seconds: Double, offset: Int) -> Double {
+        let local = seconds + Double(offset)
+        let days = Int((local / 86_400).rounded(.down))
+        let rest = local - Double(days) * 86_400
+        let (y, m, d) = ISOTimestamp.civilFromDays(days)
+        let day = min(d, ISOTimestamp.daysIn(month: m, year: y + years))
+        return Double(ISOTimestamp.daysFromCivil(y + years, m, day)) * 86_400 + rest - Double(offset)
+    }
+}
+
+extension String {
+    var trimmingSpaces: String {
+        var s = Substring(self)
+        while s.first == " " { s.removeFirst() }
+        while s.last == " " { s.removeLast() }
+        return String(s)
+    }
+}

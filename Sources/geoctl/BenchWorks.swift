@@ -1,0 +1,71 @@
+import ArgumentParser
+import GeoCore
+import Layers
+
+/// `geoctl bench works`: `affected` and `conflicts` alone, on features already in memory.
+struct BenchWorks: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "works",
+        abstract: "Time the affected-buildings and works-conflicts analyses alone, median of runs.",
+        discussion: "The files are read once, outside the timing, as the anchors' loading is. `geoctl affected` and `geoctl conflicts` add reading the store and starting the process.")
+
+    @Option(help: "Buildings (GeoJSON polygons).") var buildings: String
+    @Option(help: "Works (GeoJSON, with start and end).") var works: String
+    @Option(name: .customLong("buffer-metres"), help: "affected: the buffer around lines and points.") var bufferMetres = 10.0
+    @Option(name: .customLong("conflict-buffer-metres"), help: "conflicts: works nearer than this clash.") var conflictBufferMetres = 5.0
+    @Option(help: "Only works active in the period from this date …") var from = "2025-01-01"
+    @Option(help: "… to this one (included).") var to = "2025-12-31"
+    @Option(name: .customLong("utc-offset"), help: "The offset of bare dates.") var utcOffset = "+05:00"
+    @Option(help: "Runs; the median is reported.") var runs = 3
+    @Option(help: "Output: table, json or csv.") var format: OutputFormat = .table
+
+    func run() throws {
+        let b: [Feature], w: [Feature]
+        do {
+            b = try GeoJSONReader(path: buildings).readAll()
+            w = try GeoJSONReader(path: works).readAll()
+        } catch { throw fail(error) }
+        let offset = ISOTimestamp.offset(utcOffset) ?? 0
+        guard case .success(let start) = ISOTimestamp.parse(from, defaultOffset: offset),
+              case .success(let end) = ISOTimestamp.parse(to, date: .endOfDay, defaultOffset: offset) else {
+            throw ValidationError("--from and --to must be ISO 8601 dates")
+        }
+        let query = TimeQuery.during(TimeWindow(start: start, end: end))
+        let fields = WindowFields(defaultOffset: offset)
+        func median(_ body: () throws -> Void) rethrows -> Double {
+            var times: [Double] = []
+            for _ in 0 ..< max(1, runs) {
+                let t = Terminal.now()
+                try body()
+                times.append(Terminal.now() - t)
+            }
+            return times.sorted()[times.count / 2]
+        }
+        var affected: AffectedReport?
+        var conflicts: ConflictReport?
+        let affectedSeconds: Double, conflictSeconds: Double
+        do {
+            affectedSeconds = try median {
+                affected = try AffectedBuildings.run(features: w, buildings: b, options: AffectedOptions(layer: "works", fields: fields, query: query, bufferMetres: bufferMetres))
+            }
+            conflictSeconds = try median {
+                conflicts = try WorksConflicts.run(works: w, options: ConflictOptions(layer: "works", fields: fields, query: query, bufferMetres: conflictBufferMetres))
+            }
+        } catch { throw fail(error) }
+        guard let affected, let conflicts else { return }
+        let pairs = affected.features.reduce(0) { $0 + $1.hits.count }
+        let area = conflicts.conflicts.reduce(0.0) { $0 + $1.areaSquareMetres }
+        var table = TextTable("measure", "value")
+        table.add("buildings", String(b.count))
+        table.add("works", String(w.count))
+        table.add("active works", String(affected.features.count))
+        table.add("affected (s, median)", fixed(affectedSeconds, 4))
+        table.add("works-building pairs", String(pairs))
+        table.add("buildings affected", String(affected.buildings.count))
+        table.add("conflicts (s, median)", fixed(conflictSeconds, 4))
+        table.add("clashing pairs", String(conflicts.conflicts.count))
+        table.add("shared area (m², sum)", fixed(area, 1))
+        table.add("peak memory (MiB)", fixed(Terminal.peakMemoryMiB(), 1))
+        print(table.render(format))
+    }
+}

@@ -59,11 +59,11 @@ struct WorksTimeOptions: ParsableArguments {
 
 /// A works, outage or repair layer, refused when its catalog kind is something else.
 func loadWorksLayer(_ name: String, kinds: Set<LayerKind>, from store: any LayerStore, visibility: VisibilityOptions) throws -> [Feature] {
-    let info = try visibility.visibleLayer(name, in: store)
-    guard kinds.contains(info.kind) else {
-        Terminal.error("layer \(name) is of kind \(info.kind.rawValue), not \(kinds.map(\.rawValue).sorted().joined(separator: " or ")) (change it with `geoctl set \(name) --kind …`)")
-        throw ExitStatus.badInput
-    }
+    // As for every analysis: a layer of another kind is a warning, not a refusal; the dates
+    // decide what can be used, and bad ones are reported per feature.
+    let role = LayerRole(part: "the layer of \(kinds.map(\.rawValue).sorted().joined(separator: " or "))",
+                         geometryTypes: [], kinds: LayerKind.allCases.filter(kinds.contains))
+    try visibility.layer(name, as: role, in: store)
     return try loadLayer(name, from: store, visibility: visibility)
 }
 

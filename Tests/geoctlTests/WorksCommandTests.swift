@@ -74,13 +74,13 @@ struct WorksCommandTests {
         #expect(one.stderr.isEmpty)
     }
 
-    @Test("affected refuses a layer of another kind, an unknown id and contradictory flags")
+    @Test("affected warns about a layer of another kind (its missing dates then fail it), refuses an unknown id and contradictory flags")
     func refusals() throws {
         let s = try Scratch()
         try s.importSampleCity()
         let kind = try s.geoctl(["affected", "--layer", "buildings", "--buildings", "buildings"])
         #expect(kind.status == 1)
-        #expect(kind.stderr.contains("layer buildings is of kind building"))
+        #expect(kind.stderr.contains("warning: layer \"buildings\" is of kind building"))
         let id = try s.geoctl(["affected", "--layer", "outages", "--buildings", "buildings", "--id", "77"])
         #expect(id.status == 1)
         #expect(id.stderr.contains("outages: no feature with id 77"))
@@ -109,7 +109,7 @@ struct WorksCommandTests {
         #expect((json["crs"] as? String) == "EPSG:32641")
         let wrong = try s.geoctl(["conflicts", "--layer", "earthworks", "--with", "buildings"])
         #expect(wrong.status == 1)
-        #expect(wrong.stderr.contains("layer buildings is of kind building, not repair"))
+        #expect(wrong.stderr.contains("warning: layer \"buildings\" is of kind building; the layer of repair should be of kind repair"))
         let tight = try s.geoctl(["conflicts", "--layer", "earthworks", "--buffer-metres", "0", "--utc-offset", "+05:00", "--format", "csv"])
         #expect(!Self.rows(tight.stdout).contains { $0["second_permit"] == "Ордер №45/2025" })
     }

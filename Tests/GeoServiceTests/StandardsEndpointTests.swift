@@ -6,7 +6,7 @@ import Testing
 
 @Suite("MapIt, Open311 and OGC API – Features")
 struct StandardsEndpointTests {
-    static let publicLayers = ["buildings", "city", "districts", "earthworks", "institutions", "outages", "precincts", "roads", "sites", "territories"]
+    static let publicLayers = ["buildings", "city", "districts", "earthworks", "institutions", "outages", "precincts", "repairs", "roads", "sites", "territories"]
 
     @Test("MapIt: /point/4326/LON,LAT answers areas keyed by id in MapIt's shape")
     func mapit() async throws {

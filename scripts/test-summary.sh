@@ -21,7 +21,7 @@ timed_status=${PIPESTATUS[0]}
 # test (not the closing "Test run with …" line, nor a parameterised test's cases). XCTest:
 # its last "Executed N tests, with M failures" line is the total.
 read -r passed failed < <(awk '
-  /^✔ Test / && !/^✔ Test (run with|case )/ && / passed after / { st_pass++ }
+  (/^✔ Test / || /^━ Test /) && !/^(✔|━) Test (run with|case )/ && / passed after / { st_pass++ }
   /^✘ Test / && !/^✘ Test (run with|case )/ && / failed after / { st_fail++ }
   /Executed [0-9]+ tests?, with [0-9]+ failures?/ {
     match($0, /Executed [0-9]+/); xc_run = substr($0, RSTART + 9, RLENGTH - 9) + 0

@@ -186,17 +186,5 @@ public struct AppealsHTMLReport {
 
     func pct(_ v: Double) -> String { String(format: "%.1f", 100 * v).replacingOccurrences(of: ".", with: ",") + " %" }
 
-    func esc(_ s: String) -> String {
-        var out = ""
-        for c in s {
-            switch c {
-            case "&": out += "&amp;"
-            case "<": out += "&lt;"
-            case ">": out += "&gt;"
-            case "\"": out += "&quot;"
-            default: out.append(c)
-            }
-        }
-        return out
-    }
+    func esc(_ s: String) -> String { CoverageHTMLReport.escape(s) }
 }

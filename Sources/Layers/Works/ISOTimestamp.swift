@@ -35,8 +35,8 @@ public enum ISOTimestamp {
         let bad = TimestampError.notISO8601(text)
         guard let year = digits(4), expect(45), let month = digits(2), expect(45), let day = digits(2) else { return .failure(bad) }
         guard (1 ... 12).contains(month) else { return .failure(.outOfRange(text, "month \(month)")) }
-        guard (1 ... daysIn(month: month, year: year)).contains(day) else { return .failure(.outOfRange(text, "day \(day) of month \(month)")) }
-        var seconds = Double(daysFromCivil(year, month, day)) * 86_400
+        guard (1 ... CivilTime.daysInMonth(year, month)).contains(day) else { return .failure(.outOfRange(text, "day \(day) of month \(month)")) }
+        var seconds = Double(CivilTime.days(year: year, month: month, day: day)) * 86_400
         if i == b.count {
             if meaning == .endOfDay { seconds += 86_400 }
             return .success(seconds - Double(defaultOffset))
@@ -101,7 +101,7 @@ public enum ISOTimestamp {
         let local = Int((seconds + Double(offset)).rounded(.down))
         var days = local / 86_400, rest = local % 86_400
         if rest < 0 { rest += 86_400; days -= 1 }
-        let (y, m, d) = civilFromDays(days)
+        let (y, m, d) = CivilTime.civil(days: days)
         func two(_ v: Int) -> String { v < 10 ? "0\(v)" : "\(v)" }
         let zone: String
         if offset == 0 { zone = "Z" } else {
@@ -112,35 +112,6 @@ public enum ISOTimestamp {
         return "\(String(repeating: "0", count: max(0, 4 - year.count)) + year)-\(two(m))-\(two(d))T\(two(rest / 3600)):\(two(rest % 3600 / 60)):\(two(rest % 60))\(zone)"
     }
 
-    static func daysIn(month: Int, year: Int) -> Int {
-        switch month {
-        case 2: return (year % 4 == 0 && year % 100 != 0) || year % 400 == 0 ? 29 : 28
-        case 4, 6, 9, 11: return 30
-        default: return 31
-        }
-    }
-
-    /// Days since 1970-01-01 of a proleptic Gregorian date (H. Hinnant's algorithm).
-    static func daysFromCivil(_ y0: Int, _ m: Int, _ d: Int) -> Int {
-        let y = m <= 2 ? y0 - 1 : y0
-        let era = (y >= 0 ? y : y - 399) / 400
-        let yoe = y - era * 400
-        let doy = (153 * (m > 2 ? m - 3 : m + 9) + 2) / 5 + d - 1
-        let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy
-        return era * 146_097 + doe - 719_468
-    }
-
-    static func civilFromDays(_ z0: Int) -> (Int, Int, Int) {
-        let z = z0 + 719_468
-        let era = (z >= 0 ? z : z - 146_096) / 146_097
-        let doe = z - era * 146_097
-        let yoe = (doe - doe / 1460 + doe / 36524 - doe / 146_096) / 365
-        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100)
-        let mp = (5 * doy + 2) / 153
-        let d = doy - (153 * mp + 2) / 5 + 1
-        let m = mp < 10 ? mp + 3 : mp - 9
-        return (yoe + era * 400 + (m <= 2 ? 1 : 0), m, d)
-    }
 }
 
 /// Why a timestamp could not be read.

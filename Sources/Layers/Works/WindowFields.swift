@@ -105,9 +105,9 @@ public enum FeatureWindows {
         let local = seconds + Double(offset)
         let days = Int((local / 86_400).rounded(.down))
         let rest = local - Double(days) * 86_400
-        let (y, m, d) = ISOTimestamp.civilFromDays(days)
-        let day = min(d, ISOTimestamp.daysIn(month: m, year: y + years))
-        return Double(ISOTimestamp.daysFromCivil(y + years, m, day)) * 86_400 + rest - Double(offset)
+        let (y, m, d) = CivilTime.civil(days: days)
+        let day = min(d, CivilTime.daysInMonth(y + years, m))
+        return Double(CivilTime.days(year: y + years, month: m, day: day)) * 86_400 + rest - Double(offset)
     }
 }
 

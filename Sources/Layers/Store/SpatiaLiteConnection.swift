@@ -37,6 +37,8 @@ public final class SpatiaLiteConnection {
     }
 
     var lastMessage: String { String(cString: sqlite3_errmsg(handle)) }
+    /// Whether the last failed call found that the file is not an SQLite database.
+    var lastErrorWasNotADatabase: Bool { sqlite3_errcode(handle) & 0xFF == SQLITE_NOTADB }
 
     /// Runs SQL that returns no rows (several statements allowed).
     public func execute(_ sql: String) throws(StoreError) {

@@ -29,11 +29,8 @@ public final class SpatiaLiteStore: LayerStore {
         let exists = stat(path, &st) == 0
         if exists {
             if (st.st_mode & S_IFMT) == S_IFDIR { throw .notAStore(path: path, what: "a folder") }
-            let head = FileKind.head(of: path)
             // An empty file is a new database to SQLite: fine to create a store in.
-            if !(head.isEmpty && create) && !FileKind.isSQLite(head) {
-                throw .notAStore(path: path, what: FileKind.describe(head))
-            }
+            if st.st_size == 0 && !create { throw .notAStore(path: path, what: "an empty file") }
         } else {
             if !create { throw .noStore(path: path) }
             let folder = path.contains("/") ? String(path[..<path.lastIndex(of: "/")!]) : "."
@@ -43,9 +40,19 @@ public final class SpatiaLiteStore: LayerStore {
             }
         }
         db = try SpatiaLiteConnection(path: path, create: create)
-        if exists && !create {
-            let hasCatalog = try db.scalarText("SELECT count(*) FROM sqlite_master WHERE name = 'geoctl_catalog'") == "1"
-            if !hasCatalog { throw .notAStore(path: path, what: "a SQLite database without geoctl's catalog") }
+        // The file is never opened here outside SQLite: closing any descriptor of a database
+        // file drops every POSIX lock this process holds on it, and a server's long-lived
+        // connection would then lose its view of the WAL and read an old snapshot forever.
+        // Only when SQLite itself says "not a database" are the first bytes read, to say what it is.
+        let hasCatalog: Bool
+        do {
+            hasCatalog = try db.scalarText("SELECT count(*) FROM sqlite_master WHERE name = 'geoctl_catalog'") == "1"
+        } catch {
+            if db.lastErrorWasNotADatabase { throw .notAStore(path: path, what: FileKind.describe(FileKind.head(of: path))) }
+            throw error
+        }
+        if exists && !create && !hasCatalog {
+            throw .notAStore(path: path, what: "a SQLite database without geoctl's catalog")
         }
         try prepareSchema()
     }

@@ -1,3 +1,4 @@
+import Foundation
 import Hummingbird
 import Layers
 import Logging
@@ -15,6 +16,8 @@ public struct GeoServer: Sendable {
     public let application: Application<RouterResponder<BasicRequestContext>>
     /// Every route the application answers, as "METHOD /path/{parameter}".
     public let routes: [String]
+    /// The threading in force (the configuration's, or `GEOCTL_SERVE_THREADING`'s).
+    public let threading: ServiceThreading
 
     /// Loads the first router (an error here stops the service before it listens), reads
     /// the API keys, and builds the application. `onListening` hears the bound port.
@@ -45,11 +48,15 @@ public struct GeoServer: Sendable {
                                           metrics: metrics, logger: logger))
         }
         let limit = configuration.maxHeaderBytes
+        threading = ServiceThreading.fromEnvironment(ProcessInfo.processInfo.environment, default: configuration.threading)
+        let maxBody = configuration.maxBodyBytes
         application = Application(
             router: router,
-            server: .http1(configuration: .init(
+            server: .geoctlHTTP1(configuration: .init(
+                additionalChannelHandlers: [ExpectContinueHandler(maxBodyBytes: maxBody)],
                 idleTimeout: .nanoseconds(Int64(configuration.idleTimeout.components.seconds) * 1_000_000_000),
-                httpDecoderConfiguration: .init(maxHeaderFieldSize: limit, maxHeaderListSize: limit, maxHeaderFieldCount: 100))),
+                httpDecoderConfiguration: .init(maxHeaderFieldSize: limit, maxHeaderListSize: limit, maxHeaderFieldCount: 100)),
+                threading: threading),
             configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: nil,
                                  reuseAddress: true),
             services: services,

@@ -28,6 +28,9 @@ public struct ServiceConfiguration: Sendable {
     public var idleTimeout: Duration = .seconds(60)
     /// The most features one OGC API items page returns.
     public var maxItemsPerPage: Int = 10_000
+    /// Where connections and handlers run (see ``ServiceThreading``); `GEOCTL_SERVE_THREADING`
+    /// overrides it.
+    public var threading: ServiceThreading = .eventLoop
     /// Opens the store; the default opens ``storePath`` as SpatiaLite. A PostGIS store plugs in here.
     public var openStore: @Sendable () throws -> any LayerStore
     /// Tells the reloader when to look again; polling by default, a push source (PostgreSQL

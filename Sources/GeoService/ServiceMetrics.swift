@@ -15,12 +15,17 @@ import Synchronization
 public final class ServiceMetrics: Sendable {
     public let registry: PrometheusCollectorRegistry
     let factory: PrometheusMetricsFactory
-    private let requests = Mutex<[RequestKey: CoreMetrics.Counter]>([:])
+    private let requests = Mutex<[RequestKey: RequestMetrics]>([:])
     private let timers = Mutex<[String: CoreMetrics.Timer]>([:])
     private let layerGauges = Mutex<[String: CoreMetrics.Gauge]>([:])
     let reloads: CoreMetrics.Counter
     let reloadFailures: CoreMetrics.Counter
     let loadedAt: CoreMetrics.Gauge
+
+    struct RequestMetrics {
+        let counter: CoreMetrics.Counter
+        let timer: CoreMetrics.Timer
+    }
 
     struct RequestKey: Hashable {
         var route: String
@@ -42,25 +47,28 @@ public final class ServiceMetrics: Sendable {
         loadedAt = CoreMetrics.Gauge(label: "geoctl_router_loaded_timestamp_seconds", dimensions: [], factory: factory)
     }
 
-    /// Counts one answered request and its latency.
+    /// Counts one answered request and its latency: one lock to find the (route, method,
+    /// status) entry, made on first use; after that no allocation, no label strings.
     func recordRequest(route: String, method: String, status: Int, nanoseconds: Int64) {
         let key = RequestKey(route: route, method: method, status: status)
-        let counter = requests.withLock { table in
-            if let c = table[key] { return c }
-            let c = CoreMetrics.Counter(label: "geoctl_http_requests_total",
-                                        dimensions: [("route", route), ("method", method), ("status", String(status))],
-                                        factory: factory)
-            table[key] = c
-            return c
+        let entry = requests.withLock { table in
+            if let e = table[key] { return e }
+            let timer = timers.withLock { timers in
+                if let t = timers[route] { return t }
+                let t = CoreMetrics.Timer(label: "geoctl_http_request_duration_seconds", dimensions: [("route", route)], factory: factory)
+                timers[route] = t
+                return t
+            }
+            let e = RequestMetrics(
+                counter: CoreMetrics.Counter(label: "geoctl_http_requests_total",
+                                             dimensions: [("route", route), ("method", method), ("status", String(status))],
+                                             factory: factory),
+                timer: timer)
+            table[key] = e
+            return e
         }
-        counter.increment()
-        let timer = timers.withLock { table in
-            if let t = table[route] { return t }
-            let t = CoreMetrics.Timer(label: "geoctl_http_request_duration_seconds", dimensions: [("route", route)], factory: factory)
-            table[route] = t
-            return t
-        }
-        timer.recordNanoseconds(nanoseconds)
+        entry.counter.increment()
+        entry.timer.recordNanoseconds(nanoseconds)
     }
 
     func recordReload(_ loaded: LoadedRouter) {

@@ -65,28 +65,8 @@ struct OperationsTests {
     @Test("SIGTERM to a real geoctl serve: it stops accepting, finishes the request in flight, exits 0")
     func gracefulShutdown() async throws {
         let f = try ServiceFixture()
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: ServiceFixture.binary)
-        process.arguments = ["serve", "--store", f.store, "--rules", f.rules, "--port", "0"]
-        process.currentDirectoryURL = ServiceFixture.repository
-        let err = Pipe()
-        process.standardError = err
-        process.standardOutput = FileHandle.nullDevice
-        try process.run()
+        let (process, port) = try Self.startServe(f)
         defer { if process.isRunning { process.terminate() } }
-        // The bound port, from the line the service prints when it listens.
-        var seen = ""
-        var port = 0
-        let deadline = Date().addingTimeInterval(30)
-        while port == 0 && Date() < deadline {
-            let chunk = err.fileHandleForReading.availableData
-            if chunk.isEmpty { break }
-            seen += String(decoding: chunk, as: UTF8.self)
-            if let range = seen.range(of: "listening on http://127.0.0.1:") {
-                port = Int(seen[range.upperBound...].prefix { $0.isNumber }) ?? 0
-            }
-        }
-        try #require(port > 0, "no listening line: \(seen)")
 
         // A request in flight: headers and half the body sent before SIGTERM, the rest after.
         let rows = (0 ..< 200).map { _ in #"{"lon":60.72309,"lat":56.07966,"category":"snow"}"# }
@@ -124,6 +104,62 @@ struct OperationsTests {
         #expect(broken.status == 1 && broken.stderr.contains("rules.yaml"), "\(broken.status) \(broken.stderr)")
         let noRules = try f.geoctl(["serve", "--port", "0"])
         #expect(noRules.status == 64)
+    }
+
+    @Test("Expect: 100-continue gets 100 Continue before the body is sent; a body declared over the limit gets none")
+    func expectContinue() async throws {
+        let f = try ServiceFixture()
+        let (process, port) = try Self.startServe(f, extra: ["--max-body-mb", "1"])
+        defer { process.terminate(); process.waitUntilExit() }
+        let body = Array(#"[{"lon":60.72309,"lat":56.07966,"category":"snow"}]"#.utf8)
+        let fd = try Self.connect(port: port)
+        defer { close(fd) }
+        try Self.send(fd, Array("POST /route HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nExpect: 100-continue\r\nContent-Length: \(body.count)\r\n\r\n".utf8))
+        // Nothing of the body sent yet: the interim answer comes on its own.
+        let interim = Self.receive(fd, until: "\r\n\r\n")
+        #expect(interim.hasPrefix("HTTP/1.1 100 Continue"), "\(interim)")
+        try Self.send(fd, body)
+        let answer = Self.receive(fd, until: "]")
+        #expect(answer.hasPrefix("HTTP/1.1 200"), "\(answer.prefix(200))")
+        #expect(answer.contains("ORG-"))
+
+        let big = try Self.connect(port: port)
+        defer { close(big) }
+        try Self.send(big, Array("POST /route HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nExpect: 100-continue\r\nContent-Length: 2000000\r\n\r\n".utf8))
+        // Over the 1 MiB limit: no invitation to send it (a wrong one would come within milliseconds).
+        var timeout = timeval(tv_sec: 0, tv_usec: 500_000)
+        setsockopt(big, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
+        var byte: UInt8 = 0
+        #expect(read(big, &byte, 1) <= 0, "the server invited a body over its limit")
+    }
+
+    /// Starts a real `geoctl serve` on a free port; returns it once it says it listens.
+    static func startServe(_ f: ServiceFixture, extra: [String] = []) throws -> (Process, Int) {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: ServiceFixture.binary)
+        process.arguments = ["serve", "--store", f.store, "--rules", f.rules, "--port", "0"] + extra
+        process.currentDirectoryURL = ServiceFixture.repository
+        let err = Pipe()
+        process.standardError = err
+        process.standardOutput = FileHandle.nullDevice
+        try process.run()
+        // The bound port, from the line the service prints when it listens.
+        var seen = ""
+        var port = 0
+        let deadline = Date().addingTimeInterval(30)
+        while port == 0 && Date() < deadline {
+            let chunk = err.fileHandleForReading.availableData
+            if chunk.isEmpty { break }
+            seen += String(decoding: chunk, as: UTF8.self)
+            if let range = seen.range(of: "listening on http://127.0.0.1:") {
+                port = Int(seen[range.upperBound...].prefix { $0.isNumber }) ?? 0
+            }
+        }
+        guard port > 0 else {
+            process.terminate()
+            throw ServiceFixture.FixtureError(message: "no listening line: \(seen)")
+        }
+        return (process, port)
     }
 
     static func connect(port: Int) throws -> Int32 {

@@ -93,6 +93,7 @@ extension Router {
                 if rows[i].problem != nil { categories[i] = -1 }
             }
             let results = route(x: rows.map(\.lon), y: rows.map(\.lat), categories: categories, threads: threads)
+            let first = summary.total + 1
             for (i, row) in rows.enumerated() {
                 summary.total += 1
                 let r = results[i]
@@ -104,8 +105,10 @@ extension Router {
                     summary.routed += 1
                     counts[Int(r.organisation)] += 1
                 }
-                try writer.write(number: summary.total, row: row, result: r, router: self)
+                if writer.format != .csv { try writer.write(number: summary.total, row: row, result: r, router: self) }
             }
+            // CSV rows are formatted on every core (formatting, not routing, is most of a batch's time).
+            if writer.format == .csv { try writer.writeCSV(firstNumber: first, rows: rows, results: results, router: self) }
             progress?(reader.bytesRead, summary.total)
         }
         try writer.finish()

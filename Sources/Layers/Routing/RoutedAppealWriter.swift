@@ -106,6 +106,22 @@ public final class RoutedAppealWriter {
         }
     }
 
+    /// Writes consecutive rows as CSV, numbered from `firstNumber`, formatting slices of them on
+    /// two cores; the same bytes as ``write(number:row:result:router:)`` row by row.
+    func writeCSV(firstNumber: Int, rows: [AppealRow], results: [RouteResult], router: Router) throws {
+        precondition(format == .csv && rows.count == results.count)
+        let bytes: [UInt8] = try parallelMap(rows.count) { range in
+            var out: [UInt8] = []
+            out.reserveCapacity(range.count * 160)
+            for i in range {
+                Self.appendCSV(Self.cells(number: firstNumber + i, row: rows[i], result: results[i], router: router), to: &out)
+            }
+            return out
+        }
+        pending.append(contentsOf: bytes)
+        if !toMemory && pending.count > 1 << 20 { try flush() }
+    }
+
     /// Ends the output and, for a file, closes it.
     public func finish() throws {
         if let geojson {
@@ -147,7 +163,9 @@ public final class RoutedAppealWriter {
         String(format: "%.\(decimals)f", value)
     }
 
-    private func appendCSV(_ cells: [String]) {
+    private func appendCSV(_ cells: [String]) { Self.appendCSV(cells, to: &pending) }
+
+    private static func appendCSV(_ cells: [String], to pending: inout [UInt8]) {
         for (i, cell) in cells.enumerated() {
             if i > 0 { pending.append(UInt8(ascii: ",")) }
             // Bytes, not Characters: grapheme-aware comparison is slow on Cyrillic text.

@@ -43,6 +43,8 @@ let package = Package(
 
         // Geometry values, GeoJSON, GEOS/PROJ bindings, spatial index.
         .target(name: "GeoCore", dependencies: ["CGEOS", "CPROJ"]),
+        // glibc's malloc.h (mallopt), for the service's memory bound.
+        .systemLibrary(name: "CMalloc", path: "Sources/CMalloc"),
         // The domain: layer store, catalog, routing, coverage and other analyses.
         .target(name: "Layers", dependencies: ["GeoCore", "CSpatiaLite", .product(name: "Yams", package: "Yams")]),
         // The layer store in PostgreSQL/PostGIS, through libpq (binary COPY; see PGConnection.swift).
@@ -51,7 +53,7 @@ let package = Package(
         .target(
             name: "GeoService",
             dependencies: [
-                "GeoCore", "Layers",
+                "GeoCore", "Layers", "CMalloc",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdCore", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),

@@ -1,5 +1,9 @@
+#if canImport(Glibc)
+import CMalloc
+#endif
 import Foundation
 import Hummingbird
+import HummingbirdCore
 import Layers
 import Logging
 import NIOCore
@@ -50,13 +54,16 @@ public struct GeoServer: Sendable {
         let limit = configuration.maxHeaderBytes
         threading = ServiceThreading.fromEnvironment(ProcessInfo.processInfo.environment, default: configuration.threading)
         let maxBody = configuration.maxBodyBytes
+        let fastRoute = configuration.answerRouteOnEventLoop && ProcessInfo.processInfo.environment["GEOCTL_SERVE_FAST_ROUTE"] != "0"
+        let fastPath: (@Sendable () -> RouteFastPath)? = fastRoute ? { @Sendable in RouteFastPath(state: state, metrics: metrics) } : nil
+        let http = HTTP1Channel.Configuration(
+            additionalChannelHandlers: [ExpectContinueHandler(maxBodyBytes: maxBody)],
+            idleTimeout: .nanoseconds(Int64(configuration.idleTimeout.components.seconds) * 1_000_000_000),
+            httpDecoderConfiguration: .init(maxHeaderFieldSize: limit, maxHeaderListSize: limit, maxHeaderFieldCount: 100))
+        let server = HTTPServerBuilder.geoctlHTTP1(configuration: http, threading: threading, fastPath: fastPath)
         application = Application(
             router: router,
-            server: .geoctlHTTP1(configuration: .init(
-                additionalChannelHandlers: [ExpectContinueHandler(maxBodyBytes: maxBody)],
-                idleTimeout: .nanoseconds(Int64(configuration.idleTimeout.components.seconds) * 1_000_000_000),
-                httpDecoderConfiguration: .init(maxHeaderFieldSize: limit, maxHeaderListSize: limit, maxHeaderFieldCount: 100)),
-                threading: threading),
+            server: server,
             configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: nil,
                                  reuseAddress: true),
             services: services,
@@ -69,6 +76,13 @@ public struct GeoServer: Sendable {
     /// Runs until SIGTERM or SIGINT: then stops accepting, lets in-flight requests finish
     /// (cancelled after `gracePeriod`), and returns.
     public func run(gracePeriod: Duration = .seconds(10)) async throws {
+        #if canImport(Glibc)
+        // Batches allocate buffers of megabytes on whichever thread runs them. With glibc's
+        // sliding threshold those come from per-thread heaps that keep the pages after the
+        // batch; a fixed 1 MiB threshold maps them directly, so they go back to the system
+        // when the answer has been sent, and resident memory stays near the router's size.
+        mallopt(M_MMAP_THRESHOLD, 1 << 20)
+        #endif
         var configuration = ServiceGroupConfiguration(
             services: [.init(service: application)],
             gracefulShutdownSignals: [.sigterm, .sigint],

@@ -21,6 +21,8 @@ struct Query {
 
     init(_ request: Request) { parameters = request.uri.queryParameters }
 
+    init(_ uri: URI) { parameters = uri.queryParameters }
+
     func string(_ name: String) -> String? { parameters[Substring(name)].map(String.init) }
 
     /// A required number within `range`.

@@ -7,21 +7,7 @@ extension ServiceContext {
     /// here, as `geoctl at --format json`).
     func addRoutingEndpoints(to router: Hummingbird.Router<BasicRequestContext>) {
         router.get("/route") { request, _ -> Response in
-            let query = Query(request)
-            let lon = try query.coordinate("lon", in: -180 ... 180)
-            let lat = try query.coordinate("lat", in: -90 ... 90)
-            guard let category = query.string("category"), !category.isEmpty else { throw Problem.missing("category") }
-            let loaded = try loaded()
-            let decision: RoutingDecision
-            do throws(RoutingError) {
-                decision = try loaded.router.decide(lon: lon, lat: lat, category: category)
-            } catch {
-                throw Self.problem(for: error)
-            }
-            var out: [UInt8] = []
-            out.reserveCapacity(1024)
-            DecisionJSON.append(decision, lon: lon, lat: lat, to: &out)
-            return JSONResponse.bytes(out)
+            JSONResponse.bytes(try Self.routeAnswer(Query(request), loaded: try loaded()))
         }
 
         router.get("/at") { request, _ -> Response in
@@ -33,6 +19,24 @@ extension ServiceContext {
             let report = try place(lon: lon, lat: lat, within: Double(within), access: access)
             return JSONResponse.value(report.json)
         }
+    }
+
+    /// The body of a `GET /route` answer: the decision as `geoctl route --format json` writes
+    /// it. The Hummingbird route and the event-loop fast path (``RouteFastPath``) both call it.
+    static func routeAnswer(_ query: Query, loaded: LoadedRouter) throws(Problem) -> [UInt8] {
+        let lon = try query.coordinate("lon", in: -180 ... 180)
+        let lat = try query.coordinate("lat", in: -90 ... 90)
+        guard let category = query.string("category"), !category.isEmpty else { throw Problem.missing("category") }
+        let decision: RoutingDecision
+        do throws(RoutingError) {
+            decision = try loaded.router.decide(lon: lon, lat: lat, category: category)
+        } catch {
+            throw Self.problem(for: error)
+        }
+        var out: [UInt8] = []
+        out.reserveCapacity(1024)
+        DecisionJSON.append(decision, lon: lon, lat: lat, to: &out)
+        return out
     }
 
     /// What is here, as far as `access` may see.

@@ -31,6 +31,9 @@ public struct ServiceConfiguration: Sendable {
     /// Where connections and handlers run (see ``ServiceThreading``); `GEOCTL_SERVE_THREADING`
     /// overrides it.
     public var threading: ServiceThreading = .eventLoop
+    /// Whether `GET /route` requests that route are answered in the connection's pipeline
+    /// (``RouteFastPath``); the same bytes either way. `GEOCTL_SERVE_FAST_ROUTE=0` turns it off.
+    public var answerRouteOnEventLoop = true
     /// Opens the store; the default opens ``storePath`` as SpatiaLite. A PostGIS store plugs in here.
     public var openStore: @Sendable () throws -> any LayerStore
     /// Tells the reloader when to look again; polling by default, a push source (PostgreSQL

@@ -184,13 +184,20 @@ struct OperationsTests {
         }
     }
 
-    /// Reads until the text so far ends with `suffix` (or 30 s pass).
-    static func receive(_ fd: Int32, until suffix: String) -> String {
+    /// Reads until the text so far ends with the `occurrences`-th `suffix` (or 30 s pass).
+    static func receive(_ fd: Int32, until suffix: String, occurrences: Int = 1) -> String {
         var timeout = timeval(tv_sec: 30, tv_usec: 0)
         setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
         var out: [UInt8] = []
         var byte: UInt8 = 0
-        while !String(decoding: out, as: UTF8.self).hasSuffix(suffix), read(fd, &byte, 1) == 1 { out.append(byte) }
+        var seen = 0
+        while read(fd, &byte, 1) == 1 {
+            out.append(byte)
+            if String(decoding: out.suffix(suffix.utf8.count), as: UTF8.self) == suffix {
+                seen += 1
+                if seen == occurrences { break }
+            }
+        }
         return String(decoding: out, as: UTF8.self)
     }
 

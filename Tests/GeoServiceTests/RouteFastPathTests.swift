@@ -1,0 +1,80 @@
+import Foundation
+import GeoService
+import Hummingbird
+import HummingbirdTesting
+import Testing
+
+/// `GET /route` answered in the connection's pipeline must be indistinguishable from the
+/// Hummingbird route: same bytes, same problems, same order on a pipelined connection, and
+/// counted in the metrics.
+@Suite("GET /route on the event loop")
+struct RouteFastPathTests {
+    /// The fixture's 200 appeals with their categories, plus problem cases.
+    static func uris() throws -> [String] {
+        let data = try Data(contentsOf: ServiceFixture.repository.appendingPathComponent("fixtures/geojson/appeals.geojson"))
+        let features = try #require((try JSONSerialization.jsonObject(with: data) as? [String: Any])?["features"] as? [[String: Any]])
+        var uris = features.compactMap { f -> String? in
+            guard let c = (f["geometry"] as? [String: Any])?["coordinates"] as? [Double],
+                  let category = (f["properties"] as? [String: Any])?["category"] as? String else { return nil }
+            return "/route?lon=\(c[0])&lat=\(c[1])&category=\(category)"
+        }
+        uris += ["/route?lon=60.72309&lat=56.07966&category=no-such", "/route?lon=260&lat=56&category=snow",
+                 "/route?lat=56.07966&category=snow", "/route?lon=60.72309&lat=56.07966&category=%D0%A1%D0%BD%D0%B5%D0%B3",
+                 "/route?lon=60.72309&lat=56.07966&category=snow&lon=1", "/route"]
+        return uris
+    }
+
+    @Test("every fixture appeal and every problem gets the same status and bytes with and without the fast path (live sockets)")
+    func sameAnswers() async throws {
+        let f = try ServiceFixture()
+        let fast = try f.server()
+        let plain = try f.server { $0.answerRouteOnEventLoop = false }
+        let uris = try Self.uris()
+        let answers = try await plain.application.test(.live) { client in
+            var answers: [String: (Int, String)] = [:]
+            for uri in uris {
+                answers[uri] = try await client.execute(uri: uri, method: .get) { r in (Int(r.status.code), r.text) }
+            }
+            return answers
+        }
+        let fastOK = try await fast.application.test(.live) { client in
+            var fastOK = 0
+            for uri in uris {
+                let (code, text, type) = try await client.execute(uri: uri, method: .get) { r in
+                    (Int(r.status.code), r.text, r.headers[.contentType])
+                }
+                #expect(code == answers[uri]?.0, "\(uri)")
+                #expect(text == answers[uri]?.1, "\(uri)")
+                if code == 200 {
+                    #expect(type == "application/json")
+                    fastOK += 1
+                }
+            }
+            // The answers on the fast path are counted like the others.
+            let metrics = try await client.execute(uri: "/metrics", method: .get) { r in r.text }
+            let line = metrics.split(separator: "\n").first { $0.hasPrefix("geoctl_http_requests_total") && $0.contains("route=\"/route\"") && $0.contains("status=\"200\"") }
+            #expect(line.flatMap { Int($0.split(separator: " ").last ?? "") } == fastOK, "\(line ?? "no line")")
+            return fastOK
+        }
+        #expect(fastOK >= 190)
+    }
+
+    @Test("pipelined requests: a request Hummingbird answers, then one the fast path could take: answers come back in order")
+    func pipelinedOrder() async throws {
+        let f = try ServiceFixture()
+        let (process, port) = try OperationsTests.startServe(f)
+        defer { process.terminate(); process.waitUntilExit() }
+        let fd = try OperationsTests.connect(port: port)
+        defer { close(fd) }
+        let slow = "GET /open311/v2/services.json HTTP/1.1\r\nHost: x\r\n\r\n"
+        let quick = "GET /route?lon=60.72309&lat=56.07966&category=snow HTTP/1.1\r\nHost: x\r\n\r\n"
+        let bad = "GET /route?lon=60.72309&lat=56.07966&category=nope HTTP/1.1\r\nHost: x\r\n\r\n"
+        try OperationsTests.send(fd, Array((slow + quick + bad + quick).utf8))
+        let text = OperationsTests.receive(fd, until: "\"neighbours\":[]}", occurrences: 2)
+        let statuses = text.components(separatedBy: "HTTP/1.1 ").dropFirst().map { String($0.prefix(3)) }
+        #expect(statuses == ["200", "200", "422", "200"], "\(text.prefix(400))")
+        let services = try #require(text.range(of: "\"service_code\""))
+        let organisation = try #require(text.range(of: "\"ORG-08\""))
+        #expect(services.lowerBound < organisation.lowerBound)
+    }
+}

@@ -59,7 +59,9 @@ extension ServiceContext {
                         } catch {
                             throw Problem(.badRequest, type: "invalid-body", title: "Invalid body", detail: "\(error)")
                         }
-                        return writer.bytes
+                        let answer = writer.bytes
+                        FreedMemory.release()
+                        return answer
                     })
                 }
             }

@@ -33,6 +33,7 @@ public struct GeoServer: Sendable {
         let loader = RouterLoader(configuration: configuration)
         let first = try loader.load(previous: nil)
         state.install(first)
+        FreedMemory.release()
         metrics.recordReload(first)
         let keys = try configuration.apiKeysPath.map { try APIKeys(path: $0) } ?? APIKeys()
         let context = ServiceContext(configuration: configuration, state: state, metrics: metrics, keys: keys,

@@ -43,6 +43,7 @@ public struct ReloadService: Service {
         do {
             let next = try await loader.loadInBackground(previous: current)
             state.install(next)
+            FreedMemory.release()
             metrics.recordReload(next)
             logger.info("reloaded the router", metadata: [
                 "layers": "\(next.router.layerVersions.sorted { $0.key < $1.key }.map { "\($0.key)@\($0.value)" }.joined(separator: " "))",

@@ -8,6 +8,10 @@ public final class SpatiaLiteConnection {
     /// The database file's path (`:memory:` for a private in-memory database).
     public let path: String
 
+    /// Page cache sizes (negative: KiB, as SQLite takes them) for reading and inside a write.
+    static let readCacheKiB = -8192
+    static let writeCacheKiB = -65536
+
     /// Opens the database at `path` (creating it when `create` is true) and loads SpatiaLite.
     public init(path: String, create: Bool = true, readOnly: Bool = false) throws(StoreError) {
         self.path = path
@@ -24,9 +28,8 @@ public final class SpatiaLiteConnection {
         handle = db
         sqlite3_busy_timeout(db, 10_000)
         // In WAL mode NORMAL keeps every commit atomic and the file consistent after a crash
-        // of the process or the machine (a power cut may lose only the last commit); a
-        // larger page cache keeps a big import's pages in memory until commit.
-        sqlite3_exec(db, "PRAGMA synchronous=NORMAL; PRAGMA cache_size=-65536", nil, nil, nil)
+        // of the process or the machine (a power cut may lose only the last commit).
+        sqlite3_exec(db, "PRAGMA synchronous=NORMAL; PRAGMA cache_size=\(Self.readCacheKiB)", nil, nil, nil)
         spatialiteCache = spatialite_alloc_connection()
         spatialite_init_ex(db, spatialiteCache, 0)
     }
@@ -84,6 +87,10 @@ public final class SpatiaLiteConnection {
     /// Runs `body` in one write transaction (`BEGIN IMMEDIATE`): committed when it returns,
     /// rolled back when it throws, so the database is either fully changed or untouched.
     public func transaction<T>(_ body: () throws -> T) throws -> T {
+        // A write gets a page cache large enough to keep a big import's pages in memory until
+        // commit; reads keep a small one, so a long-lived server connection stays small.
+        try execute("PRAGMA cache_size=\(Self.writeCacheKiB)")
+        defer { try? execute("PRAGMA cache_size=\(Self.readCacheKiB)") }
         try execute("BEGIN IMMEDIATE")
         do {
             let result = try body()

@@ -48,9 +48,11 @@ struct AffectedCommand: ParsableCommand {
         let buildingFeatures = try loadLayer(buildings, from: store, visibility: visibility)
         var organisation: (@Sendable (Point) -> String?)?
         var groupedBy = "nobody (give --territories or --rules)"
+        var contacts: [String: Organisation] = [:]
         if let territories {
             let orgs = TerritoryOrganisations(territories: try loadLayer(territories, from: store, visibility: visibility), organisationField: orgField)
             organisation = { orgs.organisation(at: $0) }
+            contacts = orgs.contacts
             groupedBy = "territories \(territories), property \(orgField), at a point inside each building"
         } else if let rules, let category {
             let router: Router
@@ -61,6 +63,7 @@ struct AffectedCommand: ParsableCommand {
                 _ = try router.decide(lon: 0, lat: 0, category: category)
             } catch { throw fail(error) }
             organisation = { p in (try? router.decide(lon: p.x, lat: p.y, category: category))?.organisation?.name }
+            for o in router.organisations where contacts[o.name] == nil { contacts[o.name] = o }
             groupedBy = "routing rules \(rules), category \(category), at a point inside each building"
         }
         let report: AffectedReport
@@ -71,7 +74,7 @@ struct AffectedCommand: ParsableCommand {
         } catch { throw fail(error) }
         reportDateProblems(report.problems)
         let out = AffectedOutput(report: report, features: features, buildings: buildingFeatures, layer: layer, offset: time.offset,
-                                 query: time.describe(query), groupedBy: groupedBy)
+                                 query: time.describe(query), groupedBy: groupedBy, contacts: contacts)
         switch format {
         case .table: print(out.table())
         case .csv: print(out.buildingRows().render(.csv))
@@ -100,6 +103,8 @@ struct AffectedOutput {
     let offset: Int
     let query: String
     let groupedBy: String
+    /// Phone and e-mail per organisation name, from the territories or the rules.
+    let contacts: [String: Organisation]
 
     static let nobody = "(no organisation)"
 
@@ -124,19 +129,24 @@ struct AffectedOutput {
 
     /// The notification list: per feature, each organisation and how many buildings it informs.
     func notificationRows() -> TextTable {
-        var t = TextTable("feature_id", "start", "end", "organisation", "buildings", "residents", "flats")
+        var t = TextTable("feature_id", "start", "end", "organisation", "phone", "email", "buildings", "residents", "flats")
         for f in report.features {
             let (s, e) = when(f.window)
             for o in f.organisations {
-                t.add(f.id, s, e, o.organisation ?? Self.nobody, String(o.buildings), plain(o.residents), plain(o.flats))
+                let c = o.organisation.flatMap { contacts[$0] }
+                t.add(f.id, s, e, o.organisation ?? Self.nobody, c?.phone ?? "", c?.email ?? "", String(o.buildings),
+                      plain(o.residents), plain(o.flats))
             }
         }
         return t
     }
 
     func organisationRows(_ list: [OrganisationCount]) -> TextTable {
-        var t = TextTable("organisation", "buildings", "residents", "flats")
-        for o in list { t.add(o.organisation ?? Self.nobody, String(o.buildings), plain(o.residents), plain(o.flats)) }
+        var t = TextTable("organisation", "phone", "email", "buildings", "residents", "flats")
+        for o in list {
+            let c = o.organisation.flatMap { contacts[$0] }
+            t.add(o.organisation ?? Self.nobody, c?.phone ?? "", c?.email ?? "", String(o.buildings), plain(o.residents), plain(o.flats))
+        }
         return t
     }
 
@@ -170,7 +180,10 @@ struct AffectedOutput {
 
     func json() -> JSONValue {
         func count(_ o: OrganisationCount) -> JSONValue {
-            .object(["organisation": o.organisation.map(JSONValue.string) ?? .null, "buildings": .integer(Int64(o.buildings)),
+            let c = o.organisation.flatMap { contacts[$0] }
+            return .object(["organisation": o.organisation.map(JSONValue.string) ?? .null,
+                     "phone": c?.phone.map(JSONValue.string) ?? .null, "email": c?.email.map(JSONValue.string) ?? .null,
+                     "buildings": .integer(Int64(o.buildings)),
                      "residents": o.residents.map(JSONValue.number) ?? .null, "flats": o.flats.map(JSONValue.number) ?? .null])
         }
         var ids: [Int: String] = [:]

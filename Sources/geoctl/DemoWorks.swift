@@ -10,8 +10,6 @@ enum DemoWorks {
         guard let outages = layers["outages"], let works = layers["earthworks"], let buildings = layers["buildings"],
               let territories = layers["territories"], !outages.isEmpty else { return }
         let orgs = TerritoryOrganisations(territories: territories, organisationField: "org")
-        var phones: [String: String] = [:]
-        for t in territories { if let o = t.properties["org"]?.plainText, let p = t.properties["phone"]?.plainText { phones[o] = p } }
         let fields = WindowFields(defaultOffset: offset)
         let affected = try AffectedBuildings.run(features: outages, buildings: buildings,
                                                  options: AffectedOptions(layer: "outages", fields: fields, ids: ["1"])) { orgs.organisation(at: $0) }
@@ -22,7 +20,7 @@ enum DemoWorks {
             print("   \(affected.buildings.count) buildings, \(Int(affected.totalResidents ?? 0)) residents; the management companies to inform:")
             for o in f.organisations {
                 let name = o.organisation ?? "(no organisation)"
-                print("   • \(name): \(o.buildings) buildings, \(Int(o.residents ?? 0)) residents\(o.organisation.flatMap { phones[$0] }.map { ", tel. \($0)" } ?? "")")
+                print("   • \(name): \(o.buildings) buildings, \(Int(o.residents ?? 0)) residents\(o.organisation.flatMap { orgs.contacts[$0]?.phone }.map { ", tel. \($0)" } ?? "")")
             }
         }
         let conflicts = try WorksConflicts.run(works: works, repairs: layers["repairs"],

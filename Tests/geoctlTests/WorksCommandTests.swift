@@ -40,6 +40,18 @@ struct WorksCommandTests {
             #expect(listed > 0)
         }
         #expect(buildings.allSatisfy { !$0["address"]!.isEmpty && !$0["organisation"]!.isEmpty })
+        // Who tells whom, and how to reach them: each organisation's phone and e-mail from its territory.
+        let territories = try GeoJSONReader(path: Geoctl.repository.path + "/fixtures/geojson/territories.geojson").readAll()
+        for row in notifications {
+            let territory = try #require(territories.first { $0.properties["org"]?.plainText == row["organisation"] }, "\(row)")
+            #expect(row["phone"] == territory.properties["phone"]?.plainText)
+            #expect(row["email"] == territory.properties["email"]?.plainText)
+        }
+        let byRules = try s.geoctl(["affected", "--layer", "outages", "--buildings", "buildings", "--rules", "fixtures/routing-rules.yaml",
+                                    "--category", "other", "--id", "1", "--format", "json"])
+        #expect(byRules.status == 0, "\(byRules.stderr)")
+        let ruled = try #require((try JSONSerialization.jsonObject(with: Data(byRules.stdout.utf8)) as? [String: Any])?["organisations"] as? [[String: Any]])
+        #expect(!ruled.isEmpty && ruled.allSatisfy { ($0["phone"] as? String)?.hasPrefix("+7") == true }, "\(ruled)")
         let geojson = try GeoJSONReader(path: out + "/buildings.geojson").readAll()
         #expect(geojson.count == totals["buildings"] as? Int)
         #expect(geojson.allSatisfy { $0.properties["affected_by"] != nil })

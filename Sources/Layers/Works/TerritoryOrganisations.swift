@@ -5,10 +5,23 @@ import GeoCore
 public struct TerritoryOrganisations: Sendable {
     private let index: PolygonIndex
     private let names: [String?]
+    /// Each organisation's contacts, from the first of its territories that gives them.
+    public let contacts: [String: Organisation]
 
-    public init(territories: [Feature], organisationField: String) {
+    /// `phoneField` and `emailField` name the territories' contact properties.
+    public init(territories: [Feature], organisationField: String, phoneField: String = "phone", emailField: String = "email") {
         index = PolygonIndex(geometries: territories.map(\.geometry))
         names = territories.map { f in f.properties[organisationField]?.plainText.flatMap { $0.isEmpty ? nil : $0 } }
+        var contacts: [String: Organisation] = [:]
+        for (f, name) in zip(territories, names) {
+            guard let name else { continue }
+            func text(_ field: String) -> String? { f.properties[field]?.plainText.flatMap { $0.isEmpty ? nil : $0 } }
+            var o = contacts[name] ?? Organisation(name: name)
+            if o.phone == nil { o.phone = text(phoneField) }
+            if o.email == nil { o.email = text(emailField) }
+            contacts[name] = o
+        }
+        self.contacts = contacts
     }
 
     /// The organisation for lon/lat `p`, or nil when no territory (with an organisation) holds it.

@@ -128,6 +128,8 @@ for c in 16 64; do
   echo "MapIt GET /point/4326 c$c: ${out#SUMMARY }"
   mapit_rps[$c]=$(sed -E 's/.*rps=([0-9.]+).*/\1/' <<< "$out")
 done
+# Persistent connections: one database connection per worker, not one per request.
+echo "MapIt database connections after the runs: $("$PGBIN/psql" -X -At -d mapit -c "SELECT count(*) FROM pg_stat_activity WHERE datname = 'mapit' AND pid <> pg_backend_pid()") (for $workers workers)"
 if [ -n "$geoctl_lines" ]; then
   for c in 16 64; do
     geoctl_rps=$(sed -nE "s/^GET \/route c$c: rps=([0-9.]+).*/\1/p" "$geoctl_lines" | head -1)

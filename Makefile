@@ -119,9 +119,11 @@ bench-coverage: build
 bench-check: build
 	bash bench/check.sh $(CITY_SCALE) $(RUNS)
 
-## bench-serve: geoctl serve under wrk on loopback (GET and POST /route, a reload under load)
+## bench-serve: geoctl serve under wrk on loopback (GET and POST /route, a reload under load),
+## beside the MapIt anchor (bench/mapit/; MAPIT=0 leaves it out)
 bench-serve: build
-	bash bench/serve.sh $(CITY_SCALE)
+	@[ "$${MAPIT:-1}" = 0 ] || bash bench/mapit/install.sh > /dev/null
+	MAPIT=$${MAPIT:-1} bash bench/serve.sh $(CITY_SCALE)
 
 ## bench-replicas: two geoctl serve replicas on one PostGIS: requests/s, reload time after an import
 bench-replicas: build

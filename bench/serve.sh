@@ -7,6 +7,7 @@
 #   CITY_DIR holding territories.geojson and appeals.geojson;
 #   DURATION per wrk run (default 15s); BINARY defaults to .build/release/geoctl (`make build`).
 # Needs wrk (Debian: apt-get install wrk), curl and python3.
+# MAPIT=1 adds the anchor, MapIt under gunicorn on PostGIS (bench/mapit/run.sh; installs itself).
 set -euo pipefail
 target=${1:?usage: bench/serve.sh SCALE|CITY_DIR [DURATION] [BINARY]}
 duration=${2:-15s}
@@ -71,7 +72,7 @@ echo "# $(uname -srm); $(wrk --version 2>&1 | head -1 | cut -c1-40)"
 run() {  # label connections threads template
   local out
   out=$(wrk -t"$3" -c"$2" -d"$duration" --latency -s "$here/serve_points.lua" "http://127.0.0.1:$port" -- "$work/points.txt" "$4" | grep '^SUMMARY')
-  echo "$1 c$2: ${out#SUMMARY }"
+  echo "$1 c$2: ${out#SUMMARY }" | tee -a "$work/lines.txt"
 }
 route='/route?lon={lon}&lat={lat}&category={category}'
 run "GET /route" 1 1 "$route"
@@ -101,3 +102,9 @@ wait "$importer"
 sleep 1
 echo "reloads: $(curl -s "http://127.0.0.1:$port/metrics" | grep -E '^geoctl_reload(s|_failures)_total' | tr '\n' ' ')"
 echo "memory at the end: resident $(rss) MiB"
+
+# The anchor, in the same run (MAPIT=1; `make bench-serve` sets it): MapIt under gunicorn on a
+# throw-away PostGIS, the same points through the same wrk script, and geoctl's ratio to it.
+if [ "${MAPIT:-0}" = 1 ]; then
+  bash "$here/mapit/run.sh" "$city" "$work/points.txt" "$duration" "$work/lines.txt"
+fi

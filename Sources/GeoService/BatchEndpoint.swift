@@ -40,7 +40,16 @@ extension ServiceContext {
             if let v = query.string("id_column") { options.idColumn = v }
             options.sourceCRS = query.string("from_crs")
             let batchOptions = options
-            let body = try await request.body.collect(upTo: configuration.maxBodyBytes)
+            let body: ByteBuffer
+            do {
+                body = try await request.body.collect(upTo: configuration.maxBodyBytes)
+            } catch let error as any HTTPResponseError {
+                throw error   // 413 over the limit
+            } catch {
+                // The client stopped sending before its Content-Length: its mistake, not ours.
+                throw Problem(.badRequest, type: "incomplete-body", title: "Incomplete body",
+                              detail: "the request body ended before its declared length (\(error))")
+            }
             let bytes = Array(body.readableBytesView)
             let loaded = try loaded()
             let answer: [UInt8] = try await withCheckedThrowingContinuation { continuation in

@@ -17,7 +17,7 @@ public struct GeoServer: Sendable {
     /// The current router, swapped by the reloader.
     public let state: RoutingState
     public let metrics: ServiceMetrics
-    public let application: Application<RouterResponder<BasicRequestContext>>
+    public let application: Application<HeadResponder<RouterResponder<BasicRequestContext>>>
     /// Every route the application answers, as "METHOD /path/{parameter}".
     public let routes: [String]
     /// The threading in force (the configuration's, or `GEOCTL_SERVE_THREADING`'s).
@@ -41,7 +41,8 @@ public struct GeoServer: Sendable {
         let router = Hummingbird.Router()
         router.add(middleware: MetricsMiddleware(metrics: metrics))
         let table = RouteTable()
-        router.add(middleware: ProblemMiddleware(routes: table))
+        router.add(middleware: ProblemMiddleware(routes: table, maxBodyBytes: configuration.maxBodyBytes))
+        router.add(middleware: KeyCheckMiddleware(keys: keys))
         context.addRoutes(to: router)
         routes = router.routes.map { "\($0.method) \($0.path)" }
         table.record(routes)
@@ -58,12 +59,12 @@ public struct GeoServer: Sendable {
         let fastRoute = configuration.answerRouteOnEventLoop && ProcessInfo.processInfo.environment["GEOCTL_SERVE_FAST_ROUTE"] != "0"
         let fastPath: (@Sendable () -> RouteFastPath)? = fastRoute ? { @Sendable in RouteFastPath(state: state, metrics: metrics) } : nil
         let http = HTTP1Channel.Configuration(
-            additionalChannelHandlers: [ExpectContinueHandler(maxBodyBytes: maxBody)],
+            additionalChannelHandlers: [FinishWritesBeforeClose(), ExpectContinueHandler(maxBodyBytes: maxBody)],
             idleTimeout: .nanoseconds(Int64(configuration.idleTimeout.components.seconds) * 1_000_000_000),
             httpDecoderConfiguration: .init(maxHeaderFieldSize: limit, maxHeaderListSize: limit, maxHeaderFieldCount: 100))
         let server = HTTPServerBuilder.geoctlHTTP1(configuration: http, threading: threading, fastPath: fastPath)
         application = Application(
-            router: router,
+            responder: HeadResponder(inner: router.buildResponder()),
             server: server,
             configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: nil,
                                  reuseAddress: true),

@@ -34,9 +34,14 @@ public struct Problem: Error, HTTPResponseError, Sendable {
         response()
     }
 
-    func response() -> Response {
+    /// The problem document as UTF-8 JSON.
+    var bytes: [UInt8] {
         var bytes: [UInt8] = []
         JSONText.append(json, to: &bytes)
+        return bytes
+    }
+
+    func response() -> Response {
         var headers: HTTPFields = [.contentType: "application/problem+json"]
         return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: bytes)))
     }
@@ -78,6 +83,7 @@ public struct Problem: Error, HTTPResponseError, Sendable {
 /// nothing of the internals.
 struct ProblemMiddleware<Context: RequestContext>: RouterMiddleware {
     let routes: RouteTable
+    let maxBodyBytes: Int
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         do {
@@ -98,7 +104,7 @@ struct ProblemMiddleware<Context: RequestContext>: RouterMiddleware {
             // Hummingbird's own: 404 for an unknown path, 413 from a body over the limit, 405.
             let detail: String = switch error.status {
             case .notFound: "no such resource: \(request.uri.path.prefix(200))"
-            case .contentTooLarge: "the request body is over the documented limit"
+            case .contentTooLarge: "the request body is over the limit of \(maxBodyBytes) bytes (--max-body-mb)"
             case .methodNotAllowed: "\(request.method) is not allowed on \(request.uri.path.prefix(200))"
             default: (error as? HTTPError)?.body ?? error.status.reasonPhrase
             }

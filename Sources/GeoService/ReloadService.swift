@@ -38,7 +38,14 @@ public struct ReloadService: Service {
             return
         }
         let current = state.current
-        if let current, current.fingerprint == now { return }
+        if let current, current.fingerprint == now {
+            // The store and rules are back to what is loaded (a broken file restored): say so.
+            if state.lastError != nil {
+                state.clearError()
+                logger.info("the store and the rules match the loaded router again; the last reload error is cleared")
+            }
+            return
+        }
         if let failed = state.failedFingerprint(), failed == now { return }
         do {
             let next = try await loader.loadInBackground(previous: current)
@@ -54,8 +61,11 @@ public struct ReloadService: Service {
     }
 
     private func fail(_ message: String, fingerprint: StoreFingerprint?) {
-        if state.lastError != message { logger.error("\(message)") }
-        state.recordFailure(message, fingerprint: fingerprint)
+        // One failure counted and logged per distinct error, however many polls see it.
+        let repeated = state.lastError == message
+        state.recordFailure(message, fingerprint: fingerprint, counted: !repeated)
+        if repeated { return }
+        logger.error("\(message)")
         metrics.recordReloadFailure()
     }
 }

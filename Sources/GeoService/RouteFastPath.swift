@@ -17,7 +17,7 @@ import NIOHTTPTypes
 /// Only a request whose answer is a 200 is taken: the body comes from the same function as
 /// the Hummingbird route (``ServiceContext/routeAnswer(_:loaded:)``), so the bytes are the
 /// same, and anything else (a bad parameter, an unknown category, no router yet, any other
-/// path or method, `Connection` or `Expect` headers) goes on to Hummingbird, which answers
+/// path or method, `Connection`, `Expect` or API-key headers) goes on to Hummingbird, which answers
 /// it with its problem document. While a request handed to Hummingbird is unanswered, every
 /// later request on the connection follows it, so pipelined answers keep their order.
 /// Requests answered here are counted in the same metrics as the others.
@@ -79,6 +79,7 @@ final class RouteFastPath: ChannelDuplexHandler, RemovableChannelHandler {
     private func answerIfRoutine(_ request: HTTPRequest) -> [UInt8]? {
         guard request.method == .get, let path = request.path, path.hasPrefix("/route?"),
               request.headerFields[.connection] == nil, request.headerFields[.expect] == nil,
+              request.headerFields[APIKeys.header] == nil,
               let loaded = state.current else { return nil }
         return try? ServiceContext.routeAnswer(Query(URI(path)), loaded: loaded)
     }

@@ -39,11 +39,19 @@ public final class RoutingState: Sendable {
         }
     }
 
-    func recordFailure(_ message: String, fingerprint: StoreFingerprint?) {
+    func recordFailure(_ message: String, fingerprint: StoreFingerprint?, counted: Bool = true) {
         status.withLock {
             $0.lastError = message
-            $0.failures += 1
+            if counted { $0.failures += 1 }
             $0.failedFingerprint = fingerprint
+        }
+    }
+
+    /// The store and rules match the loaded router again: no error to report.
+    func clearError() {
+        status.withLock {
+            $0.lastError = nil
+            $0.failedFingerprint = nil
         }
     }
 

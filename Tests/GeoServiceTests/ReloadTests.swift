@@ -98,9 +98,20 @@ struct ReloadTests {
                 #expect(r.status == .ok)
                 #expect(r.text.contains("\"ORG-08\""))
             }
+            // Many polls see the same broken file: one failure, not one per poll.
+            try await Task.sleep(for: .milliseconds(500))
             try await client.execute(uri: "/metrics", method: .get) { r in
-                #expect(r.text.contains("geoctl_reload_failures_total 1"))
+                #expect(r.text.contains("geoctl_reload_failures_total 1"), "\(r.text.split(separator: "\n").filter { $0.contains("failures") })")
             }
+            // The previous file put back unchanged: nothing to reload, and the error is cleared.
+            try good.write(toFile: f.rules, atomically: true, encoding: .utf8)
+            var cleared = false
+            for _ in 0 ..< 100 {
+                cleared = try await client.execute(uri: "/readyz", method: .get) { r in (try? r.object()["last_reload_error"]) is NSNull }
+                if cleared { break }
+                try await Task.sleep(for: .milliseconds(50))
+            }
+            #expect(cleared, "the error of a restored file stays on /readyz")
             // Fixed rules, with snow's deadline changed so the reload shows: loaded again.
             try good.replacingOccurrences(of: "deadline_days: 2\n    strategies:\n      - covering: {layer: territories",
                                           with: "deadline_days: 3\n    strategies:\n      - covering: {layer: territories")

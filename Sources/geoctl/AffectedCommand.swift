@@ -53,7 +53,7 @@ struct AffectedCommand: ParsableCommand {
             let orgs = TerritoryOrganisations(territories: try loadLayer(territories, from: store, visibility: visibility), organisationField: orgField)
             organisation = { orgs.organisation(at: $0) }
             contacts = orgs.contacts
-            groupedBy = "territories \(territories), property \(orgField), at a point inside each building"
+            groupedBy = "the territories layer \(territories) (property \(orgField)), at a point inside each building"
         } else if let rules, let category {
             let router: Router
             do {
@@ -164,7 +164,7 @@ struct AffectedOutput {
             }
         }
         var totals = TextTable("total", "value")
-        totals.add("features \(query)", String(report.features.count))
+        totals.add("features (\(query))", String(report.features.count))
         totals.add("buildings", String(report.buildings.count))
         if let r = report.totalResidents { totals.add("residents", plain(r)) }
         if let f = report.totalFlats { totals.add("flats", plain(f)) }
@@ -179,12 +179,17 @@ struct AffectedOutput {
     }
 
     func json() -> JSONValue {
+        // Residents and flats are counts: integers in JSON when they are whole.
+        func amount(_ v: Double?) -> JSONValue {
+            guard let v else { return .null }
+            return v == v.rounded() && abs(v) < 9e15 ? .integer(Int64(v)) : .number(v)
+        }
         func count(_ o: OrganisationCount) -> JSONValue {
             let c = o.organisation.flatMap { contacts[$0] }
             return .object(["organisation": o.organisation.map(JSONValue.string) ?? .null,
                      "phone": c?.phone.map(JSONValue.string) ?? .null, "email": c?.email.map(JSONValue.string) ?? .null,
                      "buildings": .integer(Int64(o.buildings)),
-                     "residents": o.residents.map(JSONValue.number) ?? .null, "flats": o.flats.map(JSONValue.number) ?? .null])
+                     "residents": amount(o.residents), "flats": amount(o.flats)])
         }
         var ids: [Int: String] = [:]
         for b in report.buildings { ids[b.index] = b.id }
@@ -199,8 +204,7 @@ struct AffectedOutput {
             "layer": .string(layer), "query": .string(query), "crs": .string(report.crs), "method": .string(report.method),
             "organisations_from": .string(groupedBy),
             "totals": .object(["features": .integer(Int64(report.features.count)), "buildings": .integer(Int64(report.buildings.count)),
-                               "residents": report.totalResidents.map(JSONValue.number) ?? .null,
-                               "flats": report.totalFlats.map(JSONValue.number) ?? .null]),
+                               "residents": amount(report.totalResidents), "flats": amount(report.totalFlats)]),
             "organisations": .array(report.organisations.map(count)),
             "features": .array(fs),
             "problems": .array(report.problems.map { .object(["feature": .string($0.feature), "field": .string($0.field), "message": .string($0.message)]) }),

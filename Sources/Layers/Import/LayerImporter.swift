@@ -35,13 +35,15 @@ public struct LayerImporter {
                            progress: ((ImportProgress) -> Void)? = nil) throws -> ImportReport {
         let started = monotonicSeconds()
         try LayerName.validate(options.layer)
-        let source = try SourceFile(file) { done in
+        let existing = try store.layer(named: options.layer)
+        // A new layer's file is hashed on another thread during the check pass; a replace
+        // hashes first, since an unchanged file needs no check pass at all.
+        let source = try SourceFile(file, inBackground: existing == nil) { done in
             progress?(ImportProgress(phase: .hashing, bytesDone: done, bytesTotal: nil, features: 0))
         }
         defer { source.cleanUp() }
 
-        let existing = try store.layer(named: options.layer)
-        if let existing, existing.sourceSHA256 == source.sha256 {
+        if let existing, existing.sourceSHA256 == (try source.sha256()) {
             // The same data: only the metadata the import names can differ. Applied as given
             // (an owner left out is no owner, as on any import), without a new version.
             let wanted = LayerMetadata(kind: options.kind, sphere: options.sphere, owner: options.owner, visibility: options.visibility)
@@ -85,7 +87,7 @@ public struct LayerImporter {
             visibility: options.visibility, featureCount: 0, geometryKinds: scan.sortedKinds,
             geometryColumnType: GeometryPromotion.columnType(for: Set(scan.writtenKinds.keys)),
             extent: scan.extent.isEmpty ? nil : scan.extent, sourceCRS: scan.sourceCRS ?? "EPSG:4326",
-            sourceFile: source.displayName, sourceSHA256: source.sha256, version: 0,
+            sourceFile: source.displayName, sourceSHA256: try source.sha256(), version: 0,
             importedAt: utcTimestamp(), columns: scan.schema.columns(), regionWarnings: scan.regionWarnings.count)
         var transformer: CoordinateTransformer?
         if let crs = scan.sourceCRS {

@@ -304,8 +304,8 @@ public final class PostGISStore: LayerStore {
     // MARK: Reading
 
     public func forEachFeature(of layer: String, filter: FeatureFilter, _ body: (Feature) throws -> Void) throws {
-        // One round trip for "is it there, how big": a small layer's read is mostly round trips.
-        guard let featureCount = try db.scalar("SELECT feature_count FROM \(catalogTable) WHERE name = $1", [layer]).flatMap({ Int($0) }) else {
+        // One round trip for "is it there": a small layer's read is mostly round trips.
+        guard try db.scalar("SELECT 1 FROM \(catalogTable) WHERE name = $1", [layer]) != nil else {
             throw StoreError.noSuchLayer(layer)
         }
         var sql = "COPY (SELECT feature_id, geoctl_kind, coalesce(geoctl_properties, properties::text), geom FROM \(schema).\(PGQuote.identifier(layer))"
@@ -322,11 +322,12 @@ public final class PostGISStore: LayerStore {
         let source = "\(layer).properties"
         // A whole layer comes in fid order from the primary key's index: a fresh layer's rows
         // lie in that order, so the scan is sequential, where sorting them would spill the
-        // whole layer to disk beyond work_mem (measured 1.3-1.5x slower). A small layer sorts
-        // in memory, and two round trips fewer are worth more to it (territories, 300
-        // features: 1.6 ms against SpatiaLite's 1.1 ms before).
-        let ownTransaction = filter.bbox == nil && !db.inTransaction && featureCount > Self.sortInMemoryBelow
-        if ownTransaction { try db.execute("BEGIN; SET LOCAL enable_sort = off") }
+        // whole layer to disk beyond work_mem (measured 1.3-1.5x slower). The transaction that
+        // scopes that setting starts in the COPY's own round trip: a small layer's read is
+        // mostly round trips (territories, 300 features: 1.6 ms against SpatiaLite's 1.1 ms
+        // with a round trip each for the catalog, its columns, BEGIN, COPY and COMMIT).
+        let ownTransaction = filter.bbox == nil && !db.inTransaction
+        if ownTransaction { sql = "BEGIN; SET LOCAL enable_sort = off; " + sql }
         defer { if ownTransaction { _ = try? db.execute("COMMIT") } }
         try db.copyOut(sql) { data in
             guard try reader.fields(of: data, into: &fields) else { return }
@@ -340,9 +341,6 @@ public final class PostGISStore: LayerStore {
             try body(feature)
         }
     }
-
-    /// Layers up to this many features are read with a sort (in memory), not in index order.
-    static let sortInMemoryBelow = 20_000
 
     /// Rebuilds a feature from (feature_id, geoctl_kind, properties as JSON text, geom).
     static func feature(_ f: [UnsafeRawBufferPointer?], layer: String, source: String, scratch: inout [UInt8]) throws -> Feature {

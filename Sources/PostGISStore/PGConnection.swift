@@ -104,6 +104,7 @@ final class PGConnection {
     /// Runs `COPY … FROM STDIN` and lets `body` send the data through the sink.
     func copyIn(_ sql: String, _ body: (PGCopySink) throws -> Void) throws {
         try execute(sql).clear()
+        widenSendBuffer()
         let sink = PGCopySink(connection: self)
         do {
             try body(sink)
@@ -147,6 +148,19 @@ final class PGConnection {
             throw failure
         }
         try finishCopy(sql)
+    }
+
+    /// Lets the kernel hold up to 4 MiB of COPY data on its way to the server. With the
+    /// default (208 KiB on Linux) client and server ran in lock-step: the client blocked in
+    /// send while the server parsed, the server waited while the client encoded, each core
+    /// half idle and the COPY twice as long as either side's work (BENCHMARKS.md, issue 13).
+    private func widenSendBuffer() {
+        var size: Int32 = 4 << 20
+        var current: Int32 = 0
+        var length = socklen_t(MemoryLayout<Int32>.size)
+        let fd = PQsocket(handle)
+        guard fd >= 0, getsockopt(fd, SOL_SOCKET, SO_SNDBUF, &current, &length) == 0, current < size else { return }
+        _ = setsockopt(fd, SOL_SOCKET, SO_SNDBUF, &size, socklen_t(MemoryLayout<Int32>.size))
     }
 
     private func finishCopy(_ sql: String) throws(StoreError) {

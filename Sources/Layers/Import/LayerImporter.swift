@@ -35,13 +35,15 @@ public struct LayerImporter {
                            progress: ((ImportProgress) -> Void)? = nil) throws -> ImportReport {
         let started = monotonicSeconds()
         try LayerName.validate(options.layer)
-        let source = try SourceFile(file) { done in
+        let existing = try store.layer(named: options.layer)
+        // A new layer's file is hashed on another thread during the check pass; a replace
+        // hashes first, since an unchanged file needs no check pass at all.
+        let source = try SourceFile(file, inBackground: existing == nil) { done in
             progress?(ImportProgress(phase: .hashing, bytesDone: done, bytesTotal: nil, features: 0))
         }
         defer { source.cleanUp() }
 
-        let existing = try store.layer(named: options.layer)
-        if let existing, existing.sourceSHA256 == source.sha256 {
+        if let existing, existing.sourceSHA256 == (try source.sha256()) {
             // The same data: only the metadata the import names can differ. Applied as given
             // (an owner left out is no owner, as on any import), without a new version.
             let wanted = LayerMetadata(kind: options.kind, sphere: options.sphere, owner: options.owner, visibility: options.visibility)
@@ -85,8 +87,8 @@ public struct LayerImporter {
             visibility: options.visibility, featureCount: 0, geometryKinds: scan.sortedKinds,
             geometryColumnType: GeometryPromotion.columnType(for: Set(scan.writtenKinds.keys)),
             extent: scan.extent.isEmpty ? nil : scan.extent, sourceCRS: scan.sourceCRS ?? "EPSG:4326",
-            sourceFile: source.displayName, sourceSHA256: source.sha256, version: 0,
-            importedAt: utcTimestamp(), columns: scan.schema.columns(), regionWarnings: scan.regionWarnings.count)
+            sourceFile: source.displayName, sourceSHA256: try source.sha256(), version: 0,
+            importedAt: utcTimestamp(), columns: scan.schema.columns(), regionWarnings: scan.regionWarningCount)
         var transformer: CoordinateTransformer?
         if let crs = scan.sourceCRS {
             do { transformer = try CoordinateTransformer(from: crs, to: "EPSG:4326") } catch { throw ImportError.crs(file: source.displayName, error) }
@@ -114,9 +116,9 @@ public struct LayerImporter {
         }
         try sidecar?.finish()
         if !scan.regionWarnings.isEmpty {
-            scan.warnings.append(contentsOf: scan.regionWarnings.prefix(Self.warningLimit))
-            if scan.regionWarnings.count > Self.warningLimit {
-                scan.warnings.append("… and \(scan.regionWarnings.count - Self.warningLimit) more features outside the expected region")
+            scan.warnings.append(contentsOf: scan.regionWarnings)
+            if scan.regionWarningCount > Self.warningLimit {
+                scan.warnings.append("… and \(scan.regionWarningCount - Self.warningLimit) more features outside the expected region")
             }
         }
         return ImportReport(outcome: existing == nil ? .imported : .replaced, layer: written,
@@ -137,7 +139,10 @@ public struct LayerImporter {
         var invalid: [InvalidFeature] = []
         var repairs: [GeometryRepair] = []
         var warnings: [String] = []
+        /// The first ``LayerImporter/warningLimit`` region warnings; the rest are only counted,
+        /// so memory stays flat when most of a large file lies outside the region.
         var regionWarnings: [String] = []
+        var regionWarningCount = 0
 
         var sortedKinds: [GeometryKind] {
             kinds.sorted { $0.value != $1.value ? $0.value > $1.value : $0.key.rawValue < $1.key.rawValue }.map(\.key)
@@ -192,7 +197,10 @@ public struct LayerImporter {
             guard let box = geometry.boundingBox else { continue }
             scan.extent.extend(box)
             if let region, let verdict = region.verdict(at: box.center) {
-                scan.regionWarnings.append(ExpectedRegion.describe(verdict, index: index, id: feature.id, at: box.center))
+                scan.regionWarningCount += 1
+                if scan.regionWarnings.count < LayerImporter.warningLimit {
+                    scan.regionWarnings.append(ExpectedRegion.describe(verdict, index: index, id: feature.id, at: box.center))
+                }
             }
         }
         if !crsDecided { scan.sourceCRS = try sourceCRS(options: options, reader: reader) }

@@ -142,10 +142,10 @@ paths = {
         "responses": {**ok(ref("Feature"), "application/geo+json"), **problem_responses(503)}}},
     "/healthz": {"get": {"operationId": "healthz", "summary": "The process is up",
                          "responses": {**ok({"type": "object", "required": ["status"], "properties": {"status": {"const": "ok"}}}), **problem_responses()}}},
-    "/readyz": {"get": {"operationId": "readyz", "summary": "A router is loaded (the layers and versions, the last reload error); 503 with the reason when not",
+    "/readyz": {"get": {"operationId": "readyz", "summary": "A router is loaded (the layers and versions, the last reload error; `degraded` with the categories that cannot route, e.g. after a layer the rules use was dropped); 503 with the reason when no router is loaded",
                         "responses": {**ok({"type": "object", "required": ["status", "layers"], "properties": {
-                            "status": {"const": "ready"}, "layers": {"type": "object", "additionalProperties": {"type": "integer"}},
-                            "categories": {"type": "integer"}, "loaded_at": {"type": "number"}, "router_memory_bytes": {"type": "integer"}, "reloads": {"type": "integer"},
+                            "status": {"enum": ["ready", "degraded"]}, "layers": {"type": "object", "additionalProperties": {"type": "integer"}},
+                            "categories": {"type": "integer"}, "unavailable_categories": {"type": "object", "additionalProperties": {"type": "string"}}, "loaded_at": {"type": "number"}, "router_memory_bytes": {"type": "integer"}, "reloads": {"type": "integer"},
                             "reload_failures": {"type": "integer"}, "last_reload_error": nullable_str}}), **problem_responses(503)}}},
     "/metrics": {"get": {"operationId": "metrics", "summary": "Prometheus text: requests by route and status, latency, reloads, layer versions",
                          "responses": {**ok({"type": "string"}, "text/plain"), **problem_responses()}}},

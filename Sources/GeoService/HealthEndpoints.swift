@@ -14,11 +14,16 @@ extension ServiceContext {
             guard let loaded = state.current else {
                 return Problem.notReady(state.lastError ?? "no router is loaded yet").response()
             }
-            var o: JSONObject = ["status": .string("ready")]
+            // Ready while any category routes; the ones that cannot are listed with the reason.
+            let unavailable = loaded.router.unavailableCategories
+            var o: JSONObject = ["status": .string(unavailable.isEmpty ? "ready" : "degraded")]
             o["layers"] = .object(JSONObject(members: loaded.router.layerVersions.sorted { $0.key < $1.key }.map {
                 JSONObject.Member(key: $0.key, value: .integer(Int64($0.value)))
             }))
             o["categories"] = .integer(Int64(loaded.rules.categories.count))
+            o["unavailable_categories"] = .object(JSONObject(members: unavailable.sorted { $0.key < $1.key }.map {
+                JSONObject.Member(key: $0.key, value: .string($0.value))
+            }))
             o["loaded_at"] = .number(loaded.loadedAt)
             o["router_memory_bytes"] = .integer(Int64(loaded.router.memoryBytes))
             o["reloads"] = .integer(Int64(state.reloadCount))

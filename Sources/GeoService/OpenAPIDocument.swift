@@ -898,7 +898,7 @@ enum OpenAPIDocument {
   "/readyz": {
    "get": {
     "operationId": "readyz",
-    "summary": "A router is loaded (the layers and versions, the last reload error); 503 with the reason when not",
+    "summary": "A router is loaded (the layers and versions, the last reload error; `degraded` with the categories that cannot route, e.g. after a layer the rules use was dropped); 503 with the reason when no router is loaded",
     "responses": {
      "200": {
       "description": "OK",
@@ -912,7 +912,10 @@ enum OpenAPIDocument {
          ],
          "properties": {
           "status": {
-           "const": "ready"
+           "enum": [
+            "ready",
+            "degraded"
+           ]
           },
           "layers": {
            "type": "object",
@@ -922,6 +925,12 @@ enum OpenAPIDocument {
           },
           "categories": {
            "type": "integer"
+          },
+          "unavailable_categories": {
+           "type": "object",
+           "additionalProperties": {
+            "type": "string"
+           }
           },
           "loaded_at": {
            "type": "number"

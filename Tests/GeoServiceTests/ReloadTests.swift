@@ -131,4 +131,34 @@ struct ReloadTests {
             }
         }
     }
+
+    @Test("a layer the rules use is dropped: /readyz says degraded and names the categories that cannot route; the others still route")
+    func droppedLayer() async throws {
+        let f = try ServiceFixture()
+        let server = try f.server(reload: .auto)
+        try await server.application.test(.router) { client in
+            let r = try f.geoctl(["drop", "territories"])
+            #expect(r.status == 0, "\(r.stderr)")
+            var readyz: [String: Any] = [:]
+            for _ in 0 ..< 100 {
+                readyz = try await client.execute(uri: "/readyz", method: .get) { r in try r.object() }
+                if readyz["status"] as? String == "degraded" { break }
+                try await Task.sleep(for: .milliseconds(50))
+            }
+            #expect(readyz["status"] as? String == "degraded", "\(readyz)")
+            let unavailable = try #require(readyz["unavailable_categories"] as? [String: String])
+            #expect(unavailable["snow"]?.contains("territories") == true, "\(unavailable)")
+            try await client.execute(uri: "/route?lon=60.72309&lat=56.07966&category=snow", method: .get) { r in
+                #expect(r.status == .serviceUnavailable)
+            }
+            // The categories that do not need the dropped layer still route.
+            let routing = ["pothole", "lighting", "garbage", "snow", "landscaping", "other"].filter { unavailable[$0] == nil }
+            #expect(!routing.isEmpty)
+            for category in routing {
+                try await client.execute(uri: "/route?lon=60.72309&lat=56.07966&category=\(category)", method: .get) { r in
+                    #expect(r.status == .ok, "\(category): \(r.text)")
+                }
+            }
+        }
+    }
 }

@@ -29,6 +29,12 @@ public struct Router: @unchecked Sendable {
     /// Categories that cannot be routed any more, with the reason (after a refresh).
     let unavailable: [Int: String]
 
+    /// The categories that cannot be routed until their layers are back (a layer the rules
+    /// use was dropped, say), each with the reason; empty when every category routes.
+    public var unavailableCategories: [String: String] {
+        Dictionary(uniqueKeysWithValues: unavailable.map { (rules.categories[$0.key].id, $0.value) })
+    }
+
     // The hot path's tables: plain values and flat arrays, so a route copies no array and
     // touches no reference count (shared counts are what two cores fight over).
     // Pointers into frozen buffers held by `tables` (immutable once built).

@@ -14,10 +14,13 @@ struct DeclaredEncoding {
     /// The name as declared, also when geoctl does not know it (then GDAL decides).
     var declaredName: String?
 
-    /// The DBF language driver ids (byte 29 of the header) that name a Cyrillic or Western code page.
-    static let languageDrivers: [UInt8: TextEncoding] = [
-        0x65: .cp866, 0x26: .cp866, 0x57: .cp1251, 0xC9: .cp1251, 0x03: .latin1, 0x01: .latin1,
-    ]
+    /// The DBF language driver ids (byte 29 of the header) that name a Cyrillic code page.
+    /// 0x57 only says "Windows ANSI", the machine's own code page (CP1251 on a Russian
+    /// Windows, CP1252 elsewhere), which GDAL reads as Latin-1: it is guessed instead.
+    static let languageDrivers: [UInt8: TextEncoding] = [0x65: .cp866, 0x26: .cp866, 0xC9: .cp1251]
+    static let ansiLanguageDriver: UInt8 = 0x57
+    /// Set when the DBF says "Windows ANSI" (0x57): declared, but not which code page.
+    var ansiOnly = false
 
     /// Reads the declaration for `base` (the path without extension) in `format`.
     static func declared(format: SourceFormat, path: String, base: String) -> DeclaredEncoding {
@@ -29,6 +32,11 @@ struct DeclaredEncoding {
             }
             if let dbf = companion(base, "dbf"), let head = readBytes(dbf, count: 32), head.count == 32, head[29] != 0 {
                 let id = head[29]
+                if id == ansiLanguageDriver {
+                    var d = DeclaredEncoding()
+                    d.ansiOnly = true
+                    return d
+                }
                 let hex = "0x" + String(id, radix: 16, uppercase: true)
                 return DeclaredEncoding(encoding: languageDrivers[id], declaredBy: "the DBF language driver byte \(hex)", declaredName: "LDID/\(id)")
             }

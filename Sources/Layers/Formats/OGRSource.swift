@@ -214,14 +214,26 @@ struct OGRSource {
             return plan
         }
         if let by = declared.declaredBy {
-            // GDAL knows how to decode what is declared.
+            if format == .shapefile, by.hasPrefix("the DBF"), let encoding = declared.encoding {
+                // GDAL's own table of language bytes differs from ours: decode it here.
+                var plan = EncodingPlan(summary: "\(encoding) (declared by \(by))")
+                plan.openOptions = ["ENCODING="]
+                if encoding != .utf8 { plan.recoder = try TextRecoder(from: encoding, to: .utf8) }
+                return plan
+            }
+            // GDAL knows how to decode what is declared (.cpg, MapInfo Charset).
             return EncodingPlan(summary: "\(declared.encoding?.rawValue ?? declared.declaredName ?? "?") (declared by \(by))")
         }
         let guess = EncodingGuess.guess(DeclaredEncoding.textSample(format: format, path: file, base: base))
         var plan = EncodingPlan(summary: "\(guess.encoding) (guessed)")
         plan.openOptions = format == .shapefile ? ["ENCODING="] : []
         if guess.encoding != .utf8 { plan.recoder = try TextRecoder(from: guess.encoding, to: .utf8) }
-        plan.note = "\(file) does not declare its text encoding; reading it as \(guess.encoding): \(guess.reason) (--encoding to override)"
+        // Valid UTF-8 is no guess worth a word (other encodings almost never are); anything
+        // else is said out loud.
+        if guess.encoding != .utf8 || declared.ansiOnly {
+            let what = declared.ansiOnly ? "says only \"Windows ANSI\" (DBF language byte 0x57) for its text encoding" : "does not declare its text encoding"
+            plan.note = "\(file) \(what); reading it as \(guess.encoding): \(guess.reason) (--encoding to override)"
+        }
         return plan
     }
 

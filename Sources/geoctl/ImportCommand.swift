@@ -76,6 +76,7 @@ struct ImportCommand: ParsableCommand {
             throw fail(error)
         }
         bar.finish()
+        for n in report.notes { Terminal.note("geoctl: note: \(n)") }
         for w in report.warnings { Terminal.note("geoctl: warning: \(w)") }
         for r in report.repaired { Terminal.note("geoctl: repaired: \(r)") }
         for s in report.skipped { Terminal.note("geoctl: skipped: \(s)") }

@@ -37,12 +37,12 @@ struct FormatImportTests {
         for (file, layer, guessed) in cases {
             let (props, report) = try Self.properties(t, file, layer: layer)
             #expect(props == reference, "\(file)")
-            let said = report.warnings.contains { $0.contains("text encoding; reading it as") }
-            #expect(said == guessed, "\(file): \(report.warnings)")
+            let said = report.notes.contains { $0.contains("text encoding; reading it as") }
+            #expect(said == guessed, "\(file): \(report.notes)")
         }
         // The guesses name the encoding they chose.
         let koi = try Self.properties(t, f.shapefileUndeclaredKOI8, layer: "shp_guess_koi8_again").report
-        #expect(koi.warnings.contains { $0.contains("KOI8-R") })
+        #expect(koi.notes.contains { $0.contains("KOI8-R") })
 
         // GeoPackage with two layers: one named; KML: its attributes besides LIBKML's own.
         let gpkg = try Self.properties(t, f.geopackage, layer: "gpkg") { $0.sourceLayer = "places" }.props

@@ -69,7 +69,7 @@ struct NamedCRSTests {
         try Self.registry(t).saveNamedCRS(NamedCRS(name: "msk74-1", definition: Self.msk, note: nil), replace: false)
         let named = try importer.importFile(shp, options: ImportOptions(layer: "named", kind: .other))
         #expect(named.layer.sourceCRS == "msk74-1")
-        #expect(named.warnings.contains { $0.contains("msk74-1") })
+        #expect(named.notes.contains { $0.contains("msk74-1") })
         #expect(Self.worstMetres(try Self.positions(t, "named"), Self.places) < 0.01)
     }
 

@@ -45,6 +45,9 @@ public struct ImportReport: Sendable {
     /// The sidecar file the skipped features were written to.
     public var rejectedFile: String?
     public var warnings: [String]
+    /// What the import decided and says out loud: a guessed text encoding, a `.prj`
+    /// recognised as one of the store's named CRSs.
+    public var notes: [String] = []
     public var seconds: Double
     /// With `.metadataUpdated`: each field changed, as `owner: "A" → "B"`.
     public var metadataChanges: [String]

@@ -91,7 +91,6 @@ public struct LayerImporter {
         } catch ImportError.input(let e) where e.outsideLonLat && options.fromCRS == nil {
             throw ImportError.needsCRS(e, hint: LocalCoordinatesHint.hint(path: source.path, sequence: sequence, store: store, excluding: options.layer))
         }
-        scan.warnings.insert(contentsOf: notes, at: 0)
         if options.onInvalid == .reject && !scan.invalid.isEmpty {
             throw ImportError.invalidGeometries(file: source.displayName, scan.invalid)
         }
@@ -149,9 +148,11 @@ public struct LayerImporter {
                 scan.warnings.append("… and \(scan.regionWarnings.count - Self.warningLimit) more features outside the expected region")
             }
         }
-        return ImportReport(outcome: existing == nil ? .imported : .replaced, layer: written,
-                            repaired: scan.repairs, skipped: options.onInvalid == .skip ? scan.invalid : [],
-                            rejectedFile: rejectedFile, warnings: scan.warnings, seconds: monotonicSeconds() - started)
+        var report = ImportReport(outcome: existing == nil ? .imported : .replaced, layer: written,
+                                  repaired: scan.repairs, skipped: options.onInvalid == .skip ? scan.invalid : [],
+                                  rejectedFile: rejectedFile, warnings: scan.warnings, seconds: monotonicSeconds() - started)
+        report.notes = notes
+        return report
     }
 
     // MARK: Pass 1

@@ -71,6 +71,26 @@ struct FormatCommandTests {
         #expect(refused.status == 1 && refused.stderr.contains("at least 3"))
     }
 
+    @Test("crs add --wkt takes a .prj; a Shapefile with that .prj is recognised as the named CRS; a bad definition is refused")
+    func wktFile() throws {
+        let s = try Scratch()
+        let json = s.folder + "/p.geojson"
+        try #"{"type":"FeatureCollection","features":[{"type":"Feature","properties":{"name":"Сквер"},"geometry":{"type":"Point","coordinates":[60.75,56.07]}}]}"#
+            .write(toFile: json, atomically: true, encoding: .utf8)
+        let shp = s.folder + "/gk.shp"
+        let made = try Geoctl.run(executable: "/usr/bin/ogr2ogr", ["-f", "ESRI Shapefile", "-t_srs", "EPSG:28412", shp, json])
+        #expect(made.status == 0, "\(made.stderr)")
+        let add = try s.geoctl(["crs", "add", "gk12", "--wkt", s.folder + "/gk.prj", "--note", "Pulkovo 1942 / Gauss-Kruger zone 12"])
+        #expect(add.status == 0, "\(add.stderr)")
+        let imp = try s.geoctl(["import", shp, "--layer", "gk", "--kind", "other"])
+        #expect(imp.status == 0, "\(imp.stderr)")
+        #expect(try s.geoctl(["show", "gk"]).stdout.contains("(gk12)"))
+        let bad = try s.geoctl(["crs", "add", "nonsense", "--proj", "+proj=nonsense"])
+        #expect(bad.status == 1 && bad.stderr.contains("not a CRS PROJ can use"))
+        let both = try s.geoctl(["crs", "add", "x", "--proj", "+proj=longlat", "--wkt", shp])
+        #expect(both.status == 64)
+    }
+
     @Test("without ogr2ogr on PATH, importing a Shapefile says what to install; GeoJSON still imports")
     func gdalMissing() throws {
         let s = try Scratch()

@@ -108,4 +108,21 @@ struct NamedCRSTests {
         #expect(report.layer.sourceCRS == "msk74-1")
         #expect(Self.worstMetres(try Self.positions(t, "local"), Self.places) < 0.01)
     }
+
+    @Test("a Shapefile labelled WGS84 that holds МСК coordinates is refused with the same hint, nothing applied")
+    func labelledWGS84() throws {
+        let t = try TemporaryStore()
+        let shp = try Self.shapefile(in: t)
+        let wrong = t.folder + "/wrong.shp"
+        try FormatFixtures.ogr2ogr(["-f", "ESRI Shapefile", "-a_srs", "EPSG:4326", wrong, shp])
+        try t.store.setExplicitRegion(BoundingBox(minX: 60.6, minY: 56.0, maxX: 60.9, maxY: 56.2))
+        try Self.registry(t).saveNamedCRS(NamedCRS(name: "msk74-1", definition: Self.msk, note: nil), replace: false)
+        let importer = LayerImporter(store: t.store, sidecarFolder: t.folder)
+        #expect {
+            _ = try importer.importFile(wrong, options: ImportOptions(layer: "wrong", kind: .other))
+        } throws: { error in
+            "\(error)".hasPrefix(wrong) && "\(error)".contains("with --from-crs msk74-1 the layer falls inside")
+        }
+        #expect(try t.store.layer(named: "wrong") == nil)
+    }
 }

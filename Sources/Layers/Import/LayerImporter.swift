@@ -88,7 +88,8 @@ public struct LayerImporter {
         var scan: Scan
         do {
             scan = try checkPass(source, options: options, sequence: sequence, region: region, geos: geos, progress: progress)
-        } catch ImportError.input(let e) where e.outsideLonLat && options.fromCRS == nil {
+        } catch ImportError.input(let e) where e.outsideLonLat && (options.fromCRS.map { LegacyCRS(name: $0).isWGS84 } ?? true) {
+            // No CRS, or labelled WGS84, yet not lon/lat: say which stored CRSs would fit.
             throw ImportError.needsCRS(e, hint: LocalCoordinatesHint.hint(path: source.path, sequence: sequence, store: store, excluding: options.layer))
         }
         if options.onInvalid == .reject && !scan.invalid.isEmpty {

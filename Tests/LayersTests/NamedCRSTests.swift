@@ -92,16 +92,18 @@ struct NamedCRSTests {
         do {
             _ = try importer.importFile(file, options: ImportOptions(layer: "local", kind: .other))
             Issue.record("a file without CRS in МСК coordinates was imported")
-        } catch {
-            #expect("\(error)".contains("look like projected coordinates of a local system"))
-            #expect("\(error)".contains("none of the store's named CRSs (elsewhere)"))
+        } catch ImportError.input(let e) {
+            #expect(e.localSystemHint?.contains("look like projected coordinates of a local system") == true)
+            #expect(e.localSystemHint?.contains("none of the store's named CRSs (elsewhere)") == true)
+            #expect(e.fittingCRSNames.isEmpty)
         }
         try r.saveNamedCRS(NamedCRS(name: "msk74-1", definition: Self.msk, note: nil), replace: false)
         do {
             _ = try importer.importFile(file, options: ImportOptions(layer: "local", kind: .other))
             Issue.record("a file without CRS in МСК coordinates was imported")
-        } catch {
-            #expect("\(error)".contains("with --from-crs msk74-1 the layer falls inside the store's region"))
+        } catch ImportError.input(let e) {
+            #expect(e.localSystemHint?.contains("under the store's named CRS msk74-1 the layer falls inside the store's region") == true)
+            #expect(e.fittingCRSNames == ["msk74-1"])
         }
         #expect(try t.store.layer(named: "local") == nil)
         let report = try importer.importFile(file, options: ImportOptions(layer: "local", kind: .other, fromCRS: "msk74-1"))
@@ -121,7 +123,8 @@ struct NamedCRSTests {
         #expect {
             _ = try importer.importFile(wrong, options: ImportOptions(layer: "wrong", kind: .other))
         } throws: { error in
-            "\(error)".hasPrefix(wrong) && "\(error)".contains("with --from-crs msk74-1 the layer falls inside")
+            guard case ImportError.input(let e) = error else { return false }
+            return e.source == wrong && e.fittingCRSNames == ["msk74-1"]
         }
         #expect(try t.store.layer(named: "wrong") == nil)
     }

@@ -44,6 +44,15 @@ struct FormatCommandTests {
         #expect(first.count == 2 && abs(first[0] - 60.75) < 1e-5 && abs(first[1] - 56.07) < 1e-5, "\(first)")
         let shown = try s.geoctl(["show", "schools"])
         #expect(shown.stdout.contains("(msk74-1)"))
+        // The same places as x,y without a CRS: refused, with the stored CRS that fits named.
+        let csv = s.folder + "/nocrs.csv"
+        let made = try Geoctl.run(executable: "/usr/bin/ogr2ogr", ["-f", "CSV", "-lco", "GEOMETRY=AS_XY", csv, tab])
+        #expect(made.status == 0, "\(made.stderr)")
+        let refused = try s.geoctl(["import", csv, "--layer", "nocrs", "--kind", "other"])
+        #expect(refused.status == 1)
+        #expect(refused.stderr.contains("look like projected coordinates of a local system (МСК)"), "\(refused.stderr)")
+        #expect(refused.stderr.contains("import it again with --from-crs msk74-1"), "\(refused.stderr)")
+        #expect(try s.geoctl(["import", csv, "--layer", "nocrs", "--kind", "other", "--from-crs", "msk74-1"]).status == 0)
     }
 
     @Test("crs fit reports residuals and RMS and stores the CRS; 2 points are refused with exit 1")

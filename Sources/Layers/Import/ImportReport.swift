@@ -102,8 +102,6 @@ public enum ImportError: Error, Sendable, CustomStringConvertible {
     case unreadable(file: String, reason: String)
     /// The format is read through GDAL's ogr2ogr, which is not installed.
     case gdalMissing(file: String, format: String)
-    /// Coordinates outside lon/lat in a file that names no other CRS, with what might fit.
-    case needsCRS(GeoJSONError, hint: String)
 
     public var description: String {
         switch self {
@@ -120,7 +118,6 @@ public enum ImportError: Error, Sendable, CustomStringConvertible {
         case .cannotRead(let file, let reason): "\(file): cannot read: \(reason)"
         case .cannotWrite(let file, let reason): "\(file): cannot write: \(reason)"
         case .unreadable(let file, let reason): "\(file): \(reason)"
-        case .needsCRS(let e, let hint): hint.isEmpty ? "\(e)" : "\(e)\n\(e.source): \(hint)"
         case .gdalMissing(let file, let format):
             "\(file): reading \(format) needs GDAL's ogr2ogr, which is not installed; install it with: apt-get install gdal-bin"
         }

@@ -88,9 +88,12 @@ public struct LayerImporter {
         var scan: Scan
         do {
             scan = try checkPass(source, options: options, sequence: sequence, region: region, geos: geos, progress: progress)
-        } catch ImportError.input(let e) where e.outsideLonLat && (options.fromCRS.map { LegacyCRS(name: $0).isWGS84 } ?? true) {
+        } catch ImportError.input(var e) where e.outsideLonLat && (options.fromCRS.map { LegacyCRS(name: $0).isWGS84 } ?? true) {
             // No CRS, or labelled WGS84, yet not lon/lat: say which stored CRSs would fit.
-            throw ImportError.needsCRS(e, hint: LocalCoordinatesHint.hint(path: source.path, sequence: sequence, store: store, excluding: options.layer))
+            let hint = LocalCoordinatesHint.hint(path: source.path, sequence: sequence, store: store, excluding: options.layer)
+            e.localSystemHint = hint.text.isEmpty ? nil : hint.text
+            e.fittingCRSNames = hint.fitting
+            throw ImportError.input(e)
         }
         if options.onInvalid == .reject && !scan.invalid.isEmpty {
             throw ImportError.invalidGeometries(file: source.displayName, scan.invalid)

@@ -7,16 +7,17 @@ struct LocalCoordinatesHint {
     /// How many features are sampled for the extent.
     static let sampleLimit = 5000
 
-    /// The hint for the file at `path` (read as a GeoJSON text sequence when `sequence`).
-    static func hint(path: String, sequence: Bool, store: LayerStore, excluding layer: String) -> String {
-        guard let reader = try? GeoJSONReader(path: path, coordinateCheck: .projected, sequence: sequence) else { return "" }
+    /// The hint for the file at `path` (read as a GeoJSON text sequence when `sequence`), and
+    /// the named CRSs that would fit; the text names no command-line flag.
+    static func hint(path: String, sequence: Bool, store: LayerStore, excluding layer: String) -> (text: String, fitting: [String]) {
+        guard let reader = try? GeoJSONReader(path: path, coordinateCheck: .projected, sequence: sequence) else { return ("", []) }
         var box = BoundingBox.empty
         var count = 0
         while count < sampleLimit, let feature = try? reader.next() {
             count += 1
             if let b = feature.geometry?.boundingBox { box.extend(b) }
         }
-        guard !box.isEmpty else { return "" }
+        guard !box.isEmpty else { return ("", []) }
         let looksLocal = max(abs(box.minX), abs(box.maxX), abs(box.minY), abs(box.maxY)) >= 10_000
         var text = looksLocal
             ? "these look like projected coordinates of a local system (МСК): x \(Int(box.minX))…\(Int(box.maxX)), y \(Int(box.minY))…\(Int(box.maxY))"
@@ -24,9 +25,9 @@ struct LocalCoordinatesHint {
         if looksLocal, let zone = zonePrefix(box) { text += " (the easting's leading \(zone) may be a zone number)" }
         let named = ((store as? NamedCRSStore).flatMap { try? $0.namedCRSs() }) ?? []
         guard let region = (try? ExpectedRegion(store: store, excluding: layer)) ?? nil else {
-            return text + (named.isEmpty
-                ? "; name the CRS with --from-crs, or register the local system with geoctl crs add / crs fit"
-                : "; the store has no region to compare with; try --from-crs with one of: \(named.map(\.name).joined(separator: ", "))")
+            return (text + (named.isEmpty
+                ? "; the store has no named CRS yet (register the local system: geoctl crs add, or crs fit from control points)"
+                : "; the store has no region to compare with; its named CRSs: \(named.map(\.name).joined(separator: ", "))"), [])
         }
         var fitting: [String] = []
         let corners = [Point(x: box.minX, y: box.minY), Point(x: box.maxX, y: box.maxY), box.center]
@@ -39,13 +40,13 @@ struct LocalCoordinatesHint {
             if inside { fitting.append(crs.name) }
         }
         if let first = fitting.first {
-            return text + "; with --from-crs \(first) the layer falls inside the store's region"
-                + (fitting.count > 1 ? " (so it does with \(fitting.dropFirst().joined(separator: ", ")))" : "")
+            return (text + "; under the store's named CRS \(first) the layer falls inside the store's region"
+                + (fitting.count > 1 ? " (so it does under \(fitting.dropFirst().joined(separator: ", ")))" : ""), fitting)
         }
         if named.isEmpty {
-            return text + "; the store has no named CRS yet: register the local system with geoctl crs add or crs fit, then pass --from-crs NAME"
+            return (text + "; the store has no named CRS yet (register the local system: geoctl crs add, or crs fit from control points)", [])
         }
-        return text + "; none of the store's named CRSs (\(named.map(\.name).joined(separator: ", "))) puts them inside its region: name the right one with --from-crs"
+        return (text + "; none of the store's named CRSs (\(named.map(\.name).joined(separator: ", "))) puts them inside its region", [])
     }
 
     /// The leading digit(s) of a 7-digit easting, as Russian zone systems prefix them (`2 293 680`).

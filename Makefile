@@ -12,7 +12,7 @@ CITY_SCALE ?= 1
 RUNS ?= 3
 
 .PHONY: deps deps-test install-packages build test sanitize sanitize-address sanitize-thread fuzz demo fixtures clean \
-	bench-parse bench-import bench-route bench-coverage bench-check bench-layers bench-postgis schemathesis bench-serve bench-replicas bench-appeals
+	bench-parse bench-import bench-formats bench-route bench-coverage bench-check bench-layers bench-postgis schemathesis bench-serve bench-replicas bench-appeals
 
 ## deps: install the Debian packages geoctl links against (idempotent; silent when present)
 deps:
@@ -106,6 +106,10 @@ bench-postgis: build
 ## bench-import: geoctl import against ogr2ogr into SpatiaLite
 bench-import: build
 	bash bench/import.sh $(CITY_SCALE) $(RUNS)
+
+## bench-formats: Shapefile and GeoPackage import (through ogr2ogr) against GeoJSON import
+bench-formats: build
+	bash bench/formats.sh $(CITY_SCALE) $(RUNS)
 
 ## bench-route: appeal routing against GeoPandas and PostGIS
 bench-route: build

@@ -20,7 +20,10 @@ enum ErrorHints {
             case .crs(_, let inner), .transform(_, _, let inner): return hint(for: inner)
             default: return ""
             }
-        case let e as GeoJSONError where e.outsideLonLat: return " with --from-crs"
+        case let e as GeoJSONError where e.outsideLonLat:
+            guard let local = e.localSystemHint else { return " with --from-crs" }
+            let retry = e.fittingCRSNames.first.map { "; import it again with --from-crs \($0)" } ?? ""
+            return " with --from-crs\n\(e.source): \(local)\(retry)"
         case let e as ProjError:
             if case .notMetric = e { return " (or leave --crs auto)" }
             return ""

@@ -11,6 +11,6 @@ struct Geoctl: ParsableCommand {
         not be read or written.
         """,
         version: "0.1.0",
-        subcommands: [DemoCommand.self, ImportCommand.self, ImportDirCommand.self, LayersCommand.self, ShowCommand.self,
+        subcommands: [DemoCommand.self, ImportCommand.self, ImportDirCommand.self, CRSCommand.self, LayersCommand.self, ShowCommand.self,
                       ExportCommand.self, DropCommand.self, SetCommand.self, RegionCommand.self, CopyCommand.self, RouteCommand.self, AtCommand.self, CoverageCommand.self, AffectedCommand.self, ConflictsCommand.self, AppealsCommand.self, CheckCommand.self, InspectCommand.self, BenchCommand.self, ServeCommand.self, VersionCommand.self])
 }

@@ -10,13 +10,16 @@ struct ImportCommand: ParsableCommand {
         discussion: """
         The file is checked completely before anything is written: malformed GeoJSON, an unknown \
         CRS or (by default) any invalid geometry leaves the store exactly as it was. Coordinates \
-        in another CRS (--from-crs, or the file's legacy "crs" member) are transformed to \
-        EPSG:4326. Importing the same file again (same SHA-256) changes nothing. With \
+        in another CRS (--from-crs, a named CRS of the store (geoctl crs), the file's .prj or \
+        CoordSys, or its legacy "crs" member) are transformed to EPSG:4326. Shapefile, MapInfo, \
+        GeoPackage, KML and CSV files are read through GDAL's ogr2ogr (Debian gdal-bin); their \
+        text is decoded from the encoding they declare (.cpg, DBF language byte, MapInfo \
+        Charset), --encoding, or a guess that is said out loud. Importing the same file again (same SHA-256) changes nothing. With \
         --on-invalid skip, rejected features go to <store folder>/<layer>.rejected.geojson \
         unless --rejected names another file.
         """)
 
-    @Argument(help: "A GeoJSON file, or - for standard input.")
+    @Argument(help: "A GeoJSON or GeoJSONSeq file (- for standard input), or a Shapefile, MapInfo TAB/MIF, GeoPackage, KML or CSV file (read through GDAL's ogr2ogr).")
     var file: String
 
     @Option(help: "The layer's name: letters, digits, _ and -, starting with a letter.")
@@ -40,6 +43,8 @@ struct ImportCommand: ParsableCommand {
     @Option(name: .customLong("id-field"), help: "Take feature ids from this property.")
     var idField: String?
 
+    @OptionGroup var formatOptions: FormatOptions
+
     @Option(name: .customLong("on-invalid"), help: "Invalid geometries: reject (default), repair or skip.")
     var onInvalid: InvalidGeometryPolicy = .reject
 
@@ -56,9 +61,10 @@ struct ImportCommand: ParsableCommand {
 
     func run() throws {
         let store = try storeOptions.open(create: true)
-        let options = ImportOptions(layer: layer, kind: kind, sphere: sphere, owner: owner, visibility: visibility,
+        var options = ImportOptions(layer: layer, kind: kind, sphere: sphere, owner: owner, visibility: visibility,
                                     fromCRS: fromCRS, idField: idField, onInvalid: onInvalid, replace: replace,
                                     rejectedPath: rejected)
+        formatOptions.apply(to: &options)
         let bar = Progress("import \(layer)", total: nil)
         let report: ImportReport
         do {
@@ -70,6 +76,7 @@ struct ImportCommand: ParsableCommand {
             throw fail(error)
         }
         bar.finish()
+        for n in report.notes { Terminal.note("geoctl: note: \(n)") }
         for w in report.warnings { Terminal.note("geoctl: warning: \(w)") }
         for r in report.repaired { Terminal.note("geoctl: repaired: \(r)") }
         for s in report.skipped { Terminal.note("geoctl: skipped: \(s)") }

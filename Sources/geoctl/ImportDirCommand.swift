@@ -56,6 +56,7 @@ struct ImportDirCommand: ParsableCommand {
             }
         }
         print(table.render(format))
+        for n in outcomes.flatMap({ $0.report?.notes ?? [] }) { Terminal.note("geoctl: note: \(n)") }
         let failed = outcomes.filter { $0.failure != nil }
         for f in failed { Terminal.error(f.failure ?? "") }
         Terminal.note("\(Counted.text(outcomes.count, "file")): \(outcomes.count - failed.count) ok, \(failed.count) failed")

@@ -16,6 +16,12 @@ public struct GeoJSONError: Error, Sendable, Equatable, CustomStringConvertible 
     /// True when a coordinate lies outside lon/lat ranges: the file is likely in a projected
     /// CRS that was not named (a command line can then say how to name it).
     public var outsideLonLat = false
+    /// With ``outsideLonLat``, filled by an importer that could look: what the coordinates look
+    /// like (a local system, МСК) and which named CRSs of its store would place them inside the
+    /// store's region. Not part of ``description``; a command line shows it with its flag.
+    public var localSystemHint: String?
+    /// The named CRSs ``localSystemHint`` found fitting, best first.
+    public var fittingCRSNames: [String] = []
 
     public init(source: String, featureIndex: Int?, line: Int, column: Int, byteOffset: Int, reason: String) {
         self.source = source

@@ -21,6 +21,10 @@ import Darwin
 ///   Double, NaN and Infinity, coordinates beyond ±1e9, and (for WGS84 data) longitude or
 ///   latitude out of range are errors.
 /// - **Errors** are ``GeoJSONError``s naming the source, feature index, line and column.
+/// - **GeoJSON text sequences** (RFC 8142, `.geojsonl`/`.geojsons`, what `ogr2ogr -f
+///   GeoJSONSeq` writes): one Feature per element, each prefixed by the record separator
+///   (0x1E) or simply on its own line. Read when ``sequence`` is set at creation, or
+///   recognised by a leading record separator.
 ///
 /// A reader is not `Sendable`: use one per task.
 public final class GeoJSONReader {
@@ -40,6 +44,8 @@ public final class GeoJSONReader {
     public var documentType: String? { parser.documentType }
     /// Number of features yielded so far.
     public var featuresRead: Int { parser.featuresRead }
+    /// True when the input is read as a GeoJSON text sequence (RFC 8142).
+    public var isSequence: Bool { parser.sequence }
     /// Bytes consumed so far (for progress reports).
     public var bytesRead: Int { parser.scanner.bufferBase + parser.scanner.pos }
 
@@ -49,11 +55,14 @@ public final class GeoJSONReader {
     private let ownsDescriptor: Bool
 
     /// Reads the file at `path`, or standard input when `path` is `-`.
+    /// With `sequence`, the input is a GeoJSON text sequence (RFC 8142): Features one per line
+    /// or after a record separator.
     public convenience init(path: String, coordinateCheck: CoordinateCheck = .automatic,
-                            maxDepth: Int = GeoJSONReader.defaultMaxDepth) throws(GeoJSONError) {
+                            maxDepth: Int = GeoJSONReader.defaultMaxDepth, sequence: Bool = false) throws(GeoJSONError) {
         if path == "-" {
             self.init(fileDescriptor: 0, source: "<stdin>", closeWhenDone: false,
                       coordinateCheck: coordinateCheck, maxDepth: maxDepth)
+            parser.sequence = sequence
             return
         }
         let fd = open(path, O_RDONLY)
@@ -63,6 +72,7 @@ public final class GeoJSONReader {
         }
         self.init(fileDescriptor: fd, source: path, closeWhenDone: true, coordinateCheck: coordinateCheck, maxDepth: maxDepth)
         parser.lookAhead = .file(path)
+        parser.sequence = sequence
     }
 
     /// Reads from an open file descriptor (a file, a pipe, standard input).
@@ -134,13 +144,15 @@ struct GeoJSONParser {
     var sawZ = false
     var documentType: String?
     var featuresRead = 0
+    /// Read as a GeoJSON text sequence (RFC 8142): set by the caller or by a leading 0x1E.
+    var sequence = false
     var state = State.start
     private var firstInArray = true
     private var firstTopMember = true
     private var topLevel = ObjectParts()
 
     enum State {
-        case start, topMembers, inFeatures, done
+        case start, topMembers, inFeatures, inSequence, done
     }
 
     init(scanner: JSONScanner, coordinateCheck: CoordinateCheck) {
@@ -164,7 +176,14 @@ struct GeoJSONParser {
                 return nil
             case .start:
                 try skipByteOrderMark()
-                guard let c = try scanner.peek() else { throw scanner.error("empty input: no GeoJSON object") }
+                let first = try scanner.peek()
+                if first == Self.recordSeparator { sequence = true }
+                if sequence {
+                    documentType = "GeoJSONSeq"
+                    state = .inSequence
+                    continue
+                }
+                guard let c = first else { throw scanner.error("empty input: no GeoJSON object") }
                 guard c == UInt8(ascii: "{") else {
                     throw scanner.error("a GeoJSON document must be an object, found \(scanner.describeByte(at: scanner.pos))")
                 }
@@ -195,8 +214,38 @@ struct GeoJSONParser {
                 return feature
             case .topMembers:
                 if let feature = try readTopMembers() { return feature }
+            case .inSequence:
+                if let feature = try readSequenceElement() { return feature }
             }
         }
+    }
+
+    /// RFC 8142's record separator, which may precede each element of a text sequence.
+    static let recordSeparator: UInt8 = 0x1E
+
+    /// The next Feature of a GeoJSON text sequence, or nil (state `.done`) at its end.
+    private mutating func readSequenceElement() throws(GeoJSONError) -> Feature? {
+        while let c = try scanner.peek() {
+            if c == Self.recordSeparator {
+                scanner.pos += 1
+                continue
+            }
+            scanner.featureIndex = featuresRead
+            let start = scanner.location(scanner.pos)
+            var parts = try readObject(context: .feature)
+            guard let type = parts.type else {
+                throw scanner.error("an element of the GeoJSON text sequence has no \"type\" member", at: start)
+            }
+            guard type == .feature else {
+                throw scanner.error("an element of the GeoJSON text sequence has type \(type.name); expected Feature (one per line)", at: start)
+            }
+            parts.location = start
+            featuresRead += 1
+            return parts.feature
+        }
+        scanner.featureIndex = nil
+        state = .done
+        return nil
     }
 
     private mutating func skipByteOrderMark() throws(GeoJSONError) {

@@ -18,6 +18,10 @@ public final class CoordinateTransformer {
         self.target = target
         self.context = context
         let ctx = context.handle
+        if Self.isPipeline(source) {
+            pj = try Self.pipeline(source, to: target, ctx, context)
+            return
+        }
         let src = try Self.crs(source, ctx, context)
         defer { proj_destroy(src) }
         let dst = try Self.crs(target, ctx, context)
@@ -34,6 +38,23 @@ public final class CoordinateTransformer {
 
     deinit {
         proj_destroy(pj)
+    }
+
+    /// True for a PROJ pipeline (`+proj=pipeline …`), as `geoctl crs fit` stores: an operation
+    /// from local x/y straight to WGS84 longitude/latitude in degrees, not a CRS.
+    public static func isPipeline(_ definition: String) -> Bool {
+        definition.trimmingWhitespace().hasPrefix("+proj=pipeline")
+    }
+
+    private static func pipeline(_ definition: String, to target: String, _ ctx: OpaquePointer,
+                                 _ context: ProjContext) throws(ProjError) -> OpaquePointer {
+        let wgs84 = LegacyCRS(name: target)
+        guard wgs84.isWGS84 else {
+            throw .noTransformation(from: definition, to: target,
+                                    reason: "a PROJ pipeline leads to WGS84 longitude/latitude only")
+        }
+        guard let op = proj_create(ctx, definition) else { throw .unknownCRS(definition, reason: context.lastMessage()) }
+        return op
     }
 
     private static func crs(_ name: String, _ ctx: OpaquePointer, _ context: ProjContext) throws(ProjError) -> OpaquePointer {
@@ -85,6 +106,11 @@ public final class CoordinateTransformer {
 
     /// Checks that a CRS name is known to PROJ.
     public static func validate(crs name: String, context: ProjContext = ProjContext()) throws(ProjError) {
+        if isPipeline(name) {
+            let op = try pipeline(name, to: "EPSG:4326", context.handle, context)
+            proj_destroy(op)
+            return
+        }
         let object = try crs(name, context.handle, context)
         proj_destroy(object)
     }

@@ -1,7 +1,8 @@
 import Foundation
 import GeoCore
 
-/// Imports a folder of GeoJSON files, one layer each (the 211-layer case). One failing
+/// Imports a folder of layer files (GeoJSON, GeoJSONSeq, Shapefile, MapInfo TAB/MIF,
+/// GeoPackage, KML, CSV), one layer each (the 211-layer case). One failing
 /// file does not stop the others; each file's import is its own transaction.
 public struct DirectoryImporter {
     public let importer: LayerImporter
@@ -17,8 +18,9 @@ public struct DirectoryImporter {
         public var failure: String?
     }
 
-    /// Imports every `*.geojson` file in `directory` (sorted by name) plus any other file the
-    /// manifest names; `progress` is told after each file.
+    /// Imports every layer file in `directory` (sorted by name; ``SourceFormat/layerExtensions``,
+    /// so a Shapefile's `.dbf` or a MIF's `.mid` is no layer of its own) plus any other file
+    /// the manifest names; `progress` is told after each file.
     public func importDirectory(_ directory: String, manifest: Manifest, replace: Bool, onInvalid: InvalidGeometryPolicy?,
                                 progress: ((Int, Int, Outcome) -> Void)? = nil) throws -> [Outcome] {
         let names: [String]
@@ -27,7 +29,10 @@ public struct DirectoryImporter {
         } catch {
             throw ImportError.cannotRead(file: directory, reason: error.localizedDescription)
         }
-        var files = names.filter { $0.lowercased().hasSuffix(".geojson") }
+        var files = names.filter { name in
+            guard let dot = name.lastIndex(of: "."), dot != name.startIndex else { return false }
+            return SourceFormat.layerExtensions.contains(name[name.index(after: dot)...].lowercased())
+        }
         for e in manifest.entries where !files.contains(e.file) { files.append(e.file) }
         files.sort()
         var outcomes: [Outcome] = []

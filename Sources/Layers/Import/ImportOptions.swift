@@ -26,6 +26,15 @@ public struct ImportOptions: Sendable {
     public var replace: Bool
     /// Where `skip` writes rejected features; default `<store folder>/<layer>.rejected.geojson`.
     public var rejectedPath: String?
+    /// The layer to read from a file holding several (a GeoPackage, a KML with folders).
+    public var sourceLayer: String?
+    /// The text encoding of a Shapefile, MapInfo or CSV file, over what the file declares.
+    public var encoding: String?
+    /// A CSV's longitude/easting and latitude/northing columns, when not lon/lat, x/y…
+    public var xField: String?
+    public var yField: String?
+    /// A CSV's WKT geometry column, when not wkt/geom/geometry.
+    public var wktField: String?
 
     public init(layer: String, kind: LayerKind, sphere: String? = nil, owner: String? = nil,
                 visibility: Visibility = .public, fromCRS: String? = nil, idField: String? = nil,

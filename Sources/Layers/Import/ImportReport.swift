@@ -45,6 +45,9 @@ public struct ImportReport: Sendable {
     /// The sidecar file the skipped features were written to.
     public var rejectedFile: String?
     public var warnings: [String]
+    /// What the import decided and says out loud: a guessed text encoding, a `.prj`
+    /// recognised as one of the store's named CRSs.
+    public var notes: [String] = []
     public var seconds: Double
     /// With `.metadataUpdated`: each field changed, as `owner: "A" → "B"`.
     public var metadataChanges: [String]
@@ -94,6 +97,11 @@ public enum ImportError: Error, Sendable, CustomStringConvertible {
     case geos(file: String, index: Int, GEOSError)
     case cannotRead(file: String, reason: String)
     case cannotWrite(file: String, reason: String)
+    /// A file in another format that cannot be read as asked (a missing companion file, an
+    /// unknown source layer, GDAL's own complaint…).
+    case unreadable(file: String, reason: String)
+    /// The format is read through GDAL's ogr2ogr, which is not installed.
+    case gdalMissing(file: String, format: String)
 
     public var description: String {
         switch self {
@@ -109,6 +117,9 @@ public enum ImportError: Error, Sendable, CustomStringConvertible {
         case .geos(let file, let index, let e): "\(file): feature \(index): \(e)"
         case .cannotRead(let file, let reason): "\(file): cannot read: \(reason)"
         case .cannotWrite(let file, let reason): "\(file): cannot write: \(reason)"
+        case .unreadable(let file, let reason): "\(file): \(reason)"
+        case .gdalMissing(let file, let format):
+            "\(file): reading \(format) needs GDAL's ogr2ogr, which is not installed; install it with: apt-get install gdal-bin"
         }
     }
 }

@@ -31,17 +31,41 @@ public struct LayerImporter {
     /// How many region warnings are listed one by one before they are only counted.
     static let warningLimit = 20
 
-    public func importFile(_ file: String, options: ImportOptions,
+    public func importFile(_ file: String, options given: ImportOptions,
                            progress: ((ImportProgress) -> Void)? = nil) throws -> ImportReport {
         let started = monotonicSeconds()
-        try LayerName.validate(options.layer)
-        let existing = try store.layer(named: options.layer)
-        // A new layer's file is hashed on another thread during the check pass; a replace
-        // hashes first, since an unchanged file needs no check pass at all.
-        let source = try SourceFile(file, inBackground: existing == nil) { done in
-            progress?(ImportProgress(phase: .hashing, bytesDone: done, bytesTotal: nil, features: 0))
+        let existing = try store.layer(named: given.layer)
+        try LayerName.validate(given.layer)
+        // Shapefile, MapInfo, GeoPackage, KML, CSV: through ogr2ogr into a spooled GeoJSON
+        // text sequence (OGRSource); GeoJSON and GeoJSONSeq as they are.
+        let format = file == "-" ? SourceFormat.geoJSON : SourceFormat(path: file)
+        let source: SourceFile
+        var declaredWKT: String?
+        var notes: [String] = []
+        if format.needsGDAL {
+            progress?(ImportProgress(phase: .hashing, bytesDone: 0, bytesTotal: nil, features: 0))
+            let reading = OGRSource.Reading(sourceLayer: given.sourceLayer, encoding: given.encoding,
+                                            xField: given.xField, yField: given.yField, wktField: given.wktField)
+            let (converted, details) = try OGRSource.open(file, format: format, reading: reading)
+            source = converted
+            declaredWKT = details.crsWKT
+            notes = details.notes
+        } else {
+            if given.sourceLayer != nil || given.encoding != nil || given.xField != nil || given.wktField != nil {
+                throw ImportError.unreadable(file: file, reason: "--source-layer, --encoding, --x-field/--y-field and --wkt-field apply to Shapefile, MapInfo, GeoPackage, KML and CSV files, not \(format.rawValue)")
+            }
+            // A new layer's file is hashed on another thread during the check pass; a replace
+            // hashes first, since an unchanged file needs no check pass at all.
+            source = try SourceFile(file, inBackground: existing == nil) { done in
+                progress?(ImportProgress(phase: .hashing, bytesDone: done, bytesTotal: nil, features: 0))
+            }
         }
         defer { source.cleanUp() }
+        let sequence = format != .geoJSON
+        let crs = try SourceCRSResolution.resolve(fromCRS: given.fromCRS, declaredWKT: declaredWKT, file: source.displayName, store: store)
+        notes += crs.notes
+        var options = given
+        options.fromCRS = crs.definition
 
         if let existing, existing.sourceSHA256 == (try source.sha256()) {
             // The same data: only the metadata the import names can differ. Applied as given
@@ -63,7 +87,16 @@ public struct LayerImporter {
 
         // Pass 1: check.
         let geos = GEOSContext()
-        var scan = try checkPass(source, options: options, region: region, geos: geos, progress: progress)
+        var scan: Scan
+        do {
+            scan = try checkPass(source, options: options, sequence: sequence, region: region, geos: geos, progress: progress)
+        } catch ImportError.input(var e) where e.outsideLonLat && (options.fromCRS.map { LegacyCRS(name: $0).isWGS84 } ?? true) {
+            // No CRS, or labelled WGS84, yet not lon/lat: say which stored CRSs would fit.
+            let hint = LocalCoordinatesHint.hint(path: source.path, sequence: sequence, store: store, excluding: options.layer)
+            e.localSystemHint = hint.text.isEmpty ? nil : hint.text
+            e.fittingCRSNames = hint.fitting
+            throw ImportError.input(e)
+        }
         if options.onInvalid == .reject && !scan.invalid.isEmpty {
             throw ImportError.invalidGeometries(file: source.displayName, scan.invalid)
         }
@@ -86,7 +119,7 @@ public struct LayerImporter {
             name: options.layer, kind: options.kind, sphere: options.sphere, owner: options.owner,
             visibility: options.visibility, featureCount: 0, geometryKinds: scan.sortedKinds,
             geometryColumnType: GeometryPromotion.columnType(for: Set(scan.writtenKinds.keys)),
-            extent: scan.extent.isEmpty ? nil : scan.extent, sourceCRS: scan.sourceCRS ?? "EPSG:4326",
+            extent: scan.extent.isEmpty ? nil : scan.extent, sourceCRS: crs.label ?? scan.sourceCRS ?? "EPSG:4326",
             sourceFile: source.displayName, sourceSHA256: try source.sha256(), version: 0,
             importedAt: utcTimestamp(), columns: scan.schema.columns(), regionWarnings: scan.regionWarningCount)
         var transformer: CoordinateTransformer?
@@ -94,7 +127,7 @@ public struct LayerImporter {
             do { transformer = try CoordinateTransformer(from: crs, to: "EPSG:4326") } catch { throw ImportError.crs(file: source.displayName, error) }
         }
         let written = try store.writeLayer(info, replace: options.replace) { writer in
-            let reader = try openReader(source, options: options)
+            let reader = try openReader(source, options: options, sequence: sequence)
             var index = 0
             while let original = try nextFeature(reader, source) {
                 defer { index += 1 }
@@ -121,9 +154,11 @@ public struct LayerImporter {
                 scan.warnings.append("… and \(scan.regionWarningCount - Self.warningLimit) more features outside the expected region")
             }
         }
-        return ImportReport(outcome: existing == nil ? .imported : .replaced, layer: written,
-                            repaired: scan.repairs, skipped: options.onInvalid == .skip ? scan.invalid : [],
-                            rejectedFile: rejectedFile, warnings: scan.warnings, seconds: monotonicSeconds() - started)
+        var report = ImportReport(outcome: existing == nil ? .imported : .replaced, layer: written,
+                                  repaired: scan.repairs, skipped: options.onInvalid == .skip ? scan.invalid : [],
+                                  rejectedFile: rejectedFile, warnings: scan.warnings, seconds: monotonicSeconds() - started)
+        report.notes = notes
+        return report
     }
 
     // MARK: Pass 1
@@ -149,10 +184,10 @@ public struct LayerImporter {
         }
     }
 
-    private func checkPass(_ source: SourceFile, options: ImportOptions, region: ExpectedRegion?, geos: GEOSContext,
+    private func checkPass(_ source: SourceFile, options: ImportOptions, sequence: Bool, region: ExpectedRegion?, geos: GEOSContext,
                            progress: ((ImportProgress) -> Void)?) throws -> Scan {
         var scan = Scan()
-        let reader = try openReader(source, options: options)
+        let reader = try openReader(source, options: options, sequence: sequence)
         var transformer: CoordinateTransformer?
         var crsDecided = false
         while let original = try nextFeature(reader, source) {
@@ -217,7 +252,7 @@ public struct LayerImporter {
 
     // MARK: Shared steps
 
-    private func openReader(_ source: SourceFile, options: ImportOptions) throws -> GeoJSONReader {
+    private func openReader(_ source: SourceFile, options: ImportOptions, sequence: Bool) throws -> GeoJSONReader {
         let check: CoordinateCheck
         if let crs = options.fromCRS {
             check = LegacyCRS(name: crs).isWGS84 ? .wgs84 : .projected
@@ -225,7 +260,7 @@ public struct LayerImporter {
             check = .automatic
         }
         do {
-            let reader = try GeoJSONReader(path: source.path, coordinateCheck: check)
+            let reader = try GeoJSONReader(path: source.path, coordinateCheck: check, sequence: sequence)
             return reader
         } catch {
             throw ImportError.input(renamed(error, source))

@@ -14,6 +14,9 @@ import GeoCore
 ///     from_crs: EPSG:28411
 ///     id_field: code
 ///     on_invalid: reject          # or repair, skip
+///   - file: roads.shp             # Shapefile, MapInfo, GeoPackage, KML, CSV via ogr2ogr
+///     encoding: cp1251            # over what the file declares
+///     source_layer: roads         # one layer of a GeoPackage or KML
 /// ```
 public struct Manifest: Sendable {
     public struct Entry: Sendable {
@@ -26,6 +29,8 @@ public struct Manifest: Sendable {
         public var fromCRS: String?
         public var idField: String?
         public var onInvalid: InvalidGeometryPolicy?
+        public var encoding: String?
+        public var sourceLayer: String?
     }
 
     public var defaults: Entry
@@ -61,7 +66,7 @@ public struct Manifest: Sendable {
         }
     }
 
-    private static let keys: Set<String> = ["file", "layer", "kind", "sphere", "owner", "visibility", "from_crs", "id_field", "on_invalid"]
+    private static let keys: Set<String> = ["file", "layer", "kind", "sphere", "owner", "visibility", "from_crs", "id_field", "on_invalid", "encoding", "source_layer"]
 
     private static func entry(_ value: JSONValue, file: String, position: String, needsFile: Bool) throws(ConfigurationError) -> Entry {
         let r = try ConfigurationReader(value, file: file, position: position, allowed: keys)
@@ -82,6 +87,8 @@ public struct Manifest: Sendable {
         }
         e.fromCRS = try r.text("from_crs")
         e.idField = try r.text("id_field")
+        e.encoding = try r.text("encoding")
+        e.sourceLayer = try r.text("source_layer")
         if let p = try r.text("on_invalid") {
             guard let policy = InvalidGeometryPolicy(rawValue: p) else { throw r.fail(".on_invalid must be reject, repair or skip") }
             e.onInvalid = policy
@@ -92,13 +99,16 @@ public struct Manifest: Sendable {
     /// The options for one file: its entry over the defaults over the built-in defaults.
     public func options(for file: String, replace: Bool, onInvalid: InvalidGeometryPolicy?) -> ImportOptions {
         let e = entries.first { $0.file == file } ?? Entry(file: file)
-        return ImportOptions(
+        var options = ImportOptions(
             layer: e.layer ?? defaults.layer.map { "\($0)_\(LayerName.suggested(fromFileName: file))" } ?? LayerName.suggested(fromFileName: file),
             kind: e.kind ?? defaults.kind ?? .other,
             sphere: e.sphere ?? defaults.sphere, owner: e.owner ?? defaults.owner,
             visibility: e.visibility ?? defaults.visibility ?? .public,
             fromCRS: e.fromCRS ?? defaults.fromCRS, idField: e.idField ?? defaults.idField,
             onInvalid: onInvalid ?? e.onInvalid ?? defaults.onInvalid ?? .reject, replace: replace)
+        options.encoding = e.encoding ?? defaults.encoding
+        options.sourceLayer = e.sourceLayer
+        return options
     }
 }
 

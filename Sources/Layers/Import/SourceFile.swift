@@ -114,6 +114,32 @@ final class SourceFile {
         return d
     }
 
+    /// A converted copy of `displayName` (its files hashing to `sha256`) already written to
+    /// `descriptor`, a spool file from ``makeSpool()``; closed by ``cleanUp()``.
+    init(spooled descriptor: Int32, displayName: String, sha256: String, size: Int) {
+        self.displayName = displayName
+        #if os(Linux)
+        path = "/proc/self/fd/\(descriptor)"
+        #else
+        path = "/dev/fd/\(descriptor)"
+        #endif
+        digest = sha256
+        self.size = size
+        temporary = true
+        spoolDescriptor = descriptor
+    }
+
+    /// A new temporary file in `$TMPDIR`, unlinked at once (nothing is left behind however
+    /// the process ends), as an open read-write descriptor.
+    static func makeSpool(prefix: String) throws(ImportError) -> Int32 {
+        let template = (ProcessInfo.processInfo.environment["TMPDIR"] ?? "/tmp") + "/\(prefix)-XXXXXX"
+        var name = Array(template.utf8CString)
+        let fd = name.withUnsafeMutableBufferPointer { mkstemp($0.baseAddress!) }
+        guard fd >= 0 else { throw .cannotWrite(file: template, reason: String(cString: strerror(errno))) }
+        unlink(String(decoding: name.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self))
+        return fd
+    }
+
     /// Removes the spooled copy of standard input.
     func cleanUp() {
         guard temporary else { return }

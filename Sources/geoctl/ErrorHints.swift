@@ -17,7 +17,7 @@ enum ErrorHints {
             case .input(let inner): return hint(for: inner)
             case .invalidGeometries: return "\n(--on-invalid repair makes them valid; --on-invalid skip imports the rest)"
             case .missingIdField: return " (--id-field)"
-            case .crs(_, let inner), .transform(_, _, let inner): return hint(for: inner)
+            case .crs(_, let inner), .transform(_, _, let inner, _): return hint(for: inner)
             default: return ""
             }
         case let e as GeoJSONError where e.outsideLonLat:

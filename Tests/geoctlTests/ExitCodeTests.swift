@@ -52,6 +52,23 @@ struct ExitCodeTests {
         #expect(manifest.status == 74 && manifest.stderr.contains("No such file or directory"))
     }
 
+    @Test("a feature that does not transform is named by its own id as well as its position, and nothing is imported")
+    func transformErrorNamesTheFeature() throws {
+        let s = try Scratch()
+        let path = s.folder + "/utm.geojson"
+        // UTM 41N: the second feature lies outside the projection's domain.
+        try """
+        {"type":"FeatureCollection","features":[
+        {"type":"Feature","id":"OK-1","properties":{},"geometry":{"type":"Point","coordinates":[500000,6215000]}},
+        {"type":"Feature","id":"X-7","properties":{},"geometry":{"type":"Point","coordinates":[90000000,6215000]}}]}
+        """.write(toFile: path, atomically: true, encoding: .utf8)
+        let r = try s.geoctl(["import", path, "--layer", "points", "--kind", "other", "--from-crs", "EPSG:32641"])
+        #expect(r.status != 0)
+        #expect(r.stderr.contains("utm.geojson") && r.stderr.contains("(id X-7)"), "\(r.stderr)")
+        let layers = try s.geoctl(["layers", "--format", "csv"])
+        #expect(!layers.stdout.contains("points"))
+    }
+
     @Test("a store path that is not a SQLite file is named with what it is; no SQL reaches the user")
     func notAStore() throws {
         let s = try Scratch()

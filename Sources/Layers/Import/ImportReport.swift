@@ -92,7 +92,8 @@ public enum ImportError: Error, Sendable, CustomStringConvertible {
     case invalidGeometries(file: String, [InvalidFeature])
     case crs(file: String, ProjError)
     case crsAfterFeatures(file: String)
-    case transform(file: String, index: Int, ProjError)
+    /// `id` is the feature's id when known (a Shapefile's or GeoPackage's FID, a GeoJSON `id`).
+    case transform(file: String, index: Int, ProjError, id: String? = nil)
     case missingIdField(file: String, index: Int, field: String)
     case geos(file: String, index: Int, GEOSError)
     case cannotRead(file: String, reason: String)
@@ -112,7 +113,7 @@ public enum ImportError: Error, Sendable, CustomStringConvertible {
         case .crs(let file, let e): "\(file): \(e)"
         case .crsAfterFeatures(let file):
             "\(file): the \"crs\" member comes after the features, too late to read them; pass --from-crs"
-        case .transform(let file, let index, let e): "\(file): feature \(index): \(e)"
+        case .transform(let file, let index, let e, let id): "\(file): feature \(index)\(id.map { " (id \($0))" } ?? ""): \(e)"
         case .missingIdField(let file, let index, let field): "\(file): feature \(index) has no property \"\(field)\", which should hold its id"
         case .geos(let file, let index, let e): "\(file): feature \(index): \(e)"
         case .cannotRead(let file, let reason): "\(file): cannot read: \(reason)"

@@ -210,7 +210,14 @@ public struct LayerImporter {
             }
             guard var geometry = feature.geometry else { continue }
             scan.kinds[geometry.kind, default: 0] += 1
-            if let transformer { geometry = try transform(geometry, transformer, index: index, file: source.displayName) }
+            if let transformer {
+                do {
+                    geometry = try transform(geometry, transformer, index: index, file: source.displayName)
+                } catch ImportError.transform(let file, let index, let error, _) {
+                    // Named by the feature's own id too (for GDAL formats, the source FID).
+                    throw ImportError.transform(file: file, index: index, error, id: feature.id?.description)
+                }
+            }
             if let problem = try validityProblem(geometry, geos: geos, index: index, file: source.displayName) {
                 let bad = InvalidFeature(index: index, id: feature.id?.description, problem: problem.description)
                 scan.invalid.append(bad)

@@ -42,7 +42,7 @@ public struct Problem: Error, HTTPResponseError, Sendable {
     }
 
     func response() -> Response {
-        var headers: HTTPFields = [.contentType: "application/problem+json"]
+        let headers: HTTPFields = [.contentType: "application/problem+json"]
         return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: bytes)))
     }
 

@@ -3,6 +3,7 @@ import GeoService
 import Hummingbird
 import HummingbirdTesting
 import Testing
+import TestSupport
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -194,33 +195,13 @@ struct OperationsTests {
         #expect(!process.isRunning && process.terminationStatus == 0)
     }
 
-    /// Starts a real `geoctl serve` on a free port; returns it once it says it listens.
+    /// Starts a real `geoctl serve` on a free port; returns it once it says it listens. Its log
+    /// keeps being read (``ServeProcess``), so a talkative server never blocks on a full pipe.
     static func startServe(_ f: ServiceFixture, extra: [String] = []) throws -> (Process, Int) {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: ServiceFixture.binary)
-        process.arguments = ["serve", "--store", f.store, "--rules", f.rules, "--port", "0"] + extra
-        process.currentDirectoryURL = ServiceFixture.repository
-        let err = Pipe()
-        process.standardError = err
-        process.standardOutput = FileHandle.nullDevice
-        try process.run()
-        // The bound port, from the line the service prints when it listens.
-        var seen = ""
-        var port = 0
-        let deadline = Date().addingTimeInterval(30)
-        while port == 0 && Date() < deadline {
-            let chunk = err.fileHandleForReading.availableData
-            if chunk.isEmpty { break }
-            seen += String(decoding: chunk, as: UTF8.self)
-            if let range = seen.range(of: "listening on http://127.0.0.1:") {
-                port = Int(seen[range.upperBound...].prefix { $0.isNumber }) ?? 0
-            }
-        }
-        guard port > 0 else {
-            process.terminate()
-            throw ServiceFixture.FixtureError(message: "no listening line: \(seen)")
-        }
-        return (process, port)
+        let server = try ServeProcess(binary: ServiceFixture.binary, in: ServiceFixture.repository,
+                                      store: f.store, rules: f.rules, extra: extra)
+        guard server.port > 0 else { throw ServiceFixture.FixtureError(message: "no listening line: \(server.stderr)") }
+        return (server.process, server.port)
     }
 
     static func connect(port: Int) throws -> Int32 {

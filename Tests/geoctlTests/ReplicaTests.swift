@@ -6,58 +6,6 @@ import Synchronization
 import Testing
 import TestSupport
 
-/// A real `geoctl serve` process on a store, stopped with SIGTERM by ``stop()`` (call it in a
-/// `defer`, so it stops when the test fails too).
-final class ServeProcess: @unchecked Sendable {
-    let process = Process()
-    let port: Int
-    private let log = Mutex("")
-
-    init(store: String, rules: String) throws {
-        process.executableURL = URL(fileURLWithPath: Geoctl.binary)
-        process.arguments = ["serve", "--store", store, "--rules", rules, "--port", "0"]
-        process.currentDirectoryURL = Geoctl.repository
-        let err = Pipe()
-        process.standardError = err
-        process.standardOutput = FileHandle.nullDevice
-        try process.run()
-        var seen = ""
-        var port = 0
-        let deadline = Date().addingTimeInterval(60)
-        while port == 0 && Date() < deadline {
-            let chunk = err.fileHandleForReading.availableData
-            if chunk.isEmpty { break }
-            seen += String(decoding: chunk, as: UTF8.self)
-            if let range = seen.range(of: "listening on http://127.0.0.1:") {
-                port = Int(seen[range.upperBound...].prefix { $0.isNumber }) ?? 0
-            }
-        }
-        self.port = port
-        log.withLock { $0 = seen }
-        // Keep reading the log, so the server never blocks on a full pipe, and for the assertions.
-        let handle = err.fileHandleForReading
-        Thread.detachNewThread { [self] in
-            while true {
-                let chunk = handle.availableData
-                if chunk.isEmpty { return }
-                log.withLock { $0 += String(decoding: chunk, as: UTF8.self) }
-            }
-        }
-        if port == 0 { stop() }
-    }
-
-    var stderr: String { log.withLock { $0 } }
-
-    /// SIGTERM, then waits (at most 15 s) for the exit.
-    func stop() {
-        guard process.isRunning else { return }
-        process.terminate()
-        let deadline = Date().addingTimeInterval(15)
-        while process.isRunning && Date() < deadline { Thread.sleep(forTimeInterval: 0.05) }
-        if process.isRunning { kill(process.processIdentifier, SIGKILL) }
-    }
-}
-
 /// Set by the test to stop its clients.
 final class StopFlag: Sendable {
     let value = Mutex(false)
@@ -107,9 +55,9 @@ struct ReplicaTests {
         let b = pg.folder + "/territories-b.geojson"
         try changed.write(toFile: b, atomically: true, encoding: .utf8)
 
-        let first = try ServeProcess(store: pg.url, rules: "fixtures/routing-rules.yaml")
+        let first = try ServeProcess(binary: Geoctl.binary, in: Geoctl.repository, store: pg.url, rules: "fixtures/routing-rules.yaml")
         defer { first.stop() }
-        let second = try ServeProcess(store: pg.url, rules: "fixtures/routing-rules.yaml")
+        let second = try ServeProcess(binary: Geoctl.binary, in: Geoctl.repository, store: pg.url, rules: "fixtures/routing-rules.yaml")
         defer { second.stop() }
         try #require(first.port > 0, "no listening line: \(first.stderr)")
         try #require(second.port > 0, "no listening line: \(second.stderr)")
@@ -171,7 +119,7 @@ struct ReplicaTests {
             .write(toFile: b, atomically: true, encoding: .utf8)
         // Its own application_name, so only this replica's connection is killed.
         let name = "replica_\(pg.schema)"
-        let server = try ServeProcess(store: pg.url + "&application_name=\(name)", rules: "fixtures/routing-rules.yaml")
+        let server = try ServeProcess(binary: Geoctl.binary, in: Geoctl.repository, store: pg.url + "&application_name=\(name)", rules: "fixtures/routing-rules.yaml")
         defer { server.stop() }
         try #require(server.port > 0, "no listening line: \(server.stderr)")
         #expect(await Self.eventually(10) { server.stderr.contains("listening for store changes (NOTIFY)") }, "\(server.stderr)")

@@ -36,12 +36,9 @@ final class ExpectContinueHandler: ChannelInboundHandler, RemovableChannelHandle
     private func refuse(context: ChannelHandlerContext, declared: Int) {
         let body = Problem(.contentTooLarge, type: "http-413", title: "Content Too Large",
                            detail: "the request body (\(declared) bytes declared) is over the limit of \(maxBodyBytes) bytes (--max-body-mb)").bytes
-        var head = HTTPResponse(status: .contentTooLarge)
-        head.headerFields[.contentType] = "application/problem+json"
-        head.headerFields[.contentLength] = String(body.count)
-        head.headerFields[.connection] = "close"
-        context.write(wrapOutboundOut(.head(head)), promise: nil)
-        context.write(wrapOutboundOut(.body(context.channel.allocator.buffer(bytes: body))), promise: nil)
-        context.writeAndFlush(wrapOutboundOut(.end(nil))).assumeIsolated().whenComplete { _ in context.close(promise: nil) }
+        let written = WholeResponse.write(.contentTooLarge, contentType: "application/problem+json", body: body,
+                                          headers: [.connection: "close"], to: context)
+        context.flush()
+        written.assumeIsolated().whenComplete { _ in context.close(promise: nil) }
     }
 }

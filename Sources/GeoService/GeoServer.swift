@@ -1,6 +1,3 @@
-#if canImport(Glibc)
-import CMalloc
-#endif
 import Foundation
 import Hummingbird
 import HummingbirdCore
@@ -78,13 +75,7 @@ public struct GeoServer: Sendable {
     /// Runs until SIGTERM or SIGINT: then stops accepting, lets in-flight requests finish
     /// (cancelled after `gracePeriod`), and returns.
     public func run(gracePeriod: Duration = .seconds(10)) async throws {
-        #if canImport(Glibc)
-        // Batches allocate buffers of megabytes on whichever thread runs them. With glibc's
-        // sliding threshold those come from per-thread heaps that keep the pages after the
-        // batch; a fixed 1 MiB threshold maps them directly, so they go back to the system
-        // when the answer has been sent, and resident memory stays near the router's size.
-        mallopt(M_MMAP_THRESHOLD, 1 << 20)
-        #endif
+        FreedMemory.mapLargeBuffers()
         var configuration = ServiceGroupConfiguration(
             services: [.init(service: application)],
             gracefulShutdownSignals: [.sigterm, .sigint],

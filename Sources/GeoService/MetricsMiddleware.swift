@@ -8,10 +8,8 @@ struct MetricsMiddleware<Context: RequestContext>: RouterMiddleware {
         let start = ContinuousClock.now
         var status = 500
         defer {
-            let elapsed = ContinuousClock.now - start
-            let ns = elapsed.components.seconds * 1_000_000_000 + elapsed.components.attoseconds / 1_000_000_000
             metrics.recordRequest(route: context.endpointPath ?? "unmatched", method: request.method.rawValue,
-                                  status: status, nanoseconds: ns)
+                                  status: status, elapsed: ContinuousClock.now - start)
         }
         let response = try await next(request, context)
         status = response.status.code

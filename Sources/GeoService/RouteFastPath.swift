@@ -85,17 +85,9 @@ final class RouteFastPath: ChannelDuplexHandler, RemovableChannelHandler {
     }
 
     private func respond(context: ChannelHandlerContext, body: [UInt8]) {
-        var head = HTTPResponse(status: .ok)
-        head.headerFields[.contentType] = "application/json"
-        head.headerFields[.contentLength] = String(body.count)
-        head.headerFields[.date] = date.now()
-        context.write(wrapOutboundOut(.head(head)), promise: nil)
-        context.write(wrapOutboundOut(.body(context.channel.allocator.buffer(bytes: body))), promise: nil)
-        context.write(wrapOutboundOut(.end(nil)), promise: nil)
+        WholeResponse.write(.ok, contentType: "application/json", body: body, headers: [.date: date.now()], to: context)
         unflushed = true
-        let elapsed = ContinuousClock.now - started
-        metrics.recordRequest(route: "/route", method: "GET", status: 200,
-                              nanoseconds: elapsed.components.seconds * 1_000_000_000 + elapsed.components.attoseconds / 1_000_000_000)
+        metrics.recordRequest(route: "/route", method: "GET", status: 200, elapsed: ContinuousClock.now - started)
     }
 }
 

@@ -49,7 +49,8 @@ public final class ServiceMetrics: Sendable {
 
     /// Counts one answered request and its latency: one lock to find the (route, method,
     /// status) entry, made on first use; after that no allocation, no label strings.
-    func recordRequest(route: String, method: String, status: Int, nanoseconds: Int64) {
+    func recordRequest(route: String, method: String, status: Int, elapsed: Duration) {
+        let nanoseconds = elapsed.components.seconds * 1_000_000_000 + elapsed.components.attoseconds / 1_000_000_000
         let key = RequestKey(route: route, method: method, status: status)
         let entry = requests.withLock { table in
             if let e = table[key] { return e }

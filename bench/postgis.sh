@@ -84,13 +84,8 @@ paste -d, <(echo "$r_pg") <(echo "$r_sl") | while IFS=, read -r l c s f _ _ s2 f
 done
 
 # The same batch routing and coverage results from both stores (rules as in bench/route.sh).
-cat > "$work/rules.yaml" <<'RULES'
-organisations: [{id: admin, name: Администрация}]
-categories:
-RULES
-for c in "Вывоз мусора" "Уличное освещение" "Дороги и тротуары" "Благоустройство двора" "Отопление" "Водоснабжение" "Общественный транспорт" "Шум" "Бродячие животные" "Прочее"; do
-  printf '  - {id: "%s", name_ru: "%s", name_en: x, deadline_days: 5, strategies: [{covering: {layer: territories, organisation: org}}, {fallback: admin}]}\n' "$c" "$c" >> "$work/rules.yaml"
-done
+source "$here/city-rules.sh"
+city_rules "$work/rules.yaml"
 "$bin" route --store "$pg" --rules "$work/rules.yaml" --input "$appeals" --output "$work/routed-pg.csv" 2>/dev/null
 "$bin" route --store "$work/store.sqlite" --rules "$work/rules.yaml" --input "$appeals" --output "$work/routed-sl.csv" 2>/dev/null
 echo

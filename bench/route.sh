@@ -14,13 +14,8 @@ echo "# $(nproc) cores, scale $scale, median of $runs runs, $(date -u +%F)"
 # End to end: the store, then `geoctl route --input … --output …` and one cold `geoctl route`.
 work=$(mktemp -d); trap 'rm -rf "$work"' EXIT
 "$bin" import "$city/territories.geojson" --layer territories --kind territory --store "$work/s.sqlite" > /dev/null
-cat > "$work/rules.yaml" <<'RULES'
-organisations: [{id: admin, name: Администрация}]
-categories:
-RULES
-for c in "Вывоз мусора" "Уличное освещение" "Дороги и тротуары" "Благоустройство двора" "Отопление" "Водоснабжение" "Общественный транспорт" "Шум" "Бродячие животные" "Прочее"; do
-  printf '  - {id: "%s", name_ru: "%s", name_en: x, deadline_days: 5, strategies: [{covering: {layer: territories, organisation: org}}, {fallback: admin}]}\n' "$c" "$c" >> "$work/rules.yaml"
-done
+source "$here/city-rules.sh"
+city_rules "$work/rules.yaml"
 e2e=()
 for i in $(seq "$runs"); do
   s=$(date +%s.%N); "$bin" route --store "$work/s.sqlite" --rules "$work/rules.yaml" --input "$city/appeals.geojson" --output "$work/out.csv" 2> /dev/null; e=$(date +%s.%N)

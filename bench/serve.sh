@@ -29,13 +29,8 @@ cleanup() { [ -n "$pid" ] && kill "$pid" 2> /dev/null && wait "$pid" 2> /dev/nul
 trap cleanup EXIT
 
 "$bin" import "$city/territories.geojson" --layer territories --kind territory --store "$work/s.sqlite" > /dev/null
-cat > "$work/rules.yaml" <<'RULES'
-organisations: [{id: admin, name: Администрация}]
-categories:
-RULES
-for c in "Вывоз мусора" "Уличное освещение" "Дороги и тротуары" "Благоустройство двора" "Отопление" "Водоснабжение" "Общественный транспорт" "Шум" "Бродячие животные" "Прочее"; do
-  printf '  - {id: "%s", name_ru: "%s", name_en: x, deadline_days: 5, strategies: [{covering: {layer: territories, organisation: org, border_metres: 5}}, {fallback: admin}]}\n' "$c" "$c" >> "$work/rules.yaml"
-done
+source "$here/city-rules.sh"
+city_rules "$work/rules.yaml" 5
 # 10,000 distinct appeal points for GET, 100,000 rows for POST (both from appeals.geojson).
 python3 - "$city/appeals.geojson" "$work" <<'PY'
 import json, sys, urllib.parse

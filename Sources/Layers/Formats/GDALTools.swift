@@ -26,31 +26,48 @@ enum GDALTools {
         return nil
     }
 
+    /// A GDAL program started with its standard error drained on another thread, so that
+    /// neither pipe can fill up and stall it; read ``output``, then call ``finish()``.
+    final class RunningTool {
+        let process = Process()
+        /// The program's standard output.
+        let output: FileHandle
+        private let errorText = ErrorBox()
+
+        init(_ executable: String, _ arguments: [String]) throws {
+            process.executableURL = URL(fileURLWithPath: executable)
+            process.arguments = arguments
+            process.standardInput = FileHandle.nullDevice
+            let out = Pipe(), err = Pipe()
+            process.standardOutput = out
+            process.standardError = err
+            output = out.fileHandleForReading
+            try process.run()
+            let errorText = errorText
+            Thread {
+                errorText.data = err.fileHandleForReading.readDataToEndOfFile()
+                errorText.done.signal()
+            }.start()
+        }
+
+        /// Waits for the exit; its status and standard error.
+        func finish() -> (status: Int32, stderr: String) {
+            process.waitUntilExit()
+            errorText.done.wait()
+            return (process.terminationStatus, String(decoding: errorText.data, as: UTF8.self))
+        }
+    }
+
     /// Runs `program` to completion and returns its exit status, standard output and the
     /// lines of its standard error (for short outputs such as `ogrinfo -so`).
     static func run(_ executable: String, _ arguments: [String]) throws -> (status: Int32, stdout: String, stderr: String) {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: executable)
-        process.arguments = arguments
-        process.standardInput = FileHandle.nullDevice
-        let out = Pipe(), err = Pipe()
-        process.standardOutput = out
-        process.standardError = err
-        try process.run()
-        // Drain stderr on another thread so that neither pipe can fill up and stall GDAL.
-        let errorText = ErrorBox()
-        let drain = Thread {
-            errorText.data = err.fileHandleForReading.readDataToEndOfFile()
-            errorText.done.signal()
-        }
-        drain.start()
-        let output = out.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        errorText.done.wait()
-        return (process.terminationStatus, String(decoding: output, as: UTF8.self), String(decoding: errorText.data, as: UTF8.self))
+        let tool = try RunningTool(executable, arguments)
+        let output = tool.output.readDataToEndOfFile()
+        let (status, stderr) = tool.finish()
+        return (status, String(decoding: output, as: UTF8.self), stderr)
     }
 
-    final class ErrorBox: @unchecked Sendable {
+    fileprivate final class ErrorBox: @unchecked Sendable {
         var data = Data()
         let done = DispatchSemaphore(value: 0)
     }

@@ -272,21 +272,9 @@ struct OGRSource {
     /// Runs ogr2ogr, streaming its output (recoded if asked) into `fd`; returns the bytes written.
     private static func convert(_ ogr2ogr: String, _ arguments: [String], file: String, into fd: Int32,
                                 recoder: TextRecoder?) throws(ImportError) -> Int {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: ogr2ogr)
-        process.arguments = arguments
-        process.standardInput = FileHandle.nullDevice
-        let out = Pipe(), err = Pipe()
-        process.standardOutput = out
-        process.standardError = err
-        do { try process.run() } catch { throw .cannotRead(file: file, reason: "cannot run \(ogr2ogr): \(error)") }
-        let errorText = GDALTools.ErrorBox()
-        let drain = Thread {
-            errorText.data = err.fileHandleForReading.readDataToEndOfFile()
-            errorText.done.signal()
-        }
-        drain.start()
-        let input = out.fileHandleForReading.fileDescriptor
+        let tool: GDALTools.RunningTool
+        do { tool = try GDALTools.RunningTool(ogr2ogr, arguments) } catch { throw .cannotRead(file: file, reason: "cannot run \(ogr2ogr): \(error)") }
+        let input = tool.output.fileDescriptor
         let chunk = 1 << 20
         let buffer = UnsafeMutableRawPointer.allocate(byteCount: chunk, alignment: 16)
         defer { buffer.deallocate() }
@@ -314,13 +302,12 @@ struct OGRSource {
             }
             total += written
         }
-        process.waitUntilExit()
-        errorText.done.wait()
+        let (status, stderr) = tool.finish()
         if let writeError { throw .cannotWrite(file: "$TMPDIR spool for \(file)", reason: writeError) }
-        let messages = GDALTools.messages(String(decoding: errorText.data, as: UTF8.self))
-        guard process.terminationStatus == 0 else {
+        let messages = GDALTools.messages(stderr)
+        guard status == 0 else {
             let why = messages.joined(separator: "; ")
-            throw .unreadable(file: file, reason: "GDAL cannot read it: \(why.isEmpty ? "ogr2ogr exited with status \(process.terminationStatus)" : why)")
+            throw .unreadable(file: file, reason: "GDAL cannot read it: \(why.isEmpty ? "ogr2ogr exited with status \(status)" : why)")
         }
         return total
     }

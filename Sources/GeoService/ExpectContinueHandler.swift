@@ -36,9 +36,10 @@ final class ExpectContinueHandler: ChannelInboundHandler, RemovableChannelHandle
     private func refuse(context: ChannelHandlerContext, declared: Int) {
         let body = Problem(.contentTooLarge, type: "http-413", title: "Content Too Large",
                            detail: "the request body (\(declared) bytes declared) is over the limit of \(maxBodyBytes) bytes (--max-body-mb)").bytes
-        let written = WholeResponse.write(.contentTooLarge, contentType: "application/problem+json", body: body,
-                                          headers: [.connection: "close"], to: context)
+        let written = context.eventLoop.makePromise(of: Void.self)
+        WholeResponse.write(.contentTooLarge, contentType: "application/problem+json", body: body,
+                            headers: [.connection: "close"], to: context, written: written)
         context.flush()
-        written.assumeIsolated().whenComplete { _ in context.close(promise: nil) }
+        written.futureResult.assumeIsolated().whenComplete { _ in context.close(promise: nil) }
     }
 }

@@ -10,10 +10,14 @@ final class FinishWritesBeforeClose: ChannelOutboundHandler, RemovableChannelHan
     typealias OutboundIn = HTTPResponsePart
     typealias OutboundOut = HTTPResponsePart
 
+    /// Answers whose end is written but not yet on the socket. Writes complete in order, so
+    /// when the last end is out, so is everything before it: only ends are tracked (one
+    /// promise per answer, not one per part).
     private var pending = 0
     private var heldClose: (mode: CloseMode, promise: EventLoopPromise<Void>?)?
 
     func write(context: ChannelHandlerContext, data: NIOAny, promise: EventLoopPromise<Void>?) {
+        guard case .end = unwrapOutboundIn(data) else { return context.write(data, promise: promise) }
         pending += 1
         let written = promise ?? context.eventLoop.makePromise()
         written.futureResult.assumeIsolated().whenComplete { _ in

@@ -22,7 +22,7 @@ extension ServiceContext {
                 "description": .string("City GIS layers and appeal routing: OGC API – Features, MapIt-compatible points, Open311 discovery."),
                 "links": .array([
                     Self.link(base + "/", rel: "self", type: "application/json", title: "This document"),
-                    Self.link(base + "/openapi.json", rel: "service-desc", type: "application/vnd.oai.openapi+json;version=3.0", title: "The API definition"),
+                    Self.link(base + "/openapi.json", rel: "service-desc", type: "application/vnd.oai.openapi+json;version=3.1", title: "The API definition"),
                     Self.link(base + "/conformance", rel: "conformance", type: "application/json", title: "Conformance classes"),
                     Self.link(base + "/collections", rel: "data", type: "application/json", title: "The layers"),
                 ]),

@@ -4,6 +4,7 @@ import HummingbirdCore
 import Layers
 import Logging
 import NIOCore
+import NIOPosix
 import ServiceLifecycle
 
 /// The HTTP service behind `geoctl serve`: a Hummingbird application whose routes call
@@ -56,7 +57,8 @@ public struct GeoServer: Sendable {
         let fastRoute = configuration.answerRouteOnEventLoop && ProcessInfo.processInfo.environment["GEOCTL_SERVE_FAST_ROUTE"] != "0"
         let fastPath: (@Sendable () -> RouteFastPath)? = fastRoute ? { @Sendable in RouteFastPath(state: state, metrics: metrics) } : nil
         let http = HTTP1Channel.Configuration(
-            additionalChannelHandlers: [FinishWritesBeforeClose(), ExpectContinueHandler(maxBodyBytes: maxBody)],
+            additionalChannelHandlers: [FinishWritesBeforeClose(), ExpectContinueHandler(maxBodyBytes: maxBody),
+                                        MalformedRequestHandler(maxHeaderBytes: limit)],
             idleTimeout: .nanoseconds(Int64(configuration.idleTimeout.components.seconds) * 1_000_000_000),
             httpDecoderConfiguration: .init(maxHeaderFieldSize: limit, maxHeaderListSize: limit, maxHeaderFieldCount: 100))
         let server = HTTPServerBuilder.geoctlHTTP1(configuration: http, threading: threading, fastPath: fastPath)
@@ -67,6 +69,7 @@ public struct GeoServer: Sendable {
                                  reuseAddress: true),
             services: services,
             onServerRunning: { channel in await onListening(channel.localAddress?.port ?? 0) },
+            eventLoopGroupProvider: configuration.eventLoopThreads.map { .shared(MultiThreadedEventLoopGroup(numberOfThreads: $0)) } ?? .singleton,
             logger: logger)
         self.state = state
         self.metrics = metrics

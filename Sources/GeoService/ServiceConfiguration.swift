@@ -34,6 +34,10 @@ public struct ServiceConfiguration: Sendable {
     /// Whether `GET /route` requests that route are answered in the connection's pipeline
     /// (``RouteFastPath``); the same bytes either way. `GEOCTL_SERVE_FAST_ROUTE=0` turns it off.
     public var answerRouteOnEventLoop = true
+    /// How many event-loop threads serve connections; nil: one per core (NIO's shared group).
+    /// On a machine shared with other work (a load generator, a database), fewer loops than
+    /// cores trade peak throughput for shorter tails: see BENCHMARKS.md.
+    public var eventLoopThreads: Int?
     /// Opens the store; the default opens ``storePath`` as SpatiaLite. A PostGIS store plugs in here.
     public var openStore: @Sendable () throws -> any LayerStore
     /// Tells the reloader when to look again; polling by default, a push source (PostgreSQL

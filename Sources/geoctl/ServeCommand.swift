@@ -26,6 +26,7 @@ struct ServeCommand: ParsableCommand {
     @Option(name: .customLong("api-keys"), help: "YAML: API key → the restricted layers it may read (header X-API-Key).") var apiKeys: String?
     @Option(help: "auto: reload when the store or the rules change; off: never.") var reload: ServiceConfiguration.ReloadMode = .auto
     @Option(name: .customLong("max-body-mb"), help: "The largest request body accepted, in MiB.") var maxBodyMB = 16
+    @Option(help: "Event-loop threads serving connections (default: one per core).") var threads: Int?
     @OptionGroup var storeOptions: StoreOptions
 
     var rulesPath: String? {
@@ -36,6 +37,7 @@ struct ServeCommand: ParsableCommand {
         if rulesPath == nil { throw ValidationError("name the routing rules with --rules FILE (or set GEOCTL_RULES)") }
         if !(0 ... 65535).contains(port) { throw ValidationError("--port must be 0…65535") }
         if !(1 ... 1024).contains(maxBodyMB) { throw ValidationError("--max-body-mb must be 1…1024") }
+        if let threads, !(1 ... 256).contains(threads) { throw ValidationError("--threads must be 1…256") }
     }
 
     func run() throws {
@@ -53,6 +55,7 @@ struct ServeCommand: ParsableCommand {
         configuration.apiKeysPath = apiKeys
         configuration.reload = reload
         configuration.maxBodyBytes = maxBodyMB * 1024 * 1024
+        configuration.eventLoopThreads = threads
         var logger = Logger(label: "geoctl.serve")
         logger.logLevel = ProcessInfo.processInfo.environment["LOG_LEVEL"].flatMap(Logger.Level.init(rawValue:)) ?? .info
         if StoreFactory.isPostgres(location) {

@@ -77,4 +77,26 @@ struct RouteFastPathTests {
         let organisation = try #require(text.range(of: "\"ORG-08\""))
         #expect(services.lowerBound < organisation.lowerBound)
     }
+
+    @Test("headers over the limit get 431 and malformed HTTP gets 400, each a problem document; the server keeps serving")
+    func malformedRequests() async throws {
+        let f = try ServiceFixture()
+        let (process, port) = try OperationsTests.startServe(f)
+        defer { process.terminate(); process.waitUntilExit() }
+        for (request, status, title) in [
+            ("GET /healthz HTTP/1.1\r\nHost: x\r\nX-Big: \(String(repeating: "a", count: 20_000))\r\n\r\n", "431", "Request Header Fields Too Large"),
+            ("GET /healthz HTTP/1.1\r\nHost: x\r\nNo colon here\r\n\r\n", "400", "Bad Request"),
+        ] {
+            let fd = try OperationsTests.connect(port: port)
+            defer { close(fd) }
+            try OperationsTests.send(fd, Array(request.utf8))
+            let text = OperationsTests.receiveAll(fd)  // the server closes after answering
+            #expect(text.hasPrefix("HTTP/1.1 \(status) "), "\(text.prefix(300))")
+            #expect(text.contains("application/problem+json") && text.contains("\"title\":\"\(title)\""))
+        }
+        let fd = try OperationsTests.connect(port: port)
+        defer { close(fd) }
+        try OperationsTests.send(fd, Array("GET /healthz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n".utf8))
+        #expect(OperationsTests.receiveAll(fd).hasPrefix("HTTP/1.1 200 "))
+    }
 }

@@ -28,14 +28,14 @@ struct ImportCommand: ParsableCommand {
     @Option(help: "What the layer holds: \(LayerKind.allCases.map(\.rawValue).joined(separator: ", ")).")
     var kind: LayerKind
 
-    @Option(help: "Sphere: housing, utilities, architecture, construction, landscaping, transport, safety…")
+    @Option(help: "Sphere: housing, utilities, architecture, construction, landscaping, transport, safety… (left out: kept on a re-import; \"\" clears).")
     var sphere: String?
 
-    @Option(help: "The organisation that owns the layer.")
+    @Option(help: "The organisation that owns the layer (left out: kept on a re-import; \"\" clears).")
     var owner: String?
 
-    @Option(help: "public or restricted.")
-    var visibility: Visibility = .public
+    @Option(help: "public or restricted (left out: public for a new layer, kept on a re-import).")
+    var visibility: Visibility?
 
     @Option(name: .customLong("from-crs"), help: "The source CRS (EPSG:28411, a PROJ string…) when the file does not name it.")
     var fromCRS: String?

@@ -63,6 +63,33 @@ struct MetadataAndRegionTests {
         #expect(info["metadata_changed_at"] is String)
     }
 
+    @Test("a replace that leaves out sphere, owner and visibility keeps them; an empty value clears", arguments: CLIStore.available)
+    func replaceKeepsMetadataLeftOut(store: CLIStore) throws {
+        let s = try Scratch(store)
+        let first = try s.geoctl(["import", "fixtures/geojson/sites.geojson", "--layer", "sites", "--kind", "waste-site",
+                                  "--owner", "ООО «Экосервис»", "--sphere", "housing", "--visibility", "restricted"])
+        #expect(first.status == 0, "\(first.stderr)")
+        // New data, and none of the metadata flags: a routine replace by GIS staff.
+        let edited = s.folder + "/sites-edited.geojson"
+        let text = try String(contentsOfFile: "fixtures/geojson/sites.geojson", encoding: .utf8)
+        try Data(text.replacingOccurrences(of: "\"operator\":", with: "\"checked\":true,\"operator\":").utf8).write(to: URL(fileURLWithPath: edited))
+        let replaced = try s.geoctl(["import", edited, "--layer", "sites", "--kind", "waste-site", "--replace"])
+        #expect(replaced.status == 0, "\(replaced.stderr)")
+        // Still restricted: invisible without --include-restricted.
+        #expect(try s.geoctl(["show", "sites", "--format", "json"]).status != 0)
+        var info = try showJSON(s, "sites", restricted: true)
+        #expect(info["version"] as? Int == 2)
+        #expect(info["owner"] as? String == "ООО «Экосервис»" && info["sphere"] as? String == "housing")
+        #expect(info["visibility"] as? String == "restricted")
+        // Named values win; an empty one clears.
+        let again = try s.geoctl(["import", "fixtures/geojson/sites.geojson", "--layer", "sites", "--kind", "waste-site",
+                                  "--replace", "--owner", "", "--visibility", "public"])
+        #expect(again.status == 0, "\(again.stderr)")
+        info = try showJSON(s, "sites")
+        #expect(info["version"] as? Int == 3)
+        #expect(info["owner"] is NSNull && info["sphere"] as? String == "housing" && info["visibility"] as? String == "public")
+    }
+
     @Test("import-dir with an edited manifest applies the new metadata to unchanged files", arguments: CLIStore.available)
     func importDirEditedManifest(store: CLIStore) throws {
         let s = try Scratch(store)

@@ -14,9 +14,12 @@ public enum InvalidGeometryPolicy: String, Sendable, CaseIterable {
 public struct ImportOptions: Sendable {
     public var layer: String
     public var kind: LayerKind
+    /// The sphere, owner and visibility. nil (not named) keeps the layer's current value when
+    /// it exists (a new layer gets none, and public); an empty sphere or owner clears it. So a
+    /// routine `--replace` never publishes a restricted layer or drops its owner by omission.
     public var sphere: String?
     public var owner: String?
-    public var visibility: Visibility
+    public var visibility: Visibility?
     /// The source CRS when the file does not say (or says wrongly): `EPSG:28411`, a PROJ string…
     public var fromCRS: String?
     /// Take each feature's id from this property instead of the GeoJSON `id`.
@@ -37,7 +40,7 @@ public struct ImportOptions: Sendable {
     public var wktField: String?
 
     public init(layer: String, kind: LayerKind, sphere: String? = nil, owner: String? = nil,
-                visibility: Visibility = .public, fromCRS: String? = nil, idField: String? = nil,
+                visibility: Visibility? = nil, fromCRS: String? = nil, idField: String? = nil,
                 onInvalid: InvalidGeometryPolicy = .reject, replace: Bool = false, rejectedPath: String? = nil) {
         self.layer = layer
         self.kind = kind
@@ -49,6 +52,18 @@ public struct ImportOptions: Sendable {
         self.onInvalid = onInvalid
         self.replace = replace
         self.rejectedPath = rejectedPath
+    }
+}
+
+extension ImportOptions {
+    /// The metadata this import gives the layer: what it names, the rest from `existing`.
+    func metadata(over existing: LayerInfo?) -> LayerMetadata {
+        func text(_ given: String?, _ current: String?) -> String? {
+            guard let given else { return current }
+            return given.isEmpty ? nil : given
+        }
+        return LayerMetadata(kind: kind, sphere: text(sphere, existing?.sphere), owner: text(owner, existing?.owner),
+                             visibility: visibility ?? existing?.visibility ?? .public)
     }
 }
 

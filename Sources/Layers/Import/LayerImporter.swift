@@ -68,9 +68,9 @@ public struct LayerImporter {
         options.fromCRS = crs.definition
 
         if let existing, existing.sourceSHA256 == (try source.sha256()) {
-            // The same data: only the metadata the import names can differ. Applied as given
-            // (an owner left out is no owner, as on any import), without a new version.
-            let wanted = LayerMetadata(kind: options.kind, sphere: options.sphere, owner: options.owner, visibility: options.visibility)
+            // The same data: only the metadata the import names can differ. Applied without a
+            // new version; what it leaves out stays as it is.
+            let wanted = options.metadata(over: existing)
             let changes = existing.metadata.changes(to: wanted)
             if changes.isEmpty {
                 return ImportReport(outcome: .unchanged, layer: existing, repaired: [], skipped: [], rejectedFile: nil,
@@ -115,9 +115,10 @@ public struct LayerImporter {
             }
             rejectedFile = path
         }
+        let metadata = options.metadata(over: existing)
         let info = LayerInfo(
-            name: options.layer, kind: options.kind, sphere: options.sphere, owner: options.owner,
-            visibility: options.visibility, featureCount: 0, geometryKinds: scan.sortedKinds,
+            name: options.layer, kind: metadata.kind, sphere: metadata.sphere, owner: metadata.owner,
+            visibility: metadata.visibility, featureCount: 0, geometryKinds: scan.sortedKinds,
             geometryColumnType: GeometryPromotion.columnType(for: Set(scan.writtenKinds.keys)),
             extent: scan.extent.isEmpty ? nil : scan.extent, sourceCRS: crs.label ?? scan.sourceCRS ?? "EPSG:4326",
             sourceFile: source.displayName, sourceSHA256: try source.sha256(), version: 0,

@@ -103,7 +103,7 @@ public struct Manifest: Sendable {
             layer: e.layer ?? defaults.layer.map { "\($0)_\(LayerName.suggested(fromFileName: file))" } ?? LayerName.suggested(fromFileName: file),
             kind: e.kind ?? defaults.kind ?? .other,
             sphere: e.sphere ?? defaults.sphere, owner: e.owner ?? defaults.owner,
-            visibility: e.visibility ?? defaults.visibility ?? .public,
+            visibility: e.visibility ?? defaults.visibility,
             fromCRS: e.fromCRS ?? defaults.fromCRS, idField: e.idField ?? defaults.idField,
             onInvalid: onInvalid ?? e.onInvalid ?? defaults.onInvalid ?? .reject, replace: replace)
         options.encoding = e.encoding ?? defaults.encoding

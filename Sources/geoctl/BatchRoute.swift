@@ -67,6 +67,8 @@ struct BatchRoute {
             return "\(all) have no category: is --category-column \(options.categoryColumn) right?"
         case .unknownCategory?:
             return "\(all) have a category the rules do not know (known: \(router.rules.categories.map(\.id).joined(separator: ", "))): is --category-column \(options.categoryColumn) right?"
+        case .unclosedQuote?:
+            return "\(all) run into a CSV quote that is never closed: see the row's error for its line"
         case nil:
             return "no rule matched \(all) and their categories have no fallback: are lon and lat swapped, or the file in another CRS (--from-crs)?"
         }

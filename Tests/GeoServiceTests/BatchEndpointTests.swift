@@ -76,6 +76,26 @@ struct BatchEndpointTests {
         }
     }
 
+    @Test("a CSV quote never closed marks its row, naming the line, instead of passing silently")
+    func unclosedQuote() async throws {
+        let f = try ServiceFixture()
+        let server = try f.server()
+        // Row 2's category opens a quote that nothing closes: rows 2 and 3 run together.
+        let body = "id,lon,lat,category\na,60.72309,56.07966,snow\nb,60.72309,56.07966,\"snow\nc,60.72309,56.07966,snow\n"
+        try await server.application.test(.router) { client in
+            try await client.execute(uri: "/route", method: .post, headers: [.contentType: "text/csv"],
+                                     body: ByteBuffer(string: body)) { r in
+                #expect(r.status == .ok)
+                let lines = r.text.split(separator: "\n").map(String.init)
+                #expect(lines[1].hasPrefix("1,a,") && lines[1].contains(",ok,"), "\(r.text)")
+                // Row 2 holds the rest of the file (quoted in the output) and says why; no row 3.
+                #expect(lines[2].hasPrefix("2,b,"))
+                #expect(r.text.contains(",error,") && r.text.contains("line 3: a quote opened in this row is never closed"))
+                #expect(!lines.contains { $0.hasPrefix("3,") })
+            }
+        }
+    }
+
     @Test("a body over the documented limit gets 413, and the server keeps serving")
     func sizeLimit() async throws {
         let f = try ServiceFixture()

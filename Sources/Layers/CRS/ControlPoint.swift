@@ -29,6 +29,9 @@ public struct ControlPoint: Sendable, Equatable {
         let idi = column(["id", "name", "point"])
         var points: [ControlPoint] = []
         while let row = reader.next() {
+            if let opened = reader.unclosedQuoteLine {
+                throw ControlPointError.file(path, "line \(opened): a quote opened in this row is never closed")
+            }
             if row.allSatisfy({ $0.trimming(" ").isEmpty }) { continue }
             func number(_ i: Int, _ what: String) throws -> Double {
                 guard i < row.count, let v = Double(row[i].trimming(" ")), v.isFinite else {

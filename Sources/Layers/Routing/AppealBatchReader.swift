@@ -36,6 +36,8 @@ public struct AppealRowProblem: Sendable, Hashable, CustomStringConvertible {
         case missingCategory = "missing_category"
         /// A category the rules do not know.
         case unknownCategory = "unknown_category"
+        /// A CSV row whose quoted field is never closed: the rest of the file was read into it.
+        case unclosedQuote = "unclosed_quote"
     }
 
     public var kind: Kind
@@ -183,6 +185,10 @@ public final class AppealBatchReader {
                     return record[i]
                 }
                 var row = AppealRow(id: cell(columns.id), lon: .nan, lat: .nan, category: cell(columns.category))
+                if let opened = reader.unclosedQuoteLine {
+                    row.problem = AppealRowProblem(.unclosedQuote, "line \(opened): a quote opened in this row is never closed, so everything from there to the end of the file was read as one row; close or double the quote (\"\")")
+                    return row
+                }
                 let xText = cell(columns.lon).trimmedOfSpaces, yText = cell(columns.lat).trimmedOfSpaces
                 if let x = Double(xText), let y = Double(yText), x.isFinite, y.isFinite {
                     row.lon = x

@@ -17,6 +17,10 @@ public final class CSVReader {
     /// 1-based line of the record last returned.
     public private(set) var line = 0
     private var nextLine = 1
+    /// The line of the record last returned when its quoted field was still open at the end
+    /// of the input (RFC 4180 lets a quoted field span lines, so only the end tells); nil
+    /// otherwise. Such a record holds the rest of the file.
+    public private(set) var unclosedQuoteLine: Int?
 
     /// Reads `path`, or standard input for `-`.
     public init(path: String) throws(ConfigurationError) {
@@ -99,6 +103,7 @@ public final class CSVReader {
             }
         }
         fields.append(String(decoding: field, as: UTF8.self))
+        if quoted { unclosedQuoteLine = line }
         return fields
     }
 }

@@ -170,8 +170,16 @@ struct RouterBuilder {
             compiled.append(list)
         }
         if !problems.isEmpty { throw ConfigurationError.combining(problems, file: file) }
-        for name in unknownOrganisations.keys.sorted() {
-            warnings.append("organisation \"\(name)\" is not in the directory: its appeals are routed without contacts")
+        // One line, however many: a city whose directory is not written yet would otherwise
+        // get a screen of warnings on every command.
+        let unknown = unknownOrganisations.keys.sorted()
+        if unknown.count <= 3 {
+            for name in unknown {
+                warnings.append("organisation \"\(name)\" is not in the directory: its appeals are routed without contacts")
+            }
+        } else {
+            let named = unknown.prefix(3).map { "\"\($0)\"" }.joined(separator: ", ")
+            warnings.append("\(unknown.count) organisations are not in the directory (\(named) and \(unknown.count - 3) more): their appeals are routed without contacts")
         }
         return Router(rules: rules, organisations: organisations, warnings: warnings, includeRestricted: includeRestricted, layers: layers,
                       strategies: compiled, unavailable: unavailable)

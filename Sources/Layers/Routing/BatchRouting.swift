@@ -78,13 +78,14 @@ extension Router {
                            chunkSize: Int = 16_384, progress: ((Int, Int) -> Void)? = nil) throws -> BatchRoutingSummary {
         var summary = BatchRoutingSummary()
         var counts = [Int](repeating: 0, count: organisations.count)
+        var lookup = CategoryLookup(router: self)
         try writer.begin()
         while true {
             var rows = try reader.nextRows(limit: chunkSize)
             if rows.isEmpty { break }
             var categories = [Int](repeating: -1, count: rows.count)
             for i in rows.indices {
-                if let c = categoryIndex(of: rows[i].category) {
+                if let c = lookup.index(of: rows[i].category) {
                     categories[i] = c
                 } else if rows[i].problem == nil {
                     let known = rules.categories.map(\.id).joined(separator: ", ")
@@ -108,7 +109,9 @@ extension Router {
                 if writer.format != .csv { try writer.write(number: summary.total, row: row, result: r, router: self) }
             }
             // CSV rows are formatted on every core (formatting, not routing, is most of a batch's time).
-            if writer.format == .csv { try writer.writeCSV(firstNumber: first, rows: rows, results: results, router: self) }
+            if writer.format == .csv {
+                try writer.writeCSV(firstNumber: first, rows: rows, results: results, categories: categories, router: self)
+            }
             progress?(reader.bytesRead, summary.total)
         }
         try writer.finish()

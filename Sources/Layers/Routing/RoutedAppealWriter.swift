@@ -108,13 +108,15 @@ public final class RoutedAppealWriter {
 
     /// Writes consecutive rows as CSV, numbered from `firstNumber`, formatting slices of them on
     /// two cores; the same bytes as ``write(number:row:result:router:)`` row by row.
-    func writeCSV(firstNumber: Int, rows: [AppealRow], results: [RouteResult], router: Router) throws {
-        precondition(format == .csv && rows.count == results.count)
+    /// `categories` holds each row's category index (-1: unknown or a bad row).
+    func writeCSV(firstNumber: Int, rows: [AppealRow], results: [RouteResult], categories: [Int], router: Router) throws {
+        precondition(format == .csv && rows.count == results.count && rows.count == categories.count)
+        let formatter = RoutedCSVFormatter(router: router)  // a few escaped strings per organisation and rule
         let bytes: [UInt8] = try parallelMap(rows.count) { range in
             var out: [UInt8] = []
             out.reserveCapacity(range.count * 160)
             for i in range {
-                Self.appendCSV(Self.cells(number: firstNumber + i, row: rows[i], result: results[i], router: router), to: &out)
+                formatter.append(number: firstNumber + i, row: rows[i], result: results[i], category: categories[i], to: &out)
             }
             return out
         }
@@ -159,13 +161,13 @@ public final class RoutedAppealWriter {
         return cells
     }
 
-    private static func fixed(_ value: Double, _ decimals: Int) -> String {
+    static func fixed(_ value: Double, _ decimals: Int) -> String {
         String(format: "%.\(decimals)f", value)
     }
 
     private func appendCSV(_ cells: [String]) { Self.appendCSV(cells, to: &pending) }
 
-    private static func appendCSV(_ cells: [String], to pending: inout [UInt8]) {
+    static func appendCSV(_ cells: [String], to pending: inout [UInt8]) {
         for (i, cell) in cells.enumerated() {
             if i > 0 { pending.append(UInt8(ascii: ",")) }
             // Bytes, not Characters: grapheme-aware comparison is slow on Cyrillic text.

@@ -295,4 +295,45 @@ struct RouterTests {
         }
         for r in results { #expect(r == Array(one.prefix(2000))) }
     }
+
+    @Test("a batch's CSV and GeoJSON, formatted on two cores from escaped-once cells, equal writing its rows one by one",
+          arguments: [RoutedAppealWriter.Format.csv, .geojson])
+    func batchWritersMatchRowByRow(format: RoutedAppealWriter.Format) throws {
+        let city = try CityStore()
+        let router = try city.router()
+        // 5,000 rows (past the two-core threshold): every category, an unknown one, a bad
+        // row, points on and near borders and outside the city, ids that need quoting.
+        var rng = SeededRandom(seed: 7)
+        let categories = router.rules.categories.map(\.id) + ["volcano"]
+        var body = "id,lon,lat,category\n"
+        for k in 0 ..< 5_000 {
+            let lon = Double.random(in: 60.68 ... 60.78, using: &rng), lat = Double.random(in: 56.05 ... 56.11, using: &rng)
+            let id = k % 97 == 0 ? "\"a,\"\"b\"\"\"" : "A-\(k)"
+            body += k % 211 == 0 ? "\(id),x,\(lat),\(categories[k % categories.count])\n"
+                : "\(id),\(lon),\(lat),\(categories[k % categories.count])\n"
+        }
+        let reader = try AppealBatchReader(bytes: Array(body.utf8), format: .csv, source: "test.csv")
+        let batch = RoutedAppealWriter(format: format)
+        let summary = try router.routeBatch(from: reader, to: batch, chunkSize: 3_000)
+        #expect(summary.total == 5_000 && summary.routed > 4_000 && summary.routed < 5_000)
+
+        // Row by row, through the public one-row API.
+        let again = try AppealBatchReader(bytes: Array(body.utf8), format: .csv, source: "test.csv")
+        let single = RoutedAppealWriter(format: format)
+        try single.begin()
+        var number = 0
+        while let row = try again.nextRows(limit: 1).first {
+            number += 1
+            var row = row
+            let c = router.categoryIndex(of: row.category)
+            if c == nil && row.problem == nil {
+                row.problem = AppealRowProblem(.unknownCategory, "unknown category \"\(row.category)\" (known: \(router.rules.categories.map(\.id).joined(separator: ", ")))")
+            }
+            let result = router.route(x: [row.lon], y: [row.lat], categories: [row.problem == nil ? c ?? -1 : -1], threads: 1)[0]
+            try single.write(number: number, row: row, result: result, router: router)
+        }
+        try single.finish()
+        #expect(number == 5_000)
+        #expect(batch.bytes == single.bytes)
+    }
 }

@@ -95,6 +95,31 @@ public final class GeoJSONWriter {
         if out.count >= 1 << 20 { try flush() }
     }
 
+    /// Appends `count` features encoded elsewhere (on other threads, say) with
+    /// ``encodeFeatures(_:options:)``: the same bytes as writing them one by one.
+    public func write(encodedFeatures bytes: [UInt8], count n: Int) throws {
+        guard n > 0 else { return }
+        if !started { try begin() }
+        if count > 0 { out.append(UInt8(ascii: ",")) }
+        count += n
+        out.append(contentsOf: bytes)
+        if out.count >= 1 << 20 { try flush() }
+    }
+
+    /// Features as ``write(encodedFeatures:count:)`` takes them: each after a comma (but the
+    /// first) and, with `featurePerLine`, a line break.
+    public static func encodeFeatures(_ features: some Sequence<Feature>, options: GeoJSONWriteOptions) -> [UInt8] {
+        var out: [UInt8] = []
+        var first = true
+        for feature in features {
+            if !first { out.append(UInt8(ascii: ",")) }
+            first = false
+            if options.featurePerLine { out.append(0x0A) }
+            appendFeature(feature, options: options, to: &out)
+        }
+        return out
+    }
+
     /// Closes the collection and flushes; the writer cannot be used after.
     public func finish() throws {
         guard !finished else { return }
@@ -124,7 +149,9 @@ public final class GeoJSONWriter {
         }
     }
 
-    private func appendFeature(_ feature: Feature) {
+    private func appendFeature(_ feature: Feature) { Self.appendFeature(feature, options: options, to: &out) }
+
+    private static func appendFeature(_ feature: Feature, options: GeoJSONWriteOptions, to out: inout [UInt8]) {
         out.append(contentsOf: #"{"type":"Feature""#.utf8)
         if let id = feature.id {
             out.append(contentsOf: #","id":"#.utf8)
@@ -134,7 +161,7 @@ public final class GeoJSONWriter {
         JSONText.appendObject(feature.properties, to: &out)
         out.append(contentsOf: #","geometry":"#.utf8)
         if let g = feature.geometry {
-            GeoJSONWriter.appendGeometry(g, options: options, to: &out)
+            appendGeometry(g, options: options, to: &out)
         } else {
             out.append(contentsOf: "null".utf8)
         }

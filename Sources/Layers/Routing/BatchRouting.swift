@@ -106,11 +106,11 @@ extension Router {
                     summary.routed += 1
                     counts[Int(r.organisation)] += 1
                 }
-                if writer.format != .csv { try writer.write(number: summary.total, row: row, result: r, router: self) }
             }
             // CSV rows are formatted on every core (formatting, not routing, is most of a batch's time).
-            if writer.format == .csv {
-                try writer.writeCSV(firstNumber: first, rows: rows, results: results, categories: categories, router: self)
+            switch writer.format {
+            case .csv: try writer.writeCSV(firstNumber: first, rows: rows, results: results, categories: categories, router: self)
+            case .geojson: try writer.writeGeoJSON(firstNumber: first, rows: rows, results: results, router: self)
             }
             progress?(reader.bytesRead, summary.total)
         }

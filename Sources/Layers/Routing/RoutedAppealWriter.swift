@@ -79,31 +79,50 @@ public final class RoutedAppealWriter {
 
     /// Writes one routed row: its 1-based number, the row as read, and the router's result.
     public func write(number: Int, row: AppealRow, result r: RouteResult, router: Router) throws {
-        let cells = Self.cells(number: number, row: row, result: r, router: router)
         if let geojson {
-            var f = row.feature ?? Feature(geometry: nil)
-            // WGS84 whatever the input's CRS; an error row has none (its coordinates are unusable).
-            f.geometry = row.problem == nil ? Geometry.point(Point(x: row.lon, y: row.lat)) : nil
-            if f.id == nil && !row.id.isEmpty { f.id = .string(row.id) }
-            func text(_ i: Int) -> JSONValue { cells[i].isEmpty ? .null : .string(cells[i]) }
-            f.properties["route_status"] = .string(cells[5])
-            f.properties["route_organisation"] = text(6)
-            f.properties["route_organisation_id"] = text(7)
-            f.properties["route_phone"] = text(8)
-            f.properties["route_email"] = text(9)
-            f.properties["route_deadline_days"] = Int64(cells[10]).map(JSONValue.integer) ?? .null
-            f.properties["route_rule"] = text(11)
-            f.properties["route_layer"] = text(12)
-            f.properties["route_feature"] = text(13)
-            f.properties["route_distance_m"] = r.metres.map { JSONValue.number(($0 * 100).rounded() / 100) } ?? .null
-            f.properties["route_flags"] = .array(r.flags.names.map(JSONValue.string))
-            f.properties["route_others"] = cells[16].isEmpty ? .array([]) : .array(cells[16].components(separatedBy: "; ").map(JSONValue.string))
-            f.properties["route_error"] = text(17)
-            try geojson.write(f)
+            try geojson.write(Self.feature(number: number, row: row, result: r, router: router))
         } else {
-            appendCSV(cells)
+            appendCSV(Self.cells(number: number, row: row, result: r, router: router))
             if !toMemory && pending.count > 1 << 20 { try flush() }
         }
+    }
+
+    /// The output feature of one row: the input feature (or a new one) with the `route_*`
+    /// properties and a WGS84 point.
+    static func feature(number: Int, row: AppealRow, result r: RouteResult, router: Router) -> Feature {
+        let cells = Self.cells(number: number, row: row, result: r, router: router)
+        var f = row.feature ?? Feature(geometry: nil)
+        // WGS84 whatever the input's CRS; an error row has none (its coordinates are unusable).
+        f.geometry = row.problem == nil ? Geometry.point(Point(x: row.lon, y: row.lat)) : nil
+        if f.id == nil && !row.id.isEmpty { f.id = .string(row.id) }
+        func text(_ i: Int) -> JSONValue { cells[i].isEmpty ? .null : .string(cells[i]) }
+        f.properties["route_status"] = .string(cells[5])
+        f.properties["route_organisation"] = text(6)
+        f.properties["route_organisation_id"] = text(7)
+        f.properties["route_phone"] = text(8)
+        f.properties["route_email"] = text(9)
+        f.properties["route_deadline_days"] = Int64(cells[10]).map(JSONValue.integer) ?? .null
+        f.properties["route_rule"] = text(11)
+        f.properties["route_layer"] = text(12)
+        f.properties["route_feature"] = text(13)
+        f.properties["route_distance_m"] = r.metres.map { JSONValue.number(($0 * 100).rounded() / 100) } ?? .null
+        f.properties["route_flags"] = .array(r.flags.names.map(JSONValue.string))
+        f.properties["route_others"] = cells[16].isEmpty ? .array([]) : .array(cells[16].components(separatedBy: "; ").map(JSONValue.string))
+        f.properties["route_error"] = text(17)
+        return f
+    }
+
+    /// Writes consecutive rows as GeoJSON features, numbered from `firstNumber`, encoding
+    /// slices of them on two cores; the same bytes as ``write(number:row:result:router:)``.
+    func writeGeoJSON(firstNumber: Int, rows: [AppealRow], results: [RouteResult], router: Router) throws {
+        guard let geojson else { preconditionFailure("writeGeoJSON on a CSV writer") }
+        precondition(rows.count == results.count)
+        let options = geojson.options
+        let chunks: [(bytes: [UInt8], count: Int)] = try parallelMap(rows.count, minimumForTwo: 1024) { range in
+            let features = range.lazy.map { Self.feature(number: firstNumber + $0, row: rows[$0], result: results[$0], router: router) }
+            return [(GeoJSONWriter.encodeFeatures(features, options: options), range.count)]
+        }
+        for chunk in chunks { try geojson.write(encodedFeatures: chunk.bytes, count: chunk.count) }
     }
 
     /// Writes consecutive rows as CSV, numbered from `firstNumber`, formatting slices of them on

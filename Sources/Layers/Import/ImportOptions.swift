@@ -35,6 +35,8 @@ public struct ImportOptions: Sendable {
     public var yField: String?
     /// A CSV's WKT geometry column, when not wkt/geom/geometry.
     public var wktField: String?
+    /// For works, outages and repairs: the properties holding the dates, kept in the catalog.
+    public var dateFields = DateFieldNames()
 
     public init(layer: String, kind: LayerKind, sphere: String? = nil, owner: String? = nil,
                 visibility: Visibility = .public, fromCRS: String? = nil, idField: String? = nil,

@@ -70,7 +70,8 @@ public struct LayerImporter {
         if let existing, existing.sourceSHA256 == (try source.sha256()) {
             // The same data: only the metadata the import names can differ. Applied as given
             // (an owner left out is no owner, as on any import), without a new version.
-            let wanted = LayerMetadata(kind: options.kind, sphere: options.sphere, owner: options.owner, visibility: options.visibility)
+            let wanted = LayerMetadata(kind: options.kind, sphere: options.sphere, owner: options.owner, visibility: options.visibility,
+                                       dateFields: options.dateFields)
             let changes = existing.metadata.changes(to: wanted)
             if changes.isEmpty {
                 return ImportReport(outcome: .unchanged, layer: existing, repaired: [], skipped: [], rejectedFile: nil,
@@ -121,7 +122,8 @@ public struct LayerImporter {
             geometryColumnType: GeometryPromotion.columnType(for: Set(scan.writtenKinds.keys)),
             extent: scan.extent.isEmpty ? nil : scan.extent, sourceCRS: crs.label ?? scan.sourceCRS ?? "EPSG:4326",
             sourceFile: source.displayName, sourceSHA256: try source.sha256(), version: 0,
-            importedAt: utcTimestamp(), columns: scan.schema.columns(), regionWarnings: scan.regionWarningCount)
+            importedAt: utcTimestamp(), columns: scan.schema.columns(), regionWarnings: scan.regionWarningCount,
+            dateFields: options.dateFields)
         var transformer: CoordinateTransformer?
         if let crs = scan.sourceCRS {
             do { transformer = try CoordinateTransformer(from: crs, to: "EPSG:4326") } catch { throw ImportError.crs(file: source.displayName, error) }

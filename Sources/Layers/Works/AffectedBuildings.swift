@@ -84,28 +84,34 @@ public enum AffectedBuildings {
         // feature may reach is projected once (the rest stay in lon/lat), rejected when its
         // box in metres is beyond the reach, else measured.
         struct Pair: Sendable { var feature: Int32; var building: Int32; var metres: Double }
-        let pairs: [Pair] = try parallelMap(buildings.count) { range in
-            var project = frame.projector()
-            var outline = PlanarShape()
-            var candidates: [Int] = []
-            var found: [Pair] = []
-            var visits = grid.visits()
-            for b in range {
-                guard let g = buildings[b].geometry, let box = g.flatBoundingBox else { continue }
-                candidates.removeAll(keepingCapacity: true)
-                grid.search(minX: box.minX, minY: box.minY, maxX: box.maxX, maxY: box.maxY, visits: &visits) { candidates.append($0) }
-                if candidates.isEmpty { continue }
-                try outline.load(g) { try project.transform(&$0) }
-                for k in candidates {
-                    guard let shape = shapes[k] else { continue }
-                    let reach = reaches[k]
-                    // Rounded to the millimetre, anything beyond reach + 1 mm stays beyond.
-                    if PlanarShape.boxGap(shape, outline) > reach + 0.001 { continue }
-                    let d = millimetres(PlanarShape.distance(shape, outline))
-                    if d <= reach { found.append(Pair(feature: Int32(k), building: Int32(b), metres: d)) }
+        // Shapes and buildings are read in place (no copy of a shape or a geometry per candidate).
+        let flatShapes = shapes.map { $0 ?? PlanarShape() }
+        let pairs: [Pair] = try BorrowedElements.with(flatShapes) { shape in
+            try BorrowedElements.with(buildings) { building in
+                try parallelMap(buildings.count) { range in
+                    var project = frame.projector()
+                    var outline = PlanarShape()
+                    var candidates: [Int] = []
+                    var found: [Pair] = []
+                    var visits = grid.visits()
+                    for b in range {
+                        guard let box = building[b].geometry.flatBoundingBox else { continue }
+                        candidates.removeAll(keepingCapacity: true)
+                        grid.search(minX: box.minX, minY: box.minY, maxX: box.maxX, maxY: box.maxY, visits: &visits) { candidates.append($0) }
+                        if candidates.isEmpty { continue }
+                        try outline.load(building[b].geometry!) { try project.transform(&$0) }
+                        for k in candidates {
+                            // Features without geometry have no box in the grid: never candidates.
+                            let reach = reaches[k]
+                            // Rounded to the millimetre, anything beyond reach + 1 mm stays beyond.
+                            if PlanarShape.boxGap(shape[k], outline) > reach + 0.001 { continue }
+                            let d = millimetres(PlanarShape.distance(shape[k], outline))
+                            if d <= reach { found.append(Pair(feature: Int32(k), building: Int32(b), metres: d)) }
+                        }
+                    }
+                    return found
                 }
             }
-            return found
         }
         // Per feature, its buildings in layer order (the pass ran in layer order); the affected
         // buildings, each once, in layer order, with the features touching each (in layer order).
@@ -135,22 +141,31 @@ public enum AffectedBuildings {
         report.problems = options.ids.map { ids in problems.filter { ids.contains($0.feature) } } ?? problems
         report.grouped = organisation != nil
         var position = [Int32](repeating: -1, count: buildings.count)
-        report.buildings.reserveCapacity(touched.count)
-        for (k, b) in touched.enumerated() {
-            let p = buildings[b].properties
-            position[b] = Int32(k)
-            report.buildings.append(AffectedBuilding(
-                index: b, id: buildings[b].id?.description ?? String(b + 1),
-                address: p[options.addressField]?.plainText, organisation: organisations[k],
-                residents: options.residentsFields.lazy.compactMap { p[$0]?.doubleValue }.first,
-                flats: p[options.flatsField]?.doubleValue, features: featuresOf[k]))
+        for (k, b) in touched.enumerated() { position[b] = Int32(k) }
+        // The report's buildings and features, on every core (property lookups, ids, tallies).
+        let featuresOfTouched = featuresOf
+        report.buildings = try BorrowedElements.with(buildings) { building in
+            try parallelMap(touched.count, minimumForTwo: 4096) { range in
+                range.map { k -> AffectedBuilding in
+                    let b = touched[k]
+                    let p = building[b].properties
+                    return AffectedBuilding(
+                        index: b, id: building[b].id?.description ?? String(b + 1),
+                        address: p[options.addressField]?.plainText, organisation: organisations[k],
+                        residents: options.residentsFields.lazy.compactMap { p[$0]?.doubleValue }.first,
+                        flats: p[options.flatsField]?.doubleValue, features: featuresOfTouched[k])
+                }
+            }
         }
-        report.features.reserveCapacity(active.count)
-        for (k, i) in active.enumerated() {
-            var f = AffectedFeature(index: i, id: features[i].id?.description ?? String(i + 1), window: windows[i].window!,
-                                    kind: shapes[k] == nil ? "no geometry" : areal[k] ? "area" : "line or point", hits: hits[k])
-            f.organisations = OrganisationCount.tally(report.buildings, hits[k].lazy.map { Int(position[$0.building]) })
-            report.features.append(f)
+        let affected = report.buildings, hitLists = hits, positions = position, activeList = active
+        report.features = try parallelMap(active.count, minimumForTwo: 4096) { range in
+            range.map { k -> AffectedFeature in
+                let i = activeList[k]
+                var f = AffectedFeature(index: i, id: features[i].id?.description ?? String(i + 1), window: windows[i].window!,
+                                        kind: shapes[k] == nil ? "no geometry" : areal[k] ? "area" : "line or point", hits: hitLists[k])
+                f.organisations = OrganisationCount.tally(affected, hitLists[k].lazy.map { Int(positions[$0.building]) })
+                return f
+            }
         }
         report.organisations = OrganisationCount.tally(report.buildings, report.buildings.indices)
         return report
@@ -238,15 +253,32 @@ public struct OrganisationCount: Sendable, Hashable {
 
     /// Per organisation, most buildings first; the unassigned last: over `list[i]` for each of `indices`.
     static func tally(_ list: [AffectedBuilding], _ indices: some Sequence<Int>) -> [OrganisationCount] {
-        var byOrg: [String?: OrganisationCount] = [:]
+        // A feature touches a few buildings of a few organisations: a short list searched in
+        // order beats hashing each name; an index by name once the list grows.
+        var counts: [OrganisationCount] = []
+        var index: [String?: Int]?
         for i in indices {
             // Field by field: copying the whole building (its strings, its features) costs more.
             let organisation = list[i].organisation
-            byOrg[organisation, default: OrganisationCount(organisation: organisation, buildings: 0)].buildings += 1
-            if let r = list[i].residents { byOrg[organisation]!.residents = (byOrg[organisation]!.residents ?? 0) + r }
-            if let f = list[i].flats { byOrg[organisation]!.flats = (byOrg[organisation]!.flats ?? 0) + f }
+            var at: Int
+            if let index {
+                at = index[organisation] ?? -1
+            } else {
+                at = counts.firstIndex { $0.organisation == organisation } ?? -1
+            }
+            if at < 0 {
+                at = counts.count
+                counts.append(OrganisationCount(organisation: organisation, buildings: 0))
+                index?[organisation] = at
+                if index == nil && counts.count > 16 {
+                    index = Dictionary(uniqueKeysWithValues: counts.enumerated().map { ($1.organisation, $0) })
+                }
+            }
+            counts[at].buildings += 1
+            if let r = list[i].residents { counts[at].residents = (counts[at].residents ?? 0) + r }
+            if let f = list[i].flats { counts[at].flats = (counts[at].flats ?? 0) + f }
         }
-        return byOrg.values.sorted {
+        return counts.sorted {
             if ($0.organisation == nil) != ($1.organisation == nil) { return $1.organisation == nil }
             if $0.buildings != $1.buildings { return $0.buildings > $1.buildings }
             return ($0.organisation ?? "") < ($1.organisation ?? "")

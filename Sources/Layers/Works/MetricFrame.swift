@@ -87,9 +87,9 @@ struct MetricFrame: Sendable {
     }
 }
 
-extension Geometry {
+extension Optional where Wrapped == Geometry {
     /// The lon/lat box, read straight from the coordinate arrays of a polygon or multipolygon
-    /// (a building: the pass over every one of them must not allocate); nil when empty.
+    /// (a building: the pass over every one of them must not allocate); nil when empty or absent.
     var flatBoundingBox: BoundingBox? {
         var x0 = Double.infinity, y0 = Double.infinity, x1 = -Double.infinity, y1 = -Double.infinity
         func scan(_ flat: [Double]) {
@@ -106,14 +106,17 @@ extension Geometry {
             }
         }
         switch self {
-        case .polygon(let p): scan(p.coordinates)
-        case .multiPolygon(let m): for p in m.polygons { scan(p.coordinates) }
-        case .point(let p): (x0, y0, x1, y1) = (p.x, p.y, p.x, p.y)
-        default: return boundingBox
+        case .polygon(let p)?: scan(p.coordinates)
+        case .multiPolygon(let m)?: for p in m.polygons { scan(p.coordinates) }
+        case .point(let p)?: (x0, y0, x1, y1) = (p.x, p.y, p.x, p.y)
+        case let g?: return g.boundingBox
+        case nil: return nil
         }
         return x0 <= x1 && y0 <= y1 ? BoundingBox(minX: x0, minY: y0, maxX: x1, maxY: y1) : nil
     }
+}
 
+extension Geometry {
     /// The geometry with every flat coordinate array passed through `body`.
     func mappingFlat(_ body: (inout [Double]) throws -> Void) rethrows -> Geometry {
         switch self {

@@ -6,15 +6,10 @@ set -euo pipefail
 scale=${1:-10}
 runs=${2:-3}
 here=$(cd "$(dirname "$0")" && pwd)
-repo=$(dirname "$here")
-city=${CITY_DIR:-/tmp/geoctl-city-s$scale}
-# The project's own generator once it is on main (bench/make_city.py), else the shared one.
-if [ ! -f "$city/buildings.geojson" ]; then
-  if [ -f "$here/make_city.py" ]; then python3 "$here/make_city.py" "$scale" "$city" >&2
-  else "$repo/../shared/bench/make-city" "$scale" "$city" >&2; fi
-fi
-works=${WORKS_FILE:-/tmp/geoctl-works-s$scale.geojson}
+# $city (bench/make_city.py, CITY_DIR to reuse one), $venv (BENCH_VENV), PostGIS.
+source "$here/city-env.sh"
+works=${WORKS_FILE:-$city/works-10000.geojson}
 [ -f "$works" ] || python3 "$here/make_works.py" "$city" "$works" 10000
 source "$here/anchors-env.sh"
-echo "# $(nproc) cores, scale $scale, median of $runs runs, $(date -u +%F)"
+echo "# $(nproc) cores, scale $scale, median of $runs runs, $(date -u +%F), load $(cut -d' ' -f1-3 /proc/loadavg)"
 "$venv/bin/python" "$here/works_anchors.py" "$repo/.build/release/geoctl" "$city/buildings.geojson" "$works" "$runs"

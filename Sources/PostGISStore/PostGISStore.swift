@@ -59,7 +59,15 @@ public final class PostGISStore: LayerStore {
     private var columnsTable: String { "\(schema).geoctl_columns" }
 
     private func prepareSchema(create: Bool) throws(StoreError) {
-        if try db.scalar("SELECT to_regclass($1) IS NOT NULL", [catalogTable]) == "t" { return }
+        // One round trip: is the catalog there, and has it the columns added since the first version?
+        let added = Self.addedColumns.map { "'\($0)'" }.joined(separator: ", ")
+        if let row = try db.query("""
+            SELECT to_regclass($1) IS NOT NULL,
+              (SELECT count(*) FROM pg_attribute WHERE attrelid = to_regclass($1) AND attname IN (\(added)) AND NOT attisdropped)
+            """, [catalogTable]).rows().first, row[0] == "t" {
+            if row[1].flatMap({ Int($0) }) != Self.addedColumns.count { try migrate() }
+            return
+        }
         guard create else { throw .noStore(path: location.redacted) }
         do {
             try db.transaction {
@@ -78,7 +86,8 @@ public final class PostGISStore: LayerStore {
                       min_x double precision, min_y double precision, max_x double precision, max_y double precision,
                       source_crs text NOT NULL, source_file text NOT NULL, source_sha256 text NOT NULL,
                       version integer NOT NULL, imported_at text NOT NULL,
-                      metadata_changed_at text, region_warnings integer NOT NULL DEFAULT 0);
+                      metadata_changed_at text, region_warnings integer NOT NULL DEFAULT 0,
+                      start_field text, end_field text, guarantee_field text);
                     CREATE TABLE IF NOT EXISTS \(schema).geoctl_region (
                       id integer PRIMARY KEY CHECK (id = 1),
                       min_x double precision NOT NULL, min_y double precision NOT NULL,
@@ -99,13 +108,43 @@ public final class PostGISStore: LayerStore {
         }
     }
 
+    /// The catalog columns added after the first PostGIS store: the layers' date fields.
+    private static let addedColumns = ["start_field", "end_field", "guarantee_field"]
+
+    /// Brings a catalog made by an earlier geoctl up to date, in one transaction under the
+    /// schema's lock: it gains the ``addedColumns`` (NULL, the defaults, for the layers already
+    /// there). A role that may not alter the catalog reads it as it is, the date fields at
+    /// their defaults.
+    private func migrate() throws(StoreError) {
+        do {
+            try db.transaction {
+                try db.query("SELECT pg_advisory_xact_lock($1::bigint)", [String(Self.lockKey("schema", location.schema))])
+                for c in Self.addedColumns { try db.execute("ALTER TABLE \(catalogTable) ADD COLUMN IF NOT EXISTS \(c) text") }
+            }
+        } catch {
+            let present = Set(try db.query("SELECT attname FROM pg_attribute WHERE attrelid = to_regclass($1) AND NOT attisdropped", [catalogTable])
+                .rows().compactMap { $0[0] })
+            legacyColumns = Set(Self.addedColumns.filter { !present.contains($0) })
+        }
+    }
+
+    /// Set when an old catalog could not be migrated: the columns it lacks, read as NULL.
+    private var legacyColumns: Set<String> = []
+
     // MARK: Catalog
 
-    private static let catalogColumns = """
+    private static let importColumns = """
         name, kind, sphere, owner, visibility, feature_count, geometry_types, geometry_column_type,
         min_x, min_y, max_x, max_y, source_crs, source_file, source_sha256, version, imported_at,
         metadata_changed_at, region_warnings
         """
+    private static let catalogColumns = importColumns + ", " + addedColumns.joined(separator: ", ")
+
+    /// The catalog columns to SELECT: the date fields as NULL in a catalog not yet migrated.
+    private var catalogSelection: String {
+        if legacyColumns.isEmpty { return Self.catalogColumns }
+        return Self.importColumns + ", " + Self.addedColumns.map { legacyColumns.contains($0) ? "NULL" : $0 }.joined(separator: ", ")
+    }
 
     private func info(from row: [String?], columns: [PropertyColumn]) throws(StoreError) -> LayerInfo {
         guard let name = row[0], let kind = row[1].flatMap(LayerKind.init(rawValue:)),
@@ -123,7 +162,8 @@ public final class PostGISStore: LayerStore {
                          geometryColumnType: row[7] ?? "GEOMETRY", extent: extent,
                          sourceCRS: row[12] ?? "", sourceFile: row[13] ?? "", sourceSHA256: row[14] ?? "",
                          version: row[15].flatMap { Int($0) } ?? 0, importedAt: row[16] ?? "", columns: columns,
-                         metadataChangedAt: row[17], regionWarnings: row[18].flatMap { Int($0) } ?? 0)
+                         metadataChangedAt: row[17], regionWarnings: row[18].flatMap { Int($0) } ?? 0,
+                         dateFields: DateFieldNames(start: row[19], end: row[20], guarantee: row[21]))
     }
 
     private func columns(of layer: String) throws(StoreError) -> [PropertyColumn] {
@@ -137,12 +177,12 @@ public final class PostGISStore: LayerStore {
     public func layers(includeRestricted: Bool) throws -> [LayerInfo] {
         let filter = includeRestricted ? "" : " WHERE visibility = 'public'"
         // Byte order, as SQLite sorts, whatever the database's collation.
-        let rows = try db.query("SELECT \(Self.catalogColumns) FROM \(catalogTable)\(filter) ORDER BY name COLLATE \"C\"").rows()
+        let rows = try db.query("SELECT \(catalogSelection) FROM \(catalogTable)\(filter) ORDER BY name COLLATE \"C\"").rows()
         return try rows.map { row throws(StoreError) in try info(from: row, columns: []) }
     }
 
     public func layer(named name: String) throws -> LayerInfo? {
-        guard let row = try db.query("SELECT \(Self.catalogColumns) FROM \(catalogTable) WHERE name = $1", [name]).rows().first else {
+        guard let row = try db.query("SELECT \(catalogSelection) FROM \(catalogTable) WHERE name = $1", [name]).rows().first else {
             return nil
         }
         return try info(from: row, columns: try columns(of: name))
@@ -213,12 +253,13 @@ public final class PostGISStore: LayerStore {
             try db.execute("ALTER INDEX \(schema).\(PGQuote.identifier(staging + "_gix")) RENAME TO \(PGQuote.identifier(stable + "_gix"))")
             try db.query("DELETE FROM \(catalogTable) WHERE name = $1", [layer.name])
             let e = written.extent
-            try db.query("INSERT INTO \(catalogTable) (\(Self.catalogColumns)) VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15,$16,$17,$18,$19)", [
+            try db.query("INSERT INTO \(catalogTable) (\(Self.catalogColumns)) VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15,$16,$17,$18,$19,$20,$21,$22)", [
                 written.name, written.kind.rawValue, written.sphere, written.owner, written.visibility.rawValue,
                 String(written.featureCount), written.geometryKinds.map(\.rawValue).joined(separator: ","), written.geometryColumnType,
                 e.map { Self.exact($0.minX) }, e.map { Self.exact($0.minY) }, e.map { Self.exact($0.maxX) }, e.map { Self.exact($0.maxY) },
                 written.sourceCRS, written.sourceFile, written.sourceSHA256, String(written.version), written.importedAt,
                 written.metadataChangedAt, String(written.regionWarnings),
+                written.dateFields.start, written.dateFields.end, written.dateFields.guarantee,
             ])
             for (i, c) in written.columns.enumerated() {
                 try db.query("INSERT INTO \(columnsTable) (layer, position, property, column_name, type) VALUES ($1,$2,$3,$4,$5)",
@@ -236,8 +277,10 @@ public final class PostGISStore: LayerStore {
             guard try self.layer(named: name) != nil else { throw StoreError.noSuchLayer(name) }
             try db.query("""
                 UPDATE \(catalogTable) SET kind = $1, sphere = $2, owner = $3, visibility = $4,
-                  metadata_changed_at = to_char(now() AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"') WHERE name = $5
-                """, [metadata.kind.rawValue, metadata.sphere, metadata.owner, metadata.visibility.rawValue, name])
+                  metadata_changed_at = to_char(now() AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"'),
+                  start_field = $6, end_field = $7, guarantee_field = $8 WHERE name = $5
+                """, [metadata.kind.rawValue, metadata.sphere, metadata.owner, metadata.visibility.rawValue, name,
+                      metadata.dateFields.start, metadata.dateFields.end, metadata.dateFields.guarantee])
             guard let info = try self.layer(named: name) else { throw StoreError.noSuchLayer(name) }
             try notify(CatalogChange(schema: location.schema, layer: name, version: info.version, change: .updated))
             return info

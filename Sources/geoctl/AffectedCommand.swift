@@ -44,7 +44,7 @@ struct AffectedCommand: ParsableCommand {
     func run() throws {
         let query = try time.query()
         let store = try storeOptions.open()
-        let features = try loadWorksLayer(layer, kinds: [.works, .outage, .repair], from: store, visibility: visibility)
+        let (info, features) = try loadWorksLayer(layer, kinds: [.works, .outage, .repair], from: store, visibility: visibility)
         let buildingFeatures = try loadLayer(buildings, from: store, visibility: visibility)
         var organisation: (@Sendable (Point) -> String?)?
         var groupedBy = "nobody (give --territories or --rules)"
@@ -68,7 +68,7 @@ struct AffectedCommand: ParsableCommand {
         }
         let report: AffectedReport
         do {
-            let options = AffectedOptions(layer: layer, fields: time.fields(), query: query, ids: id.isEmpty ? nil : Set(id),
+            let options = AffectedOptions(layer: layer, fields: time.fields(of: info), query: query, ids: id.isEmpty ? nil : Set(id),
                                           bufferMetres: bufferMetres, addressField: addressField, crs: crs == "auto" ? nil : crs)
             report = try AffectedBuildings.run(features: features, buildings: buildingFeatures, options: options, organisation: organisation)
         } catch { throw fail(error) }

@@ -15,7 +15,9 @@ struct ConflictsCommand: ParsableCommand {
         clash. The shared zone is where both lie within the buffer; its area and the longest \
         stretch of trench inside it are given. With --with REPAIRS, works within the buffer of a \
         repair between the repair's start and its guarantee's end (--guarantee-field, else \
-        --guarantee-years after its end) are listed too. With --output DIR: conflicts.csv, \
+        --guarantee-years after its end) are listed too. The date fields default to those the \
+        catalog keeps for each layer (geoctl import/set --start-field …), else start, end and \
+        guarantee_until; a flag applies to both layers. With --output DIR: conflicts.csv, \
         conflicts.geojson (the shared zones) and summary.json.
         """)
 
@@ -23,7 +25,7 @@ struct ConflictsCommand: ParsableCommand {
     @Option(name: .customLong("with"), help: "A repairs layer: also list works on a repair under guarantee.") var repairs: String?
     @Option(name: .customLong("buffer-metres"), help: "Works nearer than this clash.") var bufferMetres = 5.0
     @OptionGroup var time: WorksTimeOptions
-    @Option(name: .customLong("guarantee-field"), help: "The repairs' property holding the guarantee's end.") var guaranteeField = "guarantee_until"
+    @Option(name: .customLong("guarantee-field"), help: "The repairs' property holding the guarantee's end (default: the catalog's, else guarantee_until).") var guaranteeField: String?
     @Option(name: .customLong("guarantee-years"), help: "For repairs without that property: the guarantee in years after the end.") var guaranteeYears: Int?
     @Option(help: "auto (the UTM zone of the data) or EPSG:N.") var crs = "auto"
     @Option(help: "table, csv, json or geojson.") var format: WorksFormat = .table
@@ -39,13 +41,15 @@ struct ConflictsCommand: ParsableCommand {
     func run() throws {
         let query = try time.query()
         let store = try storeOptions.open()
-        let works = try loadWorksLayer(layer, kinds: [.works], from: store, visibility: visibility)
-        let repairFeatures = try repairs.map { try loadWorksLayer($0, kinds: [.repair], from: store, visibility: visibility) }
+        let (worksInfo, works) = try loadWorksLayer(layer, kinds: [.works], from: store, visibility: visibility)
+        let repairLayer = try repairs.map { try loadWorksLayer($0, kinds: [.repair], from: store, visibility: visibility) }
+        let repairFeatures = repairLayer?.1
         let report: ConflictReport
         do {
-            let options = ConflictOptions(layer: layer, fields: time.fields(), query: query, bufferMetres: bufferMetres,
-                                          repairsLayer: repairs ?? "repairs",
-                                          repairFields: time.fields(guarantee: guaranteeField, guaranteeYears: guaranteeYears),
+            // Without --with, the repairs' fields are never read.
+            let repairFields = time.fields(of: repairLayer?.0 ?? worksInfo, repair: true, guarantee: guaranteeField, guaranteeYears: guaranteeYears)
+            let options = ConflictOptions(layer: layer, fields: time.fields(of: worksInfo), query: query, bufferMetres: bufferMetres,
+                                          repairsLayer: repairs ?? "repairs", repairFields: repairFields,
                                           crs: crs == "auto" ? nil : crs)
             report = try WorksConflicts.run(works: works, repairs: repairFeatures, options: options)
         } catch { throw fail(error) }

@@ -43,6 +43,8 @@ struct ImportCommand: ParsableCommand {
     @Option(name: .customLong("id-field"), help: "Take feature ids from this property.")
     var idField: String?
 
+    @OptionGroup var dateFields: DateFieldOptions
+
     @OptionGroup var formatOptions: FormatOptions
 
     @Option(name: .customLong("on-invalid"), help: "Invalid geometries: reject (default), repair or skip.")
@@ -65,6 +67,7 @@ struct ImportCommand: ParsableCommand {
                                     fromCRS: fromCRS, idField: idField, onInvalid: onInvalid, replace: replace,
                                     rejectedPath: rejected)
         formatOptions.apply(to: &options)
+        options.dateFields = dateFields.names
         let bar = Progress("import \(layer)", total: nil)
         let report: ImportReport
         do {

@@ -16,6 +16,9 @@ enum ReportJSON {
             "version": .integer(Int64(l.version)), "imported_at": .string(l.importedAt),
             "metadata_changed_at": l.metadataChangedAt.map(JSONValue.string) ?? .null,
             "region_warnings": .integer(Int64(l.regionWarnings)),
+            "date_fields": .object(["start": l.dateFields.start.map(JSONValue.string) ?? .null,
+                                    "end": l.dateFields.end.map(JSONValue.string) ?? .null,
+                                    "guarantee": l.dateFields.guarantee.map(JSONValue.string) ?? .null]),
         ]
         if let samples {
             o["properties"] = .array(l.columns.map { c in

@@ -32,6 +32,12 @@ struct ShowCommand: ParsableCommand {
         meta.add("sphere", info.sphere ?? "")
         meta.add("owner", info.owner ?? "")
         meta.add("visibility", info.visibility.rawValue)
+        if !info.dateFields.isEmpty || [.works, .outage, .repair].contains(info.kind) {
+            let f = info.dateFields
+            var dates = "start \(f.start ?? DateFieldNames.defaultStart), end \(f.end ?? DateFieldNames.defaultEnd)"
+            if f.guarantee != nil || info.kind == .repair { dates += ", guarantee \(f.guarantee ?? DateFieldNames.defaultGuarantee)" }
+            meta.add("date fields", dates)
+        }
         meta.add("features", String(info.featureCount))
         meta.add("geometry", "\(info.geometryKinds.map(\.rawValue).joined(separator: ", ")) (column \(info.geometryColumnType), EPSG:4326)")
         meta.add("extent (W,S,E,N)", info.extent.map(Rounded.box) ?? "empty")

@@ -13,8 +13,8 @@ struct WorksTimeOptions: ParsableArguments {
     @Option(help: "Only features active at this instant (ISO 8601 date or date-time, or `now`).") var at: String?
     @Option(help: "Only features active in the period from this date or date-time (with --to).") var from: String?
     @Option(help: "… to this one; a bare date includes its whole day.") var to: String?
-    @Option(name: .customLong("start-field"), help: "The property holding each feature's start.") var startField = "start"
-    @Option(name: .customLong("end-field"), help: "The property holding each feature's end (a bare date: through that day).") var endField = "end"
+    @Option(name: .customLong("start-field"), help: "The property holding each feature's start (default: the layer's, from the catalog, else start).") var startField: String?
+    @Option(name: .customLong("end-field"), help: "The property holding each feature's end; a bare date: through that day (default: the catalog's, else end).") var endField: String?
     @Option(name: .customLong("utc-offset"), help: "The offset of times written without one, and of bare dates, e.g. +05:00.") var utcOffset = "+00:00"
 
     func validate() throws {
@@ -25,8 +25,14 @@ struct WorksTimeOptions: ParsableArguments {
 
     var offset: Int { ISOTimestamp.offset(utcOffset) ?? 0 }
 
-    func fields(guarantee: String? = nil, guaranteeYears: Int? = nil) -> WindowFields {
-        WindowFields(start: startField, end: endField, guarantee: guarantee, guaranteeYears: guaranteeYears, defaultOffset: offset)
+    /// The fields of `layer`: each flag, else the name its catalog entry keeps, else the
+    /// default. For repairs, `guarantee` is the flag and `guaranteeYears` the fallback.
+    func fields(of layer: LayerInfo, repair: Bool = false, guarantee: String? = nil, guaranteeYears: Int? = nil) -> WindowFields {
+        let kept = layer.dateFields
+        return WindowFields(start: startField ?? kept.start ?? DateFieldNames.defaultStart,
+                            end: endField ?? kept.end ?? DateFieldNames.defaultEnd,
+                            guarantee: repair ? guarantee ?? kept.guarantee ?? DateFieldNames.defaultGuarantee : nil,
+                            guaranteeYears: guaranteeYears, defaultOffset: offset)
     }
 
     /// The query the flags ask for.
@@ -57,14 +63,14 @@ struct WorksTimeOptions: ParsableArguments {
     }
 }
 
-/// A works, outage or repair layer, refused when its catalog kind is something else.
-func loadWorksLayer(_ name: String, kinds: Set<LayerKind>, from store: any LayerStore, visibility: VisibilityOptions) throws -> [Feature] {
+/// A works, outage or repair layer with its catalog entry (a layer of another kind is a warning).
+func loadWorksLayer(_ name: String, kinds: Set<LayerKind>, from store: any LayerStore, visibility: VisibilityOptions) throws -> (LayerInfo, [Feature]) {
     // As for every analysis: a layer of another kind is a warning, not a refusal; the dates
     // decide what can be used, and bad ones are reported per feature.
     let role = LayerRole(part: "the layer of \(kinds.map(\.rawValue).sorted().joined(separator: " or "))",
                          geometryTypes: [], kinds: LayerKind.allCases.filter(kinds.contains))
-    try visibility.layer(name, as: role, in: store)
-    return try loadLayer(name, from: store, visibility: visibility)
+    let info = try visibility.layer(name, as: role, in: store)
+    return (info, try loadLayer(name, from: store, visibility: visibility))
 }
 
 /// Features whose dates could not be read, on stderr, one line each.

@@ -38,6 +38,8 @@ public struct ImportOptions: Sendable {
     public var yField: String?
     /// A CSV's WKT geometry column, when not wkt/geom/geometry.
     public var wktField: String?
+    /// For works, outages and repairs: the properties holding the dates, kept in the catalog.
+    public var dateFields = DateFieldNames()
 
     public init(layer: String, kind: LayerKind, sphere: String? = nil, owner: String? = nil,
                 visibility: Visibility? = nil, fromCRS: String? = nil, idField: String? = nil,
@@ -62,8 +64,11 @@ extension ImportOptions {
             guard let given else { return current }
             return given.isEmpty ? nil : given
         }
+        let current = existing?.dateFields ?? DateFieldNames()
         return LayerMetadata(kind: kind, sphere: text(sphere, existing?.sphere), owner: text(owner, existing?.owner),
-                             visibility: visibility ?? existing?.visibility ?? .public)
+                             visibility: visibility ?? existing?.visibility ?? .public,
+                             dateFields: DateFieldNames(start: text(dateFields.start, current.start), end: text(dateFields.end, current.end),
+                                                        guarantee: text(dateFields.guarantee, current.guarantee)))
     }
 }
 

@@ -122,7 +122,8 @@ public struct LayerImporter {
             geometryColumnType: GeometryPromotion.columnType(for: Set(scan.writtenKinds.keys)),
             extent: scan.extent.isEmpty ? nil : scan.extent, sourceCRS: crs.label ?? scan.sourceCRS ?? "EPSG:4326",
             sourceFile: source.displayName, sourceSHA256: try source.sha256(), version: 0,
-            importedAt: utcTimestamp(), columns: scan.schema.columns(), regionWarnings: scan.regionWarningCount)
+            importedAt: utcTimestamp(), columns: scan.schema.columns(), regionWarnings: scan.regionWarningCount,
+            dateFields: metadata.dateFields)
         var transformer: CoordinateTransformer?
         if let crs = scan.sourceCRS {
             do { transformer = try CoordinateTransformer(from: crs, to: "EPSG:4326") } catch { throw ImportError.crs(file: source.displayName, error) }

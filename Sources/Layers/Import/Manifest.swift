@@ -14,6 +14,9 @@ import GeoCore
 ///     from_crs: EPSG:28411
 ///     id_field: code
 ///     on_invalid: reject          # or repair, skip
+///     start_field: begins         # works, outages, repairs: where the dates are
+///     end_field: ends             # (defaults start, end, guarantee_until)
+///     guarantee_field: warranty_to
 ///   - file: roads.shp             # Shapefile, MapInfo, GeoPackage, KML, CSV via ogr2ogr
 ///     encoding: cp1251            # over what the file declares
 ///     source_layer: roads         # one layer of a GeoPackage or KML
@@ -31,6 +34,7 @@ public struct Manifest: Sendable {
         public var onInvalid: InvalidGeometryPolicy?
         public var encoding: String?
         public var sourceLayer: String?
+        public var dateFields = DateFieldNames()
     }
 
     public var defaults: Entry
@@ -66,7 +70,8 @@ public struct Manifest: Sendable {
         }
     }
 
-    private static let keys: Set<String> = ["file", "layer", "kind", "sphere", "owner", "visibility", "from_crs", "id_field", "on_invalid", "encoding", "source_layer"]
+    private static let keys: Set<String> = ["file", "layer", "kind", "sphere", "owner", "visibility", "from_crs", "id_field", "on_invalid", "encoding", "source_layer",
+                                                  "start_field", "end_field", "guarantee_field"]
 
     private static func entry(_ value: JSONValue, file: String, position: String, needsFile: Bool) throws(ConfigurationError) -> Entry {
         let r = try ConfigurationReader(value, file: file, position: position, allowed: keys)
@@ -89,6 +94,7 @@ public struct Manifest: Sendable {
         e.idField = try r.text("id_field")
         e.encoding = try r.text("encoding")
         e.sourceLayer = try r.text("source_layer")
+        e.dateFields = DateFieldNames(start: try r.text("start_field"), end: try r.text("end_field"), guarantee: try r.text("guarantee_field"))
         if let p = try r.text("on_invalid") {
             guard let policy = InvalidGeometryPolicy(rawValue: p) else { throw r.fail(".on_invalid must be reject, repair or skip") }
             e.onInvalid = policy
@@ -108,6 +114,9 @@ public struct Manifest: Sendable {
             onInvalid: onInvalid ?? e.onInvalid ?? defaults.onInvalid ?? .reject, replace: replace)
         options.encoding = e.encoding ?? defaults.encoding
         options.sourceLayer = e.sourceLayer
+        options.dateFields = DateFieldNames(start: e.dateFields.start ?? defaults.dateFields.start,
+                                            end: e.dateFields.end ?? defaults.dateFields.end,
+                                            guarantee: e.dateFields.guarantee ?? defaults.dateFields.guarantee)
         return options
     }
 }

@@ -79,11 +79,14 @@ public struct LayerInfo: Sendable, Hashable {
     /// swapped lat/lon). A layer with any is not part of the region later imports are
     /// checked against, so accepted outliers cannot widen it.
     public var regionWarnings: Int
+    /// The properties holding a works, outage or repair feature's dates (nil: the defaults).
+    public var dateFields: DateFieldNames
 
     public init(name: String, kind: LayerKind, sphere: String?, owner: String?, visibility: Visibility,
                 featureCount: Int, geometryKinds: [GeometryKind], geometryColumnType: String, extent: BoundingBox?,
                 sourceCRS: String, sourceFile: String, sourceSHA256: String, version: Int, importedAt: String,
-                columns: [PropertyColumn], metadataChangedAt: String? = nil, regionWarnings: Int = 0) {
+                columns: [PropertyColumn], metadataChangedAt: String? = nil, regionWarnings: Int = 0,
+                dateFields: DateFieldNames = DateFieldNames()) {
         self.name = name
         self.kind = kind
         self.sphere = sphere
@@ -101,13 +104,15 @@ public struct LayerInfo: Sendable, Hashable {
         self.columns = columns
         self.metadataChangedAt = metadataChangedAt
         self.regionWarnings = regionWarnings
+        self.dateFields = dateFields
     }
 
     /// The metadata a user chooses (as opposed to what the import measured).
     public var metadata: LayerMetadata {
-        get { LayerMetadata(kind: kind, sphere: sphere, owner: owner, visibility: visibility) }
+        get { LayerMetadata(kind: kind, sphere: sphere, owner: owner, visibility: visibility, dateFields: dateFields) }
         set {
             kind = newValue.kind
+            dateFields = newValue.dateFields
             sphere = newValue.sphere
             owner = newValue.owner
             visibility = newValue.visibility

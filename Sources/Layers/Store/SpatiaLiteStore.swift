@@ -73,7 +73,8 @@ public final class SpatiaLiteStore: LayerStore {
               min_x REAL, min_y REAL, max_x REAL, max_y REAL,
               source_crs TEXT NOT NULL, source_file TEXT NOT NULL, source_sha256 TEXT NOT NULL,
               version INTEGER NOT NULL, imported_at TEXT NOT NULL,
-              metadata_changed_at TEXT, region_warnings INTEGER NOT NULL DEFAULT 0);
+              metadata_changed_at TEXT, region_warnings INTEGER NOT NULL DEFAULT 0,
+              start_field TEXT, end_field TEXT, guarantee_field TEXT);
             CREATE TABLE IF NOT EXISTS geoctl_columns (
               layer TEXT NOT NULL REFERENCES geoctl_catalog(name), position INTEGER NOT NULL,
               property TEXT NOT NULL, column_name TEXT NOT NULL, type TEXT NOT NULL,
@@ -91,33 +92,40 @@ public final class SpatiaLiteStore: LayerStore {
             """)
     }
 
+    /// The catalog columns later geoctl versions added, with their definition: a store made
+    /// before them gains them on open (NULL or 0 for the layers already there).
+    private static let addedColumns: [(name: String, definition: String, legacyValue: String)] = [
+        ("metadata_changed_at", "TEXT", "NULL"),
+        ("region_warnings", "INTEGER NOT NULL DEFAULT 0", "0"),
+        ("start_field", "TEXT", "NULL"),
+        ("end_field", "TEXT", "NULL"),
+        ("guarantee_field", "TEXT", "NULL"),
+    ]
+
     /// Brings a store made by an earlier geoctl up to date, in one transaction: the catalog
-    /// gains `metadata_changed_at` and `region_warnings` (0 for the layers already there, so
-    /// they keep defining the expected region) and the `geoctl_region` table appears. A
-    /// store that cannot be written (a read-only file) is read as it is.
+    /// gains the ``addedColumns`` it lacks (`region_warnings` 0 for the layers already there,
+    /// so they keep defining the expected region; no date fields, so they keep the defaults)
+    /// and the `geoctl_region` table appears. A store that cannot be written (a read-only
+    /// file) is read as it is, the missing columns read as their defaults.
     private func migrate() throws(StoreError) {
         let columns = Set(try db.rows("SELECT name FROM pragma_table_info('geoctl_catalog')").compactMap { $0.first?.text })
         let hasRegion = try db.scalarText("SELECT count(*) FROM sqlite_master WHERE name = 'geoctl_region'") == "1"
-        if columns.contains("metadata_changed_at") && columns.contains("region_warnings") && hasRegion { return }
+        let missing = Self.addedColumns.filter { !columns.contains($0.name) }
+        if missing.isEmpty && hasRegion { return }
         do {
             try db.transaction {
-                if !columns.contains("metadata_changed_at") {
-                    try db.execute("ALTER TABLE geoctl_catalog ADD COLUMN metadata_changed_at TEXT")
-                }
-                if !columns.contains("region_warnings") {
-                    try db.execute("ALTER TABLE geoctl_catalog ADD COLUMN region_warnings INTEGER NOT NULL DEFAULT 0")
-                }
+                for c in missing { try db.execute("ALTER TABLE geoctl_catalog ADD COLUMN \(c.name) \(c.definition)") }
                 try createRegionTable()
             }
         } catch {
-            legacyCatalog = !columns.contains("metadata_changed_at") || !columns.contains("region_warnings")
+            legacyColumns = Set(missing.map(\.name))
             legacyRegion = !hasRegion
         }
     }
 
-    /// Set when an old store could not be migrated (read-only): its catalog is read with the
-    /// new fields at their defaults.
-    private var legacyCatalog = false
+    /// Set when an old store could not be migrated (read-only): the catalog columns it lacks,
+    /// read with their defaults.
+    private var legacyColumns: Set<String> = []
     private var legacyRegion = false
 
     // MARK: Catalog
@@ -126,11 +134,12 @@ public final class SpatiaLiteStore: LayerStore {
         name, kind, sphere, owner, visibility, feature_count, geometry_types, geometry_column_type,
         min_x, min_y, max_x, max_y, source_crs, source_file, source_sha256, version, imported_at
         """
-    private static let catalogColumns = importColumns + ", metadata_changed_at, region_warnings"
+    private static let catalogColumns = importColumns + ", " + addedColumns.map(\.name).joined(separator: ", ")
 
     /// The catalog columns to SELECT: the new ones as constants in a store not yet migrated.
     private var catalogSelection: String {
-        legacyCatalog ? Self.importColumns + ", NULL, 0" : Self.catalogColumns
+        if legacyColumns.isEmpty { return Self.catalogColumns }
+        return Self.importColumns + ", " + Self.addedColumns.map { legacyColumns.contains($0.name) ? $0.legacyValue : $0.name }.joined(separator: ", ")
     }
 
     private func info(from row: [SQLValue], columns: [PropertyColumn]) throws(StoreError) -> LayerInfo {
@@ -148,7 +157,8 @@ public final class SpatiaLiteStore: LayerStore {
                          geometryColumnType: row[7].text ?? "GEOMETRY", extent: extent,
                          sourceCRS: row[12].text ?? "", sourceFile: row[13].text ?? "", sourceSHA256: row[14].text ?? "",
                          version: Int(row[15].integer ?? 0), importedAt: row[16].text ?? "", columns: columns,
-                         metadataChangedAt: row[17].text, regionWarnings: Int(row[18].integer ?? 0))
+                         metadataChangedAt: row[17].text, regionWarnings: Int(row[18].integer ?? 0),
+                         dateFields: DateFieldNames(start: row[19].text, end: row[20].text, guarantee: row[21].text))
     }
 
     private func columns(of layer: String) throws(StoreError) -> [PropertyColumn] {
@@ -216,7 +226,7 @@ public final class SpatiaLiteStore: LayerStore {
                 throw StoreError.sql(statement: "CreateSpatialIndex", reason: "SpatiaLite could not index \(layer.name)")
             }
             let e = written.extent
-            try db.run("INSERT INTO geoctl_catalog (\(Self.catalogColumns)) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)", [
+            try db.run("INSERT INTO geoctl_catalog (\(Self.catalogColumns)) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)", [
                 .text(written.name), .text(written.kind.rawValue), written.sphere.map(SQLValue.text) ?? .null,
                 written.owner.map(SQLValue.text) ?? .null, .text(written.visibility.rawValue),
                 .integer(Int64(written.featureCount)), .text(written.geometryKinds.map(\.rawValue).joined(separator: ",")),
@@ -226,6 +236,7 @@ public final class SpatiaLiteStore: LayerStore {
                 .text(written.sourceCRS), .text(written.sourceFile), .text(written.sourceSHA256),
                 .integer(Int64(written.version)), .text(written.importedAt),
                 written.metadataChangedAt.map(SQLValue.text) ?? .null, .integer(Int64(written.regionWarnings)),
+                Self.text(written.dateFields.start), Self.text(written.dateFields.end), Self.text(written.dateFields.guarantee),
             ])
             for (i, c) in written.columns.enumerated() {
                 try db.run("INSERT INTO geoctl_columns (layer, position, property, column_name, type) VALUES (?,?,?,?,?)",
@@ -250,14 +261,20 @@ public final class SpatiaLiteStore: LayerStore {
             guard var info = try self.layer(named: name) else { throw StoreError.noSuchLayer(name) }
             info.metadata = metadata
             info.metadataChangedAt = utcTimestamp()
-            try db.run("UPDATE geoctl_catalog SET kind = ?, sphere = ?, owner = ?, visibility = ?, metadata_changed_at = ? WHERE name = ?", [
-                .text(metadata.kind.rawValue), metadata.sphere.map(SQLValue.text) ?? .null,
-                metadata.owner.map(SQLValue.text) ?? .null, .text(metadata.visibility.rawValue),
-                .text(info.metadataChangedAt ?? ""), .text(name),
+            try db.run("""
+                UPDATE geoctl_catalog SET kind = ?, sphere = ?, owner = ?, visibility = ?, metadata_changed_at = ?,
+                  start_field = ?, end_field = ?, guarantee_field = ? WHERE name = ?
+                """, [
+                .text(metadata.kind.rawValue), Self.text(metadata.sphere), Self.text(metadata.owner), .text(metadata.visibility.rawValue),
+                .text(info.metadataChangedAt ?? ""),
+                Self.text(metadata.dateFields.start), Self.text(metadata.dateFields.end), Self.text(metadata.dateFields.guarantee),
+                .text(name),
             ])
             return info
         }
     }
+
+    private static func text(_ v: String?) -> SQLValue { v.map(SQLValue.text) ?? .null }
 
     // MARK: Region
 

@@ -61,58 +61,72 @@ public enum AffectedBuildings {
         }
         if let missing = unknown.sorted().first { throw WorksError.unknownFeature(layer: options.layer, id: missing) }
 
-        // Buildings stay in lon/lat until a feature comes near: only those are projected.
-        let buildingBoxes: [BoundingBox] = try parallelMap(buildings.count) { range in
-            range.map { buildings[$0].geometry?.boundingBox ?? .farAwayBox }
-        }
-        let tree = PackedRTree(buildingBoxes)
         var extent = try MetricFrame.extent([active.map { features[$0] }])
         if !extent.isEmpty { extent = extent.expanded(by: 0.01 + options.bufferMetres / 50_000) }
         let frame = try MetricFrame(extent: extent, crs: options.crs)
-        let shapes = try frame.project(features, only: active)
         let buffer = options.bufferMetres
         // Degrees a buffer spans at most; 1% and a centimetre more, as lon/lat boxes are only a filter.
         let perDegree = extent.isEmpty ? (lon: 1.0, lat: 1.0) : try frame.leastMetresPerDegree(over: extent)
-        let grid = frame.grid, crs = frame.crs
-        let featureBoxes = active.map { features[$0].geometry?.boundingBox }
+        // The active features in metres, once, flat; and their lon/lat boxes grown by their reach.
+        let shapes = try frame.planarShapes(active.map { features[$0].geometry })
+        // A polygon or multipolygon reaches what it touches; anything else, the buffer.
+        let areal = active.map { features[$0].geometry?.isAreal ?? false }
+        let reaches = areal.map { $0 ? 0 : buffer }
+        let grown: [BoundingBox] = active.indices.map { k in
+            guard shapes[k] != nil, let box = features[active[k]].geometry?.boundingBox else { return .farAwayBox }
+            let dLon = (reaches[k] * 1.01 + 0.01) / perDegree.lon, dLat = (reaches[k] * 1.01 + 0.01) / perDegree.lat
+            return BoundingBox(minX: box.minX - dLon, minY: box.minY - dLat, maxX: box.maxX + dLon, maxY: box.maxY + dLat)
+        }
+        let grid = BoxGrid(grown)
 
-        // Per active feature, on every core: candidates from the tree, then GEOS's distance.
-        let hits: [[AffectedFeature.Hit]] = try parallelMap(active.count, minimumForTwo: 64) { range in
-            var exact: CoordinateTransformer?
-            func project(_ flat: inout [Double]) throws {
-                if let grid { try grid.transform(flat: &flat) } else {
-                    if exact == nil { exact = try CoordinateTransformer(from: "EPSG:4326", to: crs) }
-                    try exact!.transform(flat: &flat)
+        // One pass over the buildings, on every core: each building's lon/lat box against the
+        // features' grid (a few cells per building, most of them empty); a building some
+        // feature may reach is projected once (the rest stay in lon/lat), rejected when its
+        // box in metres is beyond the reach, else measured.
+        struct Pair: Sendable { var feature: Int32; var building: Int32; var metres: Double }
+        // Shapes and buildings are read in place (no copy of a shape or a geometry per candidate).
+        let flatShapes = shapes.map { $0 ?? PlanarShape() }
+        let pairs: [Pair] = try BorrowedElements.with(flatShapes) { shape in
+            try BorrowedElements.with(buildings) { building in
+                try parallelMap(buildings.count) { range in
+                    var project = frame.projector()
+                    var outline = PlanarShape()
+                    var candidates: [Int] = []
+                    var found: [Pair] = []
+                    var visits = grid.visits()
+                    for b in range {
+                        guard let box = building[b].geometry.flatBoundingBox else { continue }
+                        candidates.removeAll(keepingCapacity: true)
+                        grid.search(minX: box.minX, minY: box.minY, maxX: box.maxX, maxY: box.maxY, visits: &visits) { candidates.append($0) }
+                        if candidates.isEmpty { continue }
+                        try outline.load(building[b].geometry!) { try project.transform(&$0) }
+                        for k in candidates {
+                            // Features without geometry have no box in the grid: never candidates.
+                            let reach = reaches[k]
+                            // Rounded to the millimetre, anything beyond reach + 1 mm stays beyond.
+                            if PlanarShape.boxGap(shape[k], outline) > reach + 0.001 { continue }
+                            let d = millimetres(PlanarShape.distance(shape[k], outline))
+                            if d <= reach { found.append(Pair(feature: Int32(k), building: Int32(b), metres: d)) }
+                        }
+                    }
+                    return found
                 }
-            }
-            var feature = PlanarShape(), outline = PlanarShape()
-            var candidates: [Int] = []
-            return try range.map { k -> [AffectedFeature.Hit] in
-                guard let shape = shapes[k], let box = featureBoxes[k] else { return [] }
-                let reach = shape.isAreal ? 0 : buffer
-                let dLon = (reach * 1.01 + 0.01) / perDegree.lon, dLat = (reach * 1.01 + 0.01) / perDegree.lat
-                feature.load(shape) { _ in }
-                candidates.removeAll(keepingCapacity: true)
-                tree.search(minX: box.minX - dLon, minY: box.minY - dLat, maxX: box.maxX + dLon, maxY: box.maxY + dLat) { b in
-                    candidates.append(b)
-                    return true
-                }
-                candidates.sort()
-                var found: [AffectedFeature.Hit] = []
-                for b in candidates {
-                    guard let g = buildings[b].geometry, g.pointCount > 0 else { continue }
-                    try outline.load(g, project)
-                    let d = millimetres(PlanarShape.distance(feature, outline))
-                    if d <= reach { found.append(AffectedFeature.Hit(building: b, metres: d)) }
-                }
-                return found
             }
         }
-
-        // The affected buildings, each once, with who answers for it.
-        var featuresOf: [Int: [Int]] = [:]
-        for (k, list) in hits.enumerated() { for h in list { featuresOf[h.building, default: []].append(active[k]) } }
-        let touched = featuresOf.keys.sorted()
+        // Per feature, its buildings in layer order (the pass ran in layer order); the affected
+        // buildings, each once, in layer order, with the features touching each (in layer order).
+        var hits = [[AffectedFeature.Hit]](repeating: [], count: active.count)
+        var buildingsHit: [Int] = [], featuresOf: [[Int]] = []
+        for p in pairs {
+            hits[Int(p.feature)].append(AffectedFeature.Hit(building: Int(p.building), metres: p.metres))
+            if buildingsHit.last != Int(p.building) {
+                buildingsHit.append(Int(p.building))
+                featuresOf.append([])
+            }
+            featuresOf[featuresOf.count - 1].append(active[Int(p.feature)])
+        }
+        for i in featuresOf.indices where featuresOf[i].count > 1 { featuresOf[i].sort() }
+        let touched = buildingsHit
         let organisations: [String?] = try parallelMap(touched.count, minimumForTwo: 4096) { range in
             guard let organisation else { return range.map { _ in nil } }
             let geos = GEOSContext()
@@ -126,23 +140,34 @@ public enum AffectedBuildings {
         // With --id, only the chosen features' dates matter.
         report.problems = options.ids.map { ids in problems.filter { ids.contains($0.feature) } } ?? problems
         report.grouped = organisation != nil
-        var position: [Int: Int] = [:]
-        for (k, b) in touched.enumerated() {
-            let p = buildings[b].properties
-            position[b] = k
-            report.buildings.append(AffectedBuilding(
-                index: b, id: buildings[b].id?.description ?? String(b + 1),
-                address: p[options.addressField]?.plainText, organisation: organisations[k],
-                residents: options.residentsFields.lazy.compactMap { p[$0]?.doubleValue }.first,
-                flats: p[options.flatsField]?.doubleValue, features: featuresOf[b] ?? []))
+        var position = [Int32](repeating: -1, count: buildings.count)
+        for (k, b) in touched.enumerated() { position[b] = Int32(k) }
+        // The report's buildings and features, on every core (property lookups, ids, tallies).
+        let featuresOfTouched = featuresOf
+        report.buildings = try BorrowedElements.with(buildings) { building in
+            try parallelMap(touched.count, minimumForTwo: 4096) { range in
+                range.map { k -> AffectedBuilding in
+                    let b = touched[k]
+                    let p = building[b].properties
+                    return AffectedBuilding(
+                        index: b, id: building[b].id?.description ?? String(b + 1),
+                        address: p[options.addressField]?.plainText, organisation: organisations[k],
+                        residents: options.residentsFields.lazy.compactMap { p[$0]?.doubleValue }.first,
+                        flats: p[options.flatsField]?.doubleValue, features: featuresOfTouched[k])
+                }
+            }
         }
-        for (k, i) in active.enumerated() {
-            var f = AffectedFeature(index: i, id: features[i].id?.description ?? String(i + 1), window: windows[i].window!,
-                                    kind: shapes[k].map { $0.isAreal ? "area" : "line or point" } ?? "no geometry", hits: hits[k])
-            f.organisations = OrganisationCount.tally(hits[k].map { report.buildings[position[$0.building]!] })
-            report.features.append(f)
+        let affected = report.buildings, hitLists = hits, positions = position, activeList = active
+        report.features = try parallelMap(active.count, minimumForTwo: 4096) { range in
+            range.map { k -> AffectedFeature in
+                let i = activeList[k]
+                var f = AffectedFeature(index: i, id: features[i].id?.description ?? String(i + 1), window: windows[i].window!,
+                                        kind: shapes[k] == nil ? "no geometry" : areal[k] ? "area" : "line or point", hits: hitLists[k])
+                f.organisations = OrganisationCount.tally(affected, hitLists[k].lazy.map { Int(positions[$0.building]) })
+                return f
+            }
         }
-        report.organisations = OrganisationCount.tally(report.buildings)
+        report.organisations = OrganisationCount.tally(report.buildings, report.buildings.indices)
         return report
     }
 
@@ -226,17 +251,34 @@ public struct OrganisationCount: Sendable, Hashable {
     public var residents: Double?
     public var flats: Double?
 
-    /// Per organisation, most buildings first; the unassigned last.
-    static func tally(_ list: [AffectedBuilding]) -> [OrganisationCount] {
-        var byOrg: [String?: OrganisationCount] = [:]
-        for b in list {
-            var c = byOrg[b.organisation] ?? OrganisationCount(organisation: b.organisation, buildings: 0)
-            c.buildings += 1
-            if let r = b.residents { c.residents = (c.residents ?? 0) + r }
-            if let f = b.flats { c.flats = (c.flats ?? 0) + f }
-            byOrg[b.organisation] = c
+    /// Per organisation, most buildings first; the unassigned last: over `list[i]` for each of `indices`.
+    static func tally(_ list: [AffectedBuilding], _ indices: some Sequence<Int>) -> [OrganisationCount] {
+        // A feature touches a few buildings of a few organisations: a short list searched in
+        // order beats hashing each name; an index by name once the list grows.
+        var counts: [OrganisationCount] = []
+        var index: [String?: Int]?
+        for i in indices {
+            // Field by field: copying the whole building (its strings, its features) costs more.
+            let organisation = list[i].organisation
+            var at: Int
+            if let index {
+                at = index[organisation] ?? -1
+            } else {
+                at = counts.firstIndex { $0.organisation == organisation } ?? -1
+            }
+            if at < 0 {
+                at = counts.count
+                counts.append(OrganisationCount(organisation: organisation, buildings: 0))
+                index?[organisation] = at
+                if index == nil && counts.count > 16 {
+                    index = Dictionary(uniqueKeysWithValues: counts.enumerated().map { ($1.organisation, $0) })
+                }
+            }
+            counts[at].buildings += 1
+            if let r = list[i].residents { counts[at].residents = (counts[at].residents ?? 0) + r }
+            if let f = list[i].flats { counts[at].flats = (counts[at].flats ?? 0) + f }
         }
-        return byOrg.values.sorted {
+        return counts.sorted {
             if ($0.organisation == nil) != ($1.organisation == nil) { return $1.organisation == nil }
             if $0.buildings != $1.buildings { return $0.buildings > $1.buildings }
             return ($0.organisation ?? "") < ($1.organisation ?? "")

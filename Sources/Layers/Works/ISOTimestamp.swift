@@ -15,7 +15,14 @@ public enum ISOTimestamp {
     /// Times without an offset, and bare dates, are read at `defaultOffset` seconds east of UTC.
     public static func parse(_ text: String, date meaning: DateMeaning = .startOfDay,
                              defaultOffset: Int = 0) -> Result<Double, TimestampError> {
-        let b = Array(text.utf8)
+        // Straight from the string's UTF-8 (no copy for a native string: every feature's
+        // dates pass through here).
+        if let r = text.utf8.withContiguousStorageIfAvailable({ parse($0, text, meaning, defaultOffset) }) { return r }
+        return Array(text.utf8).withUnsafeBufferPointer { parse($0, text, meaning, defaultOffset) }
+    }
+
+    private static func parse(_ b: UnsafeBufferPointer<UInt8>, _ text: String, _ meaning: DateMeaning,
+                              _ defaultOffset: Int) -> Result<Double, TimestampError> {
         var i = 0
         func digits(_ n: Int) -> Int? {
             guard i + n <= b.count else { return nil }
@@ -32,7 +39,7 @@ public enum ISOTimestamp {
             i += 1
             return true
         }
-        let bad = TimestampError.notISO8601(text)
+        var bad: TimestampError { .notISO8601(text) }
         guard let year = digits(4), expect(45), let month = digits(2), expect(45), let day = digits(2) else { return .failure(bad) }
         guard (1 ... 12).contains(month) else { return .failure(.outOfRange(text, "month \(month)")) }
         guard (1 ... CivilTime.daysInMonth(year, month)).contains(day) else { return .failure(.outOfRange(text, "day \(day) of month \(month)")) }

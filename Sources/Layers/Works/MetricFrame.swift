@@ -57,23 +57,62 @@ struct MetricFrame: Sendable {
         return extent
     }
 
-    /// The geometries of `features` in metres (nil for none), on every core.
-    func project(_ features: [Feature], only selected: [Int]? = nil) throws -> [Geometry?] {
-        let count = selected?.count ?? features.count
-        return try parallelMap(count) { range -> [Geometry?] in
-            var exact: CoordinateTransformer?
-            let grid = self.grid, crs = self.crs
-            return try range.map { k -> Geometry? in
-                let i = selected?[k] ?? k
-                guard let g = features[i].geometry, g.pointCount > 0 else { return nil }
-                return try g.mappingFlat { flat in
-                    if let grid { try grid.transform(flat: &flat) } else {
-                        if exact == nil { exact = try CoordinateTransformer(from: "EPSG:4326", to: crs) }
-                        try exact!.transform(flat: &flat)
-                    }
+    /// Projects flat coordinate arrays into the frame: through the grid, else PROJ (made on
+    /// first use). One per thread.
+    struct Projector {
+        let grid: InterpolatedProjection?
+        let crs: String
+        var exact: CoordinateTransformer?
+
+        mutating func transform(_ flat: inout [Double]) throws {
+            if let grid { try grid.transform(flat: &flat); return }
+            if exact == nil { exact = try CoordinateTransformer(from: "EPSG:4326", to: crs) }
+            try exact!.transform(flat: &flat)
+        }
+    }
+
+    func projector() -> Projector { Projector(grid: grid, crs: crs, exact: nil) }
+
+    /// The geometries in metres as flat shapes (nil for none or an empty one), on every core.
+    func planarShapes(_ geometries: [Geometry?]) throws -> [PlanarShape?] {
+        try parallelMap(geometries.count, minimumForTwo: 1024) { range -> [PlanarShape?] in
+            var project = projector()
+            return try range.map { i -> PlanarShape? in
+                guard let g = geometries[i], g.pointCount > 0 else { return nil }
+                var shape = PlanarShape()
+                try shape.load(g) { try project.transform(&$0) }
+                return shape
+            }
+        }
+    }
+}
+
+extension Optional where Wrapped == Geometry {
+    /// The lon/lat box, read straight from the coordinate arrays of a polygon or multipolygon
+    /// (a building: the pass over every one of them must not allocate); nil when empty or absent.
+    var flatBoundingBox: BoundingBox? {
+        var x0 = Double.infinity, y0 = Double.infinity, x1 = -Double.infinity, y1 = -Double.infinity
+        func scan(_ flat: [Double]) {
+            flat.withUnsafeBufferPointer { c in
+                var k = 0
+                while k + 1 < c.count {
+                    let x = c[k], y = c[k + 1]
+                    if x < x0 { x0 = x }
+                    if x > x1 { x1 = x }
+                    if y < y0 { y0 = y }
+                    if y > y1 { y1 = y }
+                    k += 2
                 }
             }
         }
+        switch self {
+        case .polygon(let p)?: scan(p.coordinates)
+        case .multiPolygon(let m)?: for p in m.polygons { scan(p.coordinates) }
+        case .point(let p)?: (x0, y0, x1, y1) = (p.x, p.y, p.x, p.y)
+        case let g?: return g.boundingBox
+        case nil: return nil
+        }
+        return x0 <= x1 && y0 <= y1 ? BoundingBox(minX: x0, minY: y0, maxX: x1, maxY: y1) : nil
     }
 }
 

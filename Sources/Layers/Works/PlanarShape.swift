@@ -16,6 +16,8 @@ struct PlanarShape {
     /// Polygon `p` has parts `polygonStart[p] ..< polygonEnd[p]` (its rings).
     var polygonStart: [Int] = []
     var polygonEnd: [Int] = []
+    /// The box around every position (empty: +inf/-inf), set by ``load(_:_:)``.
+    var minX = Double.infinity, minY = Double.infinity, maxX = -Double.infinity, maxY = -Double.infinity
 
     var isAreal: Bool { !polygonStart.isEmpty }
 
@@ -28,6 +30,31 @@ struct PlanarShape {
         polygonEnd.removeAll(keepingCapacity: true)
         add(g)
         try transform(&xy)
+        findBox()
+    }
+
+    private mutating func findBox() {
+        var x0 = Double.infinity, y0 = Double.infinity, x1 = -Double.infinity, y1 = -Double.infinity
+        xy.withUnsafeBufferPointer { c in
+            var k = 0
+            while k + 1 < c.count {
+                let x = c[k], y = c[k + 1]
+                if x < x0 { x0 = x }
+                if x > x1 { x1 = x }
+                if y < y0 { y0 = y }
+                if y > y1 { y1 = y }
+                k += 2
+            }
+        }
+        (minX, minY, maxX, maxY) = (x0, y0, x1, y1)
+    }
+
+    /// The distance between the two shapes' boxes: never more than the shapes' own distance,
+    /// so a shape whose box is further than a buffer is further too.
+    static func boxGap(_ a: PlanarShape, _ b: PlanarShape) -> Double {
+        let dx = Swift.max(0, Swift.max(a.minX - b.maxX, b.minX - a.maxX))
+        let dy = Swift.max(0, Swift.max(a.minY - b.maxY, b.minY - a.maxY))
+        return (dx * dx + dy * dy).squareRoot()
     }
 
     private mutating func part(_ flat: ArraySlice<Double>) {
@@ -63,7 +90,9 @@ struct PlanarShape {
     /// Whether (x, y) lies inside one of the polygons (even-odd over its rings; a point on
     /// an edge may go either way: the edge distance, 0, decides then).
     func contains(_ x: Double, _ y: Double) -> Bool {
-        xy.withUnsafeBufferPointer { c in
+        // Outside the box is outside every polygon (and on its edge the edge distance decides).
+        if x < minX || x > maxX || y < minY || y > maxY { return false }
+        return xy.withUnsafeBufferPointer { c in
             for p in polygonStart.indices {
                 var inside = false
                 for r in polygonStart[p] ..< polygonEnd[p] {
@@ -81,10 +110,16 @@ struct PlanarShape {
     }
 
     /// The least distance between the two shapes; 0 when they intersect or touch.
+    ///
+    /// A pair of segments whose boxes lie further apart than the best distance so far cannot
+    /// improve it and is skipped (a box gap never exceeds the segments' distance; the margin
+    /// keeps rounding from skipping a pair that ties), so the result is the one the full
+    /// comparison gives.
     static func distance(_ a: PlanarShape, _ b: PlanarShape) -> Double {
         if a.isAreal && b.hasPosition(inside: a) { return 0 }
         if b.isAreal && a.hasPosition(inside: b) { return 0 }
         var best = Double.infinity
+        var bound = Double.infinity
         a.xy.withUnsafeBufferPointer { p in
             b.xy.withUnsafeBufferPointer { q in
                 for i in a.partStart.indices {
@@ -94,13 +129,23 @@ struct PlanarShape {
                         var s = ai
                         repeat {
                             let s2 = ae - ai == 1 ? s : s + 1
+                            let p1x = p[2 * s], p1y = p[2 * s + 1], p2x = p[2 * s2], p2y = p[2 * s2 + 1]
+                            let pminX = Swift.min(p1x, p2x), pmaxX = Swift.max(p1x, p2x)
+                            let pminY = Swift.min(p1y, p2y), pmaxY = Swift.max(p1y, p2y)
                             var t = bj
                             repeat {
                                 let t2 = be - bj == 1 ? t : t + 1
-                                let d = segments(p[2 * s], p[2 * s + 1], p[2 * s2], p[2 * s2 + 1],
-                                                 q[2 * t], q[2 * t + 1], q[2 * t2], q[2 * t2 + 1])
-                                if d < best { best = d }
-                                if best == 0 { return }
+                                let q1x = q[2 * t], q1y = q[2 * t + 1], q2x = q[2 * t2], q2y = q[2 * t2 + 1]
+                                let gx = Swift.max(0, Swift.max(pminX - Swift.max(q1x, q2x), Swift.min(q1x, q2x) - pmaxX))
+                                let gy = Swift.max(0, Swift.max(pminY - Swift.max(q1y, q2y), Swift.min(q1y, q2y) - pmaxY))
+                                if gx * gx + gy * gy <= bound {
+                                    let d = segments(p1x, p1y, p2x, p2y, q1x, q1y, q2x, q2y)
+                                    if d < best {
+                                        best = d
+                                        bound = d * d * (1 + 1e-9) + 1e-18
+                                    }
+                                    if best == 0 { return }
+                                }
                                 t += 1
                             } while t + 1 < be
                             s += 1

@@ -46,58 +46,66 @@ public struct DateProblem: Sendable, Hashable, CustomStringConvertible {
 
 /// Reading every feature's window.
 public enum FeatureWindows {
-    /// The windows of `features`, with a problem for each missing, unreadable or reversed date.
+    /// The windows of `features`, with a problem for each missing, unreadable or reversed
+    /// date (in feature order), on every core.
     public static func read(_ features: [Feature], layer: String, fields: WindowFields) -> (windows: [FeatureWindow], problems: [DateProblem]) {
-        var windows: [FeatureWindow] = []
-        var problems: [DateProblem] = []
-        windows.reserveCapacity(features.count)
-        for (i, f) in features.enumerated() {
-            let name = f.id?.description ?? String(i + 1)
-            func problem(_ field: String, _ message: String) {
-                problems.append(DateProblem(layer: layer, index: i, feature: name, field: field, message: message))
+        struct Read: Sendable { var window: FeatureWindow; var problems: [DateProblem] }
+        // parallelMap only rethrows: this body never throws.
+        let all = (try? parallelMap(features.count, minimumForTwo: 4096) { range in
+            range.map { i -> Read in
+                var problems: [DateProblem] = []
+                let window = read(features[i], index: i, layer: layer, fields: fields, problems: &problems)
+                return Read(window: window, problems: problems)
             }
-            func value(_ field: String, _ meaning: ISOTimestamp.DateMeaning) -> Double? {
-                guard let v = f.properties[field], v != .null else {
-                    problem(field, "missing")
-                    return nil
-                }
-                guard let text = v.stringValue, !text.isEmpty else {
-                    problem(field, "\(v.compactText) is not an ISO 8601 date or date-time")
-                    return nil
-                }
-                switch ISOTimestamp.parse(text.trimmingSpaces, date: meaning, defaultOffset: fields.defaultOffset) {
-                case .success(let s): return s
-                case .failure(let e): problem(field, e.description); return nil
-                }
-            }
-            let start = value(fields.start, .startOfDay)
-            let end = value(fields.end, .endOfDay)
-            var result = FeatureWindow()
-            if let start, let end {
-                if end <= start {
-                    problem(fields.end, "ends (\(ISOTimestamp.format(end, offset: fields.defaultOffset))) no later than it starts (\(ISOTimestamp.format(start, offset: fields.defaultOffset)))")
-                } else {
-                    result.window = TimeWindow(start: start, end: end)
-                }
-            }
-            if let window = result.window, fields.guarantee != nil || fields.guaranteeYears != nil {
-                var until: Double?
-                if let g = fields.guarantee, f.properties[g] != nil || fields.guaranteeYears == nil {
-                    until = value(g, .endOfDay)
-                } else if let years = fields.guaranteeYears {
-                    until = addingYears(years, to: window.end, offset: fields.defaultOffset)
-                }
-                if let until {
-                    if until < window.end {
-                        problem(fields.guarantee ?? "guarantee", "guarantee ends (\(ISOTimestamp.format(until, offset: fields.defaultOffset))) before the repair does")
-                    } else {
-                        result.guaranteed = TimeWindow(start: window.start, end: until)
-                    }
-                }
-            }
-            windows.append(result)
+        }) ?? []
+        return (all.map(\.window), all.flatMap(\.problems))
+    }
+
+    /// One feature's window; its problems appended to `problems`.
+    static func read(_ f: Feature, index i: Int, layer: String, fields: WindowFields, problems: inout [DateProblem]) -> FeatureWindow {
+        func problem(_ field: String, _ message: String) {
+            problems.append(DateProblem(layer: layer, index: i, feature: f.id?.description ?? String(i + 1), field: field, message: message))
         }
-        return (windows, problems)
+        func value(_ field: String, _ meaning: ISOTimestamp.DateMeaning) -> Double? {
+            guard let v = f.properties[field], v != .null else {
+                problem(field, "missing")
+                return nil
+            }
+            guard let text = v.stringValue, !text.isEmpty else {
+                problem(field, "\(v.compactText) is not an ISO 8601 date or date-time")
+                return nil
+            }
+            switch ISOTimestamp.parse(text.trimmingSpaces, date: meaning, defaultOffset: fields.defaultOffset) {
+            case .success(let s): return s
+            case .failure(let e): problem(field, e.description); return nil
+            }
+        }
+        let start = value(fields.start, .startOfDay)
+        let end = value(fields.end, .endOfDay)
+        var result = FeatureWindow()
+        if let start, let end {
+            if end <= start {
+                problem(fields.end, "ends (\(ISOTimestamp.format(end, offset: fields.defaultOffset))) no later than it starts (\(ISOTimestamp.format(start, offset: fields.defaultOffset)))")
+            } else {
+                result.window = TimeWindow(start: start, end: end)
+            }
+        }
+        if let window = result.window, fields.guarantee != nil || fields.guaranteeYears != nil {
+            var until: Double?
+            if let g = fields.guarantee, f.properties[g] != nil || fields.guaranteeYears == nil {
+                until = value(g, .endOfDay)
+            } else if let years = fields.guaranteeYears {
+                until = addingYears(years, to: window.end, offset: fields.defaultOffset)
+            }
+            if let until {
+                if until < window.end {
+                    problem(fields.guarantee ?? "guarantee", "guarantee ends (\(ISOTimestamp.format(until, offset: fields.defaultOffset))) before the repair does")
+                } else {
+                    result.guaranteed = TimeWindow(start: window.start, end: until)
+                }
+            }
+        }
+        return result
     }
 
     /// The same local date and time `years` later (29 February becomes 28 February).
@@ -113,6 +121,8 @@ public enum FeatureWindows {
 
 extension String {
     var trimmingSpaces: String {
+        // Almost every date has no space around it: no copy then.
+        guard utf8.first == 32 || utf8.last == 32 else { return self }
         var s = Substring(self)
         while s.first == " " { s.removeFirst() }
         while s.last == " " { s.removeLast() }

@@ -88,12 +88,15 @@ public enum WorksConflicts {
         let d = options.bufferMetres
         report.method = "\(frame.method); works within \(fixedText(d)) m of each other (GEOS distance, rounded to the millimetre; touching counts) "
             + "whose half-open time windows overlap; shared zone: the intersection of both grown by \(fixedText(d)) m"
-        let shapes = try frame.project(works, only: selected)
-        let boxes = shapes.map { $0?.boundingBox ?? .farAwayBox }
+        // Every selected works (and repair) once in metres, flat, with its box there.
+        let shapes = try frame.planarShapes(selected.map { works[$0].geometry })
+        let boxes = shapes.map { $0.map { BoundingBox(minX: $0.minX, minY: $0.minY, maxX: $0.maxX, maxY: $0.maxY) } ?? .farAwayBox }
         let tree = PackedRTree(boxes)
-        let repairShapes: [Geometry?] = try repairs.map { try frame.project($0, only: repairSelected) } ?? []
-        let repairTree = PackedRTree(repairShapes.map { $0?.boundingBox ?? .farAwayBox })
+        let repairShapes = try frame.planarShapes(repairSelected.map { repairs![$0].geometry })
+        let repairTree = PackedRTree(repairShapes.map { $0.map { BoundingBox(minX: $0.minX, minY: $0.minY, maxX: $0.maxX, maxY: $0.maxY) } ?? .farAwayBox })
         let back = frame.crs
+        // The windows side by side, for the time test that comes before any geometry.
+        let starts = selected.map { windows[$0].window!.start }, ends = selected.map { windows[$0].window!.end }
 
         struct Found: Sendable {
             var kind: WorksConflict.Kind
@@ -105,28 +108,28 @@ public enum WorksConflicts {
         let query = options.query
         let found: [[Found]] = try parallelMap(selected.count, minimumForTwo: 256) { range in
             let geos = GEOSContext()
-            var built: [Int: GEOSGeometry] = [:]
-            func geometry(_ k: Int) throws -> GEOSGeometry? {
-                if let g = built[k] { return g }
-                guard let s = shapes[k] else { return nil }
-                let g = try geos.geometry(s)
-                if built.count > 20_000 { built.removeAll(keepingCapacity: true) }
-                built[k] = g
-                return g
+            var project = frame.projector()
+            // GEOS (and the geometry in metres) only for the pairs that clash.
+            func built(_ g: Geometry?, _ cache: inout [Int: (Geometry, GEOSGeometry)], _ k: Int) throws -> (Geometry, GEOSGeometry)? {
+                if let b = cache[k] { return b }
+                guard let g else { return nil }
+                let metric = try g.mappingFlat { try project.transform(&$0) }
+                let b = (metric, try geos.geometry(metric))
+                cache[k] = b
+                return b
             }
-            var repairBuilt: [Int: GEOSGeometry] = [:]
-            // Distances in flat buffers (as `affected`); GEOS builds only the pairs that clash.
-            var mine = PlanarShape(), theirs = PlanarShape()
+            var worksBuilt: [Int: (Geometry, GEOSGeometry)] = [:], repairBuilt: [Int: (Geometry, GEOSGeometry)] = [:]
+            var candidates: [Int] = [], near: [Int] = []
             return try range.map { k -> [Found] in
-                guard let shape = shapes[k] else { return [] }
-                let box = boxes[k], wa = windows[selected[k]].window!
-                var out: [Found] = []
-                var candidates: [Int] = []
+                guard let mine = shapes[k] else { return [] }
+                let box = boxes[k], s0 = starts[k], e0 = ends[k]
+                candidates.removeAll(keepingCapacity: true)
+                // Time first: only later works whose half-open window overlaps this one's.
                 tree.search(minX: box.minX - d, minY: box.minY - d, maxX: box.maxX + d, maxY: box.maxY + d) { j in
-                    if j > k { candidates.append(j) }
+                    if j > k && starts[j] < e0 && s0 < ends[j] { candidates.append(j) }
                     return true
                 }
-                var near: [Int] = []
+                near.removeAll(keepingCapacity: true)
                 if !repairShapes.isEmpty {
                     repairTree.search(minX: box.minX - d, minY: box.minY - d, maxX: box.maxX + d, maxY: box.maxY + d) { r in
                         near.append(r)
@@ -134,26 +137,25 @@ public enum WorksConflicts {
                     }
                 }
                 guard !candidates.isEmpty || !near.isEmpty else { return [] }
-                mine.load(shape) { _ in }
+                let wa = TimeWindow(start: s0, end: e0)
+                var out: [Found] = []
                 for j in candidates.sorted() {
-                    guard let overlap = wa.intersection(windows[selected[j]].window!), query.matches(overlap) else { continue }
-                    guard let other = shapes[j] else { continue }
-                    theirs.load(other) { _ in }
-                    let metres = AffectedBuildings.millimetres(PlanarShape.distance(mine, theirs))
-                    guard metres <= d, let a = try geometry(k), let b = try geometry(j) else { continue }
-                    let (area, length, zone) = try shared(a, shape, b, other, d)
+                    guard let overlap = wa.intersection(TimeWindow(start: starts[j], end: ends[j])), query.matches(overlap) else { continue }
+                    guard let other = shapes[j], PlanarShape.boxGap(mine, other) <= d + 0.001 else { continue }
+                    let metres = AffectedBuildings.millimetres(PlanarShape.distance(mine, other))
+                    guard metres <= d, let a = try built(works[selected[k]].geometry, &worksBuilt, k),
+                          let b = try built(works[selected[j]].geometry, &worksBuilt, j) else { continue }
+                    let (area, length, zone) = try shared(a.1, a.0, b.1, b.0, d)
                     out.append(Found(kind: .works, a: k, b: j, period: overlap, metres: metres, area: area, length: length, zone: zone))
                 }
                 for r in near.sorted() {
                     guard let guaranteed = repairWindows[repairSelected[r]].guaranteed,
                           let overlap = wa.intersection(guaranteed), query.matches(overlap) else { continue }
-                    guard let other = repairShapes[r] else { continue }
-                    theirs.load(other) { _ in }
-                    let metres = AffectedBuildings.millimetres(PlanarShape.distance(mine, theirs))
-                    guard metres <= d, let a = try geometry(k) else { continue }
-                    let b: GEOSGeometry
-                    if let g = repairBuilt[r] { b = g } else { b = try geos.geometry(other); repairBuilt[r] = b }
-                    let (area, length, zone) = try shared(a, shape, b, other, d)
+                    guard let other = repairShapes[r], PlanarShape.boxGap(mine, other) <= d + 0.001 else { continue }
+                    let metres = AffectedBuildings.millimetres(PlanarShape.distance(mine, other))
+                    guard metres <= d, let a = try built(works[selected[k]].geometry, &worksBuilt, k),
+                          let b = try built(repairs![repairSelected[r]].geometry, &repairBuilt, r) else { continue }
+                    let (area, length, zone) = try shared(a.1, a.0, b.1, b.0, d)
                     out.append(Found(kind: .guarantee, a: k, b: r, period: overlap, metres: metres, area: area, length: length, zone: zone))
                 }
                 return out

@@ -1,0 +1,104 @@
+/// A uniform grid over a few thousand boxes, for many small queries: each query box looks at
+/// the few cells it covers, where a tree would walk from its root. Built once (counts, then
+/// one flat array of box indices per cell), queried without allocation but for a per-caller
+/// ``Visits`` buffer that reports each box once.
+public struct BoxGrid: Sendable {
+    private let originX: Double, originY: Double
+    private let cellWidth: Double, cellHeight: Double
+    private let columns: Int, rows: Int
+    /// Cell `c` holds `items[cellStart[c] ..< cellStart[c + 1]]`.
+    private let cellStart: [Int32]
+    private let items: [Int32]
+    /// The indexed boxes, flat: minX, minY, maxX, maxY.
+    private let bounds: [Double]
+
+    /// Indexes `boxes` (an infinite or empty box is left out) in cells of about `cellsPerBox`
+    /// cells per box on average, at most `maximumCells` cells.
+    public init(_ boxes: [BoundingBox], cellsPerBox: Double = 4, maximumCells: Int = 1 << 22) {
+        var extent = BoundingBox.empty
+        var flat = [Double](repeating: .nan, count: 4 * boxes.count)
+        for (i, b) in boxes.enumerated() where b.minX.isFinite && b.maxX.isFinite && b.minY.isFinite && b.maxY.isFinite && b.minX <= b.maxX && b.minY <= b.maxY {
+            extent.extend(b)
+            flat[4 * i] = b.minX; flat[4 * i + 1] = b.minY; flat[4 * i + 2] = b.maxX; flat[4 * i + 3] = b.maxY
+        }
+        bounds = flat
+        let n = max(1, boxes.count)
+        let w = max(extent.isEmpty ? 1 : extent.width, 1e-12), h = max(extent.isEmpty ? 1 : extent.height, 1e-12)
+        let cells = min(Double(maximumCells), max(1, cellsPerBox * Double(n)))
+        let side = (w * h / cells).squareRoot()
+        columns = max(1, min(Int((w / side).rounded(.up)), maximumCells))
+        rows = max(1, min(Int((h / side).rounded(.up)), maximumCells / columns))
+        originX = extent.isEmpty ? 0 : extent.minX
+        originY = extent.isEmpty ? 0 : extent.minY
+        cellWidth = w / Double(columns)
+        cellHeight = h / Double(rows)
+        var counts = [Int32](repeating: 0, count: columns * rows + 1)
+        let cols = columns, rws = rows, ox = originX, oy = originY, cw = cellWidth, ch = cellHeight
+        func cellsOf(_ i: Int, _ body: (Int) -> Void) {
+            guard !flat[4 * i].isNaN else { return }
+            let c0 = Self.clamp((flat[4 * i] - ox) / cw, cols), c1 = Self.clamp((flat[4 * i + 2] - ox) / cw, cols)
+            let r0 = Self.clamp((flat[4 * i + 1] - oy) / ch, rws), r1 = Self.clamp((flat[4 * i + 3] - oy) / ch, rws)
+            for r in r0 ... r1 { for c in c0 ... c1 { body(r * cols + c) } }
+        }
+        for i in boxes.indices { cellsOf(i) { counts[$0 + 1] += 1 } }
+        for c in 0 ..< columns * rows { counts[c + 1] += counts[c] }
+        var next = counts
+        var list = [Int32](repeating: 0, count: Int(counts[columns * rows]))
+        for i in boxes.indices {
+            cellsOf(i) { cell in
+                list[Int(next[cell])] = Int32(i)
+                next[cell] += 1
+            }
+        }
+        cellStart = counts
+        items = list
+    }
+
+    @inline(__always)
+    private static func clamp(_ v: Double, _ limit: Int) -> Int {
+        !(v > 0) ? 0 : v >= Double(limit - 1) ? limit - 1 : Int(v)   // NaN: the first cell
+    }
+
+    /// Which boxes a query has reported already; one per thread, sized by ``visits()``.
+    public struct Visits {
+        fileprivate var stamp: [Int32]
+        fileprivate var round: Int32 = 0
+    }
+
+    public func visits() -> Visits { Visits(stamp: [Int32](repeating: -1, count: bounds.count / 4)) }
+
+    /// Calls `body` once with every indexed box that intersects `[minX, maxX] × [minY, maxY]`
+    /// (boundaries included), as ``PackedRTree/search(minX:minY:maxX:maxY:_:)`` does, in no
+    /// particular order.
+    @inline(__always)
+    public func search(minX: Double, minY: Double, maxX: Double, maxY: Double, visits: inout Visits, _ body: (Int) -> Void) {
+        let c0 = Self.clamp((minX - originX) / cellWidth, columns), c1 = Self.clamp((maxX - originX) / cellWidth, columns)
+        let r0 = Self.clamp((minY - originY) / cellHeight, rows), r1 = Self.clamp((maxY - originY) / cellHeight, rows)
+        if visits.round == Int32.max {
+            for i in visits.stamp.indices { visits.stamp[i] = -1 }
+            visits.round = 0
+        }
+        visits.round += 1
+        let round = visits.round
+        cellStart.withUnsafeBufferPointer { starts in
+            items.withUnsafeBufferPointer { list in
+                bounds.withUnsafeBufferPointer { b in
+                    for r in r0 ... r1 {
+                        for c in c0 ... c1 {
+                            let cell = r * columns + c
+                            var k = Int(starts[cell])
+                            let end = Int(starts[cell + 1])
+                            while k < end {
+                                let i = Int(list[k])
+                                k += 1
+                                if visits.stamp[i] == round { continue }
+                                visits.stamp[i] = round
+                                if b[4 * i] <= maxX && b[4 * i + 1] <= maxY && b[4 * i + 2] >= minX && b[4 * i + 3] >= minY { body(i) }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+}

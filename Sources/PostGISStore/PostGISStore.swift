@@ -25,7 +25,7 @@ import Layers
 /// catalog updated and a `NOTIFY` sent on ``changeChannel``. Readers see the old layer or the
 /// new one; a killed import leaves nothing, since PostgreSQL rolls back its transaction. Two
 /// imports of one layer are serialised by an advisory lock, and the second says it waits.
-public final class PostGISStore: LayerStore {
+public final class PostGISStore: OnePassLayerStore {
     /// The channel an import, `set` or drop notifies, with a ``CatalogChange`` as JSON payload.
     public static let changeChannel = "geoctl"
 
@@ -160,6 +160,15 @@ public final class PostGISStore: LayerStore {
     // MARK: Writing
 
     public func writeLayer(_ layer: LayerInfo, replace: Bool, features: (LayerWriter) throws -> Void) throws -> LayerInfo {
+        try writeLayer(layer, replace: replace) { writer in
+            try features(writer)
+            return layer
+        }
+    }
+
+    /// The table is laid out from `layer`'s columns and geometry column type; the catalog
+    /// entry is the one `features` returns (the one-pass import learns it while writing).
+    public func writeLayer(_ layer: LayerInfo, replace: Bool, completing features: (LayerWriter) throws -> LayerInfo) throws -> LayerInfo {
         try LayerName.validate(layer.name)
         guard layer.name.utf8.count <= 63 else {
             throw StoreError.invalidLayerName(layer.name, reason: "it is longer than PostgreSQL's 63 bytes for a name (\(layer.name.utf8.count) bytes in UTF-8)")
@@ -194,12 +203,19 @@ public final class PostGISStore: LayerStore {
             let names = ["fid", "feature_id", "geoctl_kind", "properties", "geoctl_properties"] + written.columns.map { PGQuote.identifier($0.column) } + ["geom"]
             // FREEZE: the table is new in this transaction, so its rows need no later vacuum.
             var count = 0
+            var completed = layer
             try db.copyIn("COPY \(stagingTable) (\(names.joined(separator: ", "))) FROM STDIN WITH (FORMAT binary, FREEZE)") { sink in
                 let writer = PostGISLayerWriter(sink: sink, columns: written.columns, columnType: layer.geometryColumnType)
-                try features(writer)
+                completed = try features(writer)
                 sink.buffer.append(contentsOf: BinaryCopy.trailer)
                 count = writer.count
             }
+            // What the features told; the table's layout stays the one it was created with.
+            completed.name = layer.name
+            completed.columns = written.columns
+            completed.geometryColumnType = layer.geometryColumnType
+            completed.version = written.version
+            written = completed
             written.featureCount = count
             try db.execute("ALTER TABLE \(stagingTable) ADD CONSTRAINT \(PGQuote.identifier(staging + "_pk")) PRIMARY KEY (fid)")
             try db.execute("CREATE INDEX \(PGQuote.identifier(staging + "_gix")) ON \(stagingTable) USING gist (geom)")

@@ -16,6 +16,9 @@ import GeoCore
 /// 2. **write**: read again and write the layer in one store transaction, repairing or
 ///    skipping the invalid features as asked.
 ///
+/// A store that can lay a table out before it has seen every feature (``OnePassLayerStore``:
+/// PostGIS) gets both passes in one where the file allows (OnePassImport.swift).
+///
 /// A file whose SHA-256 matches the layer's current version changes no feature; metadata
 /// that differs from the catalog's (kind, sphere, owner, visibility) is applied.
 public struct LayerImporter {

@@ -65,7 +65,7 @@ extension LayerImporter {
         var scan = Scan()
         scan.sourceCRS = sourceCRS
         do {
-            let written = try store.writeLayer(provisional, replace: options.replace) { writer in
+            let written = try store.writeLayer(laidOutAs: provisional, replace: options.replace) { writer in
                 let reader = try openReader(source, options: options, sequence: sequence)
                 var index = 0
                 while let original = try nextFeature(reader, source) {

@@ -6,5 +6,5 @@
 /// returns the entry as the whole file describes it (count, kinds, extent, region warnings).
 /// When `features` throws, nothing is written, as with ``LayerStore/writeLayer(_:replace:features:)``.
 public protocol OnePassLayerStore: LayerStore {
-    func writeLayer(_ provisional: LayerInfo, replace: Bool, completing features: (LayerWriter) throws -> LayerInfo) throws -> LayerInfo
+    func writeLayer(laidOutAs provisional: LayerInfo, replace: Bool, features: (LayerWriter) throws -> LayerInfo) throws -> LayerInfo
 }

@@ -1,11 +1,13 @@
 #!/usr/bin/env bash
 # The PostGIS store against its anchors, in one run on one throw-away PostgreSQL 15 + PostGIS 3
 # cluster with default durability (scripts/with-postgres.sh, GEOCTL_PG_DURABLE=1):
-#   - import of the city's appeals: geoctl (binary COPY with EWKB) vs `ogr2ogr -f PostgreSQL`
-#     with PG_USE_COPY=YES vs geoctl's own SpatiaLite import (whole commands, wall seconds);
+#   - import of the city's appeals: geoctl (binary COPY with EWKB; one pass, and the same binary
+#     with GEOCTL_IMPORT_PASSES=2) vs `ogr2ogr -f PostgreSQL` with PG_USE_COPY=YES vs geoctl's
+#     own SpatiaLite import (whole commands, wall seconds);
 #   - reading whole layers as the router, coverage and check do: PostGIS vs SpatiaLite;
 #   - batch routing and coverage output files byte-identical between the two stores;
-#   - binary COPY against text COPY of the same rows (why libpq, see PGConnection.swift);
+#   - binary COPY against text COPY of the same rows (why libpq, see PGConnection.swift), and
+#     the server's floor for the import: those rows from a file, then the key and GiST index;
 #   - with LARGE_SCALE: the import's peak memory at that scale (flat means it does not grow).
 # usage: bench/postgis.sh SCALE [RUNS] [LARGE_SCALE]   (needs a release build: `make build`)
 # The synthetic city comes from bench/make_city.py (bench/city-env.sh; CITY_DIR overrides).

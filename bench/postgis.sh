@@ -1,11 +1,13 @@
 #!/usr/bin/env bash
 # The PostGIS store against its anchors, in one run on one throw-away PostgreSQL 15 + PostGIS 3
 # cluster with default durability (scripts/with-postgres.sh, GEOCTL_PG_DURABLE=1):
-#   - import of the city's appeals: geoctl (binary COPY with EWKB) vs `ogr2ogr -f PostgreSQL`
-#     with PG_USE_COPY=YES vs geoctl's own SpatiaLite import (whole commands, wall seconds);
+#   - import of the city's appeals: geoctl (binary COPY with EWKB; one pass, and the same binary
+#     with GEOCTL_IMPORT_PASSES=2) vs `ogr2ogr -f PostgreSQL` with PG_USE_COPY=YES vs geoctl's
+#     own SpatiaLite import (whole commands, wall seconds);
 #   - reading whole layers as the router, coverage and check do: PostGIS vs SpatiaLite;
 #   - batch routing and coverage output files byte-identical between the two stores;
-#   - binary COPY against text COPY of the same rows (why libpq, see PGConnection.swift);
+#   - binary COPY against text COPY of the same rows (why libpq, see PGConnection.swift), and
+#     the server's floor for the import: those rows from a file, then the key and GiST index;
 #   - with LARGE_SCALE: the import's peak memory at that scale (flat means it does not grow).
 # usage: bench/postgis.sh SCALE [RUNS] [LARGE_SCALE]   (needs a release build: `make build`)
 # The synthetic city comes from bench/make_city.py (bench/city-env.sh; CITY_DIR overrides).
@@ -56,12 +58,13 @@ echo "# PostgreSQL $(psql -c 'SHOW server_version'), PostGIS $(psql -c 'SELECT p
 echo "# $appeals: $n features, $mb MB; median of $runs runs"
 "$bin" import "$city/city.geojson" --layer city --kind boundary --store "$pg" >/dev/null 2>&1
 t_pg=$(BEFORE="'$bin' drop appeals --store '$pg' >/dev/null 2>&1 || true" median "$bin" import "$appeals" --layer appeals --kind other --store "$pg")
+t_pg2=$(BEFORE="'$bin' drop appeals --store '$pg' >/dev/null 2>&1 || true" GEOCTL_IMPORT_PASSES=2 median "$bin" import "$appeals" --layer appeals --kind other --store "$pg")
 t_ogr=$(PG_USE_COPY=YES median ogr2ogr -f PostgreSQL "PG:host=$sock user=postgres dbname=geoctl_test" "$appeals" -nln ogr.appeals -overwrite -lco GEOMETRY_NAME=geom -lco SPATIAL_INDEX=GIST)
 t_sl=$(BEFORE="rm -f '$work/store.sqlite'*" median "$bin" import "$appeals" --layer appeals --kind other --store "$work/store.sqlite")
 echo
 echo "| import of appeals ($n points, $mb MB) | seconds | features/s | vs geoctl → PostGIS |"
 echo "|---|---|---|---|"
-for row in "geoctl import → PostGIS (binary COPY, EWKB)|$t_pg" "ogr2ogr -f PostgreSQL, PG_USE_COPY=YES|$t_ogr" "geoctl import → SpatiaLite|$t_sl"; do
+for row in "geoctl import → PostGIS (binary COPY, EWKB, one pass)|$t_pg" "the same, two passes (GEOCTL_IMPORT_PASSES=2)|$t_pg2" "ogr2ogr -f PostgreSQL, PG_USE_COPY=YES|$t_ogr" "geoctl import → SpatiaLite|$t_sl"; do
   name=${row%|*}; t=${row#*|}
   echo "| $name | $t | $(echo "$n / $t" | bc) | $(echo "scale=2; $t / $t_pg" | bc)x |"
 done
@@ -112,11 +115,20 @@ true
 load() { psql -c "BEGIN" -c "CREATE TABLE bench.fmt (LIKE bench.appeals)" -c "COPY bench.fmt FROM '$work/pg/rows.$1' (FORMAT $2, FREEZE)" -c "ROLLBACK"; }
 t_bin=$(median load bin binary)
 t_txt=$(median load txt text)
+# The server's floor for an import of this layout: the same binary rows from a file (no
+# client at all), then the primary key and the GiST index, in one transaction, as geoctl does.
+floor() {
+  psql -c "BEGIN" -c "CREATE TABLE bench.fmt (LIKE bench.appeals)" -c "COPY bench.fmt FROM '$work/pg/rows.bin' (FORMAT binary, FREEZE)" \
+    -c "ALTER TABLE bench.fmt ADD PRIMARY KEY (fid)" -c "CREATE INDEX ON bench.fmt USING gist (geom)" -c "ROLLBACK"
+}
+t_floor=$(median floor)
 echo
-echo "| COPY of the appeals rows (server side, no index) | seconds |"
+echo "| COPY of the appeals rows (server side, from a file) | seconds |"
 echo "|---|---|"
-echo "| binary, EWKB (libpq, geoctl) | $t_bin |"
-echo "| text, hex EWKB (postgres-nio 1.33.2 copyFrom offers only text) | $t_txt |"
+echo "| binary, EWKB (libpq, geoctl), no index | $t_bin |"
+echo "| text, hex EWKB (postgres-nio 1.33.2 copyFrom offers only text), no index | $t_txt |"
+echo "| binary, then primary key and GiST: the server's floor for geoctl's import | $t_floor |"
+echo "(5x ogr2ogr would be $(echo "scale=3; $t_ogr / 5" | bc) s for the whole import)"
 
 if [ -n "$large" ]; then
   big="$large/appeals.geojson"

@@ -80,6 +80,18 @@ final class PGConnection {
         return try check(result, sql)
     }
 
+    /// `text` as an SQL string literal (PQescapeLiteral: quotes and backslashes escaped for
+    /// this connection's settings), for the few statements that cannot take parameters (COPY).
+    func literal(_ text: String) -> String {
+        guard let escaped = PQescapeLiteral(handle, text, text.utf8.count) else {
+            // Only when out of memory or the text is not valid in the client encoding; the
+            // E'' form with both quotes and backslashes doubled is safe either way.
+            return "E'" + text.replacing("\\", with: "\\\\").replacing("'", with: "''") + "'"
+        }
+        defer { PQfreemem(escaped) }
+        return String(cString: escaped)
+    }
+
     /// The first column of the first row as text (nil for NULL or no row).
     func scalar(_ sql: String, _ parameters: [String?] = []) throws(StoreError) -> String? {
         let r = try query(sql, parameters)

@@ -111,6 +111,37 @@ struct PostGISStoreTests {
         #expect(try t.store.sampleValues(of: "long", column: z, limit: 5) == ["1"], "\(report.layer.columns)")
     }
 
+    @Test("a read is one statement gated on the catalog: a table the catalog does not list is no layer, nor is a missing one or a hostile name; an empty layer reads empty, also inside a transaction")
+    func readGatedOnCatalog() throws {
+        let t = try TemporaryStore(.postGIS)
+        let p = try #require(t.postGIS)
+        let s = PGQuote.identifier(p.location.schema)
+        let hostile = "o'k\\\"; DROP TABLE x; --"
+        let territories = try Fixtures.features("territories")
+        try t.importLayer(Fixtures.city("territories"), "Дом-1_x", kind: .territory)
+        #expect(try t.features("Дом-1_x") == territories)
+        try p.db.execute("CREATE TABLE \(s).stranger (fid bigint, feature_id jsonb, geoctl_kind text, properties jsonb, geoctl_properties text, geom geometry)")
+        try p.db.execute("INSERT INTO \(s).stranger VALUES (1, NULL, 'Point', '{}', '{}', 'SRID=4326;POINT(1 2)')")
+        for name in ["stranger", "nothing", hostile] {
+            #expect(throws: StoreError.noSuchLayer(name)) { try t.features(name) }
+        }
+        let empty = try t.writeText(#"{"type":"FeatureCollection","features":[]}"#, name: "empty.geojson")
+        try t.importLayer(empty, "empty")
+        #expect(try t.features("empty").isEmpty)
+        #expect(try t.features("empty", filter: FeatureFilter(bbox: BoundingBox(minX: 0, minY: 0, maxX: 1, maxY: 1))).isEmpty)
+        // Inside a caller's transaction, where a failed statement would abort it.
+        let inside: (empty: Int, whole: Int, stranger: String) = try p.db.transaction {
+            let empty = try t.features("empty").count
+            let whole = try t.features("Дом-1_x").count
+            var stranger = "read"
+            do { _ = try t.features("stranger") } catch { stranger = "\(error)" }
+            return (empty, whole, stranger)
+        }
+        #expect(inside.empty == 0 && inside.whole == territories.count)
+        #expect(inside.stranger == "\(StoreError.noSuchLayer("stranger"))")
+        #expect(try t.features("Дом-1_x").count == territories.count, "the connection is usable after the transaction")
+    }
+
     @Test("a layer name longer than 63 bytes is refused with the reason")
     func longLayerName() throws {
         let t = try TemporaryStore(.postGIS)

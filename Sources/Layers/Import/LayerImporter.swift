@@ -16,6 +16,9 @@ import GeoCore
 /// 2. **write**: read again and write the layer in one store transaction, repairing or
 ///    skipping the invalid features as asked.
 ///
+/// A store that can lay a table out before it has seen every feature (``OnePassLayerStore``:
+/// PostGIS) gets both passes in one where the file allows (OnePassImport.swift).
+///
 /// A file whose SHA-256 matches the layer's current version changes no feature; metadata
 /// that differs from the catalog's (kind, sphere, owner, visibility) is applied.
 public struct LayerImporter {
@@ -85,9 +88,18 @@ public struct LayerImporter {
         }
         let region = try ExpectedRegion(store: store, excluding: options.layer)
 
+        // One pass where the store can lay the table out from the first features (OnePassImport.swift);
+        // nil when the file does not fit that layout, and then nothing was written.
+        if let onePassStore = store as? OnePassLayerStore, !Self.twoPassesForced,
+           let (written, scan) = try importInOnePass(into: onePassStore, source: source, options: options, sequence: sequence,
+                                                     crsLabel: crs.label, region: region, progress: progress) {
+            return report(scan, written: written, replaced: existing != nil, rejectedFile: nil, options: options,
+                          notes: notes, started: started)
+        }
+
         // Pass 1: check.
         let geos = GEOSContext()
-        var scan: Scan
+        let scan: Scan
         do {
             scan = try checkPass(source, options: options, sequence: sequence, region: region, geos: geos, progress: progress)
         } catch ImportError.input(var e) where e.outsideLonLat && (options.fromCRS.map { LegacyCRS(name: $0).isWGS84 } ?? true) {
@@ -150,22 +162,30 @@ public struct LayerImporter {
             }
         }
         try sidecar?.finish()
+        return report(scan, written: written, replaced: existing != nil, rejectedFile: rejectedFile, options: options,
+                      notes: notes, started: started)
+    }
+
+    /// The report of an import that wrote the layer.
+    func report(_ scan: Scan, written: LayerInfo, replaced: Bool, rejectedFile: String?, options: ImportOptions,
+                notes: [String], started: Double) -> ImportReport {
+        var warnings = scan.warnings
         if !scan.regionWarnings.isEmpty {
-            scan.warnings.append(contentsOf: scan.regionWarnings)
+            warnings.append(contentsOf: scan.regionWarnings)
             if scan.regionWarningCount > Self.warningLimit {
-                scan.warnings.append("… and \(scan.regionWarningCount - Self.warningLimit) more features outside the expected region")
+                warnings.append("… and \(scan.regionWarningCount - Self.warningLimit) more features outside the expected region")
             }
         }
-        var report = ImportReport(outcome: existing == nil ? .imported : .replaced, layer: written,
+        var report = ImportReport(outcome: replaced ? .replaced : .imported, layer: written,
                                   repaired: scan.repairs, skipped: options.onInvalid == .skip ? scan.invalid : [],
-                                  rejectedFile: rejectedFile, warnings: scan.warnings, seconds: monotonicSeconds() - started)
+                                  rejectedFile: rejectedFile, warnings: warnings, seconds: monotonicSeconds() - started)
         report.notes = notes
         return report
     }
 
     // MARK: Pass 1
 
-    private struct Scan {
+    struct Scan {
         var sourceCRS: String?
         var count = 0
         var kinds: [GeometryKind: Int] = [:]
@@ -205,63 +225,80 @@ public struct LayerImporter {
                 }
             }
             let feature = try withID(original, index: index, options: options, file: source.displayName)
-            scan.count += 1
-            scan.schema.add(feature.properties)
             if index % 4096 == 0 {
                 progress?(ImportProgress(phase: .checking, bytesDone: reader.bytesRead, bytesTotal: source.size, features: index))
             }
-            guard var geometry = feature.geometry else { continue }
-            scan.kinds[geometry.kind, default: 0] += 1
-            if let transformer {
-                do {
-                    geometry = try transform(geometry, transformer, index: index, file: source.displayName)
-                } catch ImportError.transform(let file, let index, let error, _) {
-                    // Named by the feature's own id too (for GDAL formats, the source FID).
-                    throw ImportError.transform(file: file, index: index, error, id: feature.id?.description)
-                }
-            }
-            if let problem = try validityProblem(geometry, geos: geos, index: index, file: source.displayName) {
-                let bad = InvalidFeature(index: index, id: feature.id?.description, problem: problem.description)
-                scan.invalid.append(bad)
-                switch options.onInvalid {
-                case .repair:
-                    let before = try area(geometry, geos: geos, index: index, file: source.displayName)
-                    let fixed = try repaired(geometry, geos: geos, index: index, file: source.displayName)
-                    let after = try area(fixed, geos: geos, index: index, file: source.displayName)
-                    scan.repairs.append(GeometryRepair(feature: bad, resultKind: fixed.kind,
-                                                       areaChange: before > 0 ? after / before - 1 : (after == 0 ? 0 : .infinity)))
-                    scan.writtenKinds[fixed.kind, default: 0] += 1
-                    if let box = fixed.boundingBox { scan.extent.extend(box) }
-                case .skip, .reject:
-                    break
-                }
-                continue
-            }
-            scan.writtenKinds[geometry.kind, default: 0] += 1
-            guard let box = geometry.boundingBox else { continue }
-            scan.extent.extend(box)
-            if let region, let verdict = region.verdict(at: box.center) {
-                scan.regionWarningCount += 1
-                if scan.regionWarnings.count < LayerImporter.warningLimit {
-                    scan.regionWarnings.append(ExpectedRegion.describe(verdict, index: index, id: feature.id, at: box.center))
-                }
-            }
+            _ = try check(feature, index: index, into: &scan, transformer: transformer, region: region, geos: geos,
+                          options: options, file: source.displayName)
         }
         if !crsDecided { scan.sourceCRS = try sourceCRS(options: options, reader: reader) }
+        try finish(&scan, reader: reader, options: options, file: source.displayName)
+        return scan
+    }
+
+    /// Pass 1's work on one feature: its property types, its geometry in EPSG:4326 checked
+    /// with GEOS (an invalid one is noted in `scan.invalid`, and repaired there when asked),
+    /// the kinds, the extent and the region. Returns the geometry as it is written when it is
+    /// there and valid, else nil.
+    func check(_ feature: Feature, index: Int, into scan: inout Scan, transformer: CoordinateTransformer?,
+               region: ExpectedRegion?, geos: GEOSContext, options: ImportOptions, file: String) throws -> Geometry? {
+        scan.count += 1
+        scan.schema.add(feature.properties)
+        guard var geometry = feature.geometry else { return nil }
+        scan.kinds[geometry.kind, default: 0] += 1
+        if let transformer {
+            do {
+                geometry = try transform(geometry, transformer, index: index, file: file)
+            } catch ImportError.transform(let file, let index, let error, _) {
+                // Named by the feature's own id too (for GDAL formats, the source FID).
+                throw ImportError.transform(file: file, index: index, error, id: feature.id?.description)
+            }
+        }
+        if let problem = try validityProblem(geometry, geos: geos, index: index, file: file) {
+            let bad = InvalidFeature(index: index, id: feature.id?.description, problem: problem.description)
+            scan.invalid.append(bad)
+            switch options.onInvalid {
+            case .repair:
+                let before = try area(geometry, geos: geos, index: index, file: file)
+                let fixed = try repaired(geometry, geos: geos, index: index, file: file)
+                let after = try area(fixed, geos: geos, index: index, file: file)
+                scan.repairs.append(GeometryRepair(feature: bad, resultKind: fixed.kind,
+                                                   areaChange: before > 0 ? after / before - 1 : (after == 0 ? 0 : .infinity)))
+                scan.writtenKinds[fixed.kind, default: 0] += 1
+                if let box = fixed.boundingBox { scan.extent.extend(box) }
+            case .skip, .reject:
+                break
+            }
+            return nil
+        }
+        scan.writtenKinds[geometry.kind, default: 0] += 1
+        guard let box = geometry.boundingBox else { return geometry }
+        scan.extent.extend(box)
+        if let region, let verdict = region.verdict(at: box.center) {
+            scan.regionWarningCount += 1
+            if scan.regionWarnings.count < LayerImporter.warningLimit {
+                scan.regionWarnings.append(ExpectedRegion.describe(verdict, index: index, id: feature.id, at: box.center))
+            }
+        }
+        return geometry
+    }
+
+    /// What pass 1 says once every feature is read: a crs member after the features, an
+    /// empty file, dropped Z values, properties beyond the typed columns.
+    func finish(_ scan: inout Scan, reader: GeoJSONReader, options: ImportOptions, file: String) throws {
         if reader.legacyCRSAfterFeatures && options.fromCRS == nil {
-            throw ImportError.crsAfterFeatures(file: source.displayName)
+            throw ImportError.crsAfterFeatures(file: file)
         }
         if scan.count == 0 { scan.warnings.append("the file holds no features: the layer is empty") }
         if reader.sawZ { scan.warnings.append("Z values were dropped (geoctl stores 2-D geometries)") }
         if scan.schema.overflow > 0 {
             scan.warnings.append("\(scan.schema.overflow) properties beyond the first \(PropertySchema.maxColumns) are kept only in the properties JSON column")
         }
-        return scan
     }
 
     // MARK: Shared steps
 
-    private func openReader(_ source: SourceFile, options: ImportOptions, sequence: Bool) throws -> GeoJSONReader {
+    func openReader(_ source: SourceFile, options: ImportOptions, sequence: Bool) throws -> GeoJSONReader {
         let check: CoordinateCheck
         if let crs = options.fromCRS {
             check = LegacyCRS(name: crs).isWGS84 ? .wgs84 : .projected
@@ -276,7 +313,7 @@ public struct LayerImporter {
         }
     }
 
-    private func nextFeature(_ reader: GeoJSONReader, _ source: SourceFile) throws -> Feature? {
+    func nextFeature(_ reader: GeoJSONReader, _ source: SourceFile) throws -> Feature? {
         do { return try reader.next() } catch { throw ImportError.input(renamed(error, source)) }
     }
 
@@ -288,7 +325,7 @@ public struct LayerImporter {
     }
 
     /// The CRS to transform from, or nil for WGS84 lon/lat.
-    private func sourceCRS(options: ImportOptions, reader: GeoJSONReader) throws -> String? {
+    func sourceCRS(options: ImportOptions, reader: GeoJSONReader) throws -> String? {
         if let given = options.fromCRS {
             let crs = LegacyCRS(name: given)
             return crs.isWGS84 ? nil : crs.projName
@@ -297,7 +334,7 @@ public struct LayerImporter {
         return legacy.projName
     }
 
-    private func withID(_ feature: Feature, index: Int, options: ImportOptions, file: String) throws -> Feature {
+    func withID(_ feature: Feature, index: Int, options: ImportOptions, file: String) throws -> Feature {
         guard let field = options.idField else { return feature }
         var f = feature
         switch feature.properties[field] {

@@ -1,0 +1,103 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+import GeoCore
+
+/// The import in one pass over the file, for a store that can lay out a layer's table before
+/// it has seen every feature (``OnePassLayerStore``, the PostGIS store).
+///
+/// The typed columns and the geometry column type are learnt from the first
+/// ``LayerImporter/layoutSample`` features; then every feature is read once, checked exactly
+/// as pass 1 checks it, and written. When the rest of the file contradicts that layout (a new
+/// property, a property of another type, another geometry type), holds an invalid geometry,
+/// or cannot be read, the store's transaction is rolled back and the two-pass import runs
+/// instead: it then decides, repairs or reports exactly as it always did. On the synthetic
+/// city's appeals this saves the check pass, about a third of the import (BENCHMARKS.md).
+extension LayerImporter {
+    /// `GEOCTL_IMPORT_PASSES=2` keeps the two passes on any store: the same binary's A/B for
+    /// bench/postgis.sh.
+    static let twoPassesForced = getenv("GEOCTL_IMPORT_PASSES").map { String(cString: $0) == "2" } ?? false
+
+    /// How many features are read ahead to lay out the table.
+    static let layoutSample = 1000
+
+    /// Thrown inside the store's transaction when the file does not fit the layout.
+    private struct LayoutContradicted: Error {}
+
+    /// The written layer and what the pass found, or nil when the two-pass import must run
+    /// (nothing was written then).
+    func importInOnePass(into store: OnePassLayerStore, source: SourceFile, options: ImportOptions, sequence: Bool,
+                         crsLabel: String?, region: ExpectedRegion?,
+                         progress: ((ImportProgress) -> Void)?) throws -> (LayerInfo, Scan)? {
+        let file = source.displayName
+        // The layout, from the first features.
+        var sample = PropertySchema()
+        var sampleKinds = Set<GeometryKind>()
+        let sourceCRS: String?
+        do {
+            let reader = try openReader(source, options: options, sequence: sequence)
+            var index = 0
+            while index < Self.layoutSample, let original = try nextFeature(reader, source) {
+                let feature = try withID(original, index: index, options: options, file: file)
+                sample.add(feature.properties)
+                if let g = feature.geometry { sampleKinds.insert(g.kind) }
+                index += 1
+            }
+            // The legacy crs member, when the file has one, comes before the features.
+            sourceCRS = try self.sourceCRS(options: options, reader: reader)
+        } catch is ImportError {
+            return nil
+        }
+        var transformer: CoordinateTransformer?
+        if let sourceCRS {
+            do { transformer = try CoordinateTransformer(from: sourceCRS, to: "EPSG:4326") } catch { return nil }
+        }
+        let provisional = LayerInfo(
+            name: options.layer, kind: options.kind, sphere: options.sphere, owner: options.owner,
+            visibility: options.visibility, featureCount: 0, geometryKinds: [],
+            geometryColumnType: GeometryPromotion.columnType(for: sampleKinds), extent: nil,
+            sourceCRS: crsLabel ?? sourceCRS ?? "EPSG:4326", sourceFile: file, sourceSHA256: "", version: 0,
+            importedAt: utcTimestamp(), columns: sample.columns())
+
+        let geos = GEOSContext()
+        var scan = Scan()
+        scan.sourceCRS = sourceCRS
+        do {
+            let written = try store.writeLayer(laidOutAs: provisional, replace: options.replace) { writer in
+                let reader = try openReader(source, options: options, sequence: sequence)
+                var index = 0
+                while let original = try nextFeature(reader, source) {
+                    var feature = try withID(original, index: index, options: options, file: file)
+                    let invalid = scan.invalid.count
+                    feature.geometry = try check(feature, index: index, into: &scan, transformer: transformer, region: region,
+                                                 geos: geos, options: options, file: file)
+                    // An invalid geometry is rejected, skipped or repaired by the two-pass import.
+                    if scan.invalid.count != invalid { throw LayoutContradicted() }
+                    try writer.insert(feature)
+                    if index % 4096 == 0 {
+                        progress?(ImportProgress(phase: .writing, bytesDone: reader.bytesRead, bytesTotal: source.size, features: index))
+                    }
+                    index += 1
+                }
+                try finish(&scan, reader: reader, options: options, file: file)
+                guard scan.schema.columns() == provisional.columns,
+                      GeometryPromotion.columnType(for: Set(scan.writtenKinds.keys)) == provisional.geometryColumnType else {
+                    throw LayoutContradicted()
+                }
+                var info = provisional
+                info.geometryKinds = scan.sortedKinds
+                info.extent = scan.extent.isEmpty ? nil : scan.extent
+                info.sourceSHA256 = try source.sha256()
+                info.regionWarnings = scan.regionWarningCount
+                return info
+            }
+            return (written, scan)
+        } catch is LayoutContradicted {
+            return nil
+        } catch is ImportError {
+            return nil
+        }
+    }
+}

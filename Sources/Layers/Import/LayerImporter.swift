@@ -91,7 +91,8 @@ public struct LayerImporter {
         // One pass where the store can lay the table out from the first features (OnePassImport.swift);
         // nil when the file does not fit that layout, and then nothing was written.
         if let onePassStore = store as? OnePassLayerStore, !Self.twoPassesForced,
-           let (written, scan) = try importInOnePass(into: onePassStore, source: source, options: options, sequence: sequence,
+           let (written, scan) = try importInOnePass(into: onePassStore, source: source, options: options,
+                                                     metadata: options.metadata(over: existing), sequence: sequence,
                                                      crsLabel: crs.label, region: region, progress: progress) {
             return report(scan, written: written, replaced: existing != nil, rejectedFile: nil, options: options,
                           notes: notes, started: started)

@@ -28,7 +28,7 @@ extension LayerImporter {
 
     /// The written layer and what the pass found, or nil when the two-pass import must run
     /// (nothing was written then).
-    func importInOnePass(into store: OnePassLayerStore, source: SourceFile, options: ImportOptions, sequence: Bool,
+    func importInOnePass(into store: OnePassLayerStore, source: SourceFile, options: ImportOptions, metadata: LayerMetadata, sequence: Bool,
                          crsLabel: String?, region: ExpectedRegion?,
                          progress: ((ImportProgress) -> Void)?) throws -> (LayerInfo, Scan)? {
         let file = source.displayName
@@ -55,11 +55,11 @@ extension LayerImporter {
             do { transformer = try CoordinateTransformer(from: sourceCRS, to: "EPSG:4326") } catch { return nil }
         }
         let provisional = LayerInfo(
-            name: options.layer, kind: options.kind, sphere: options.sphere, owner: options.owner,
-            visibility: options.visibility, featureCount: 0, geometryKinds: [],
+            name: options.layer, kind: metadata.kind, sphere: metadata.sphere, owner: metadata.owner,
+            visibility: metadata.visibility, featureCount: 0, geometryKinds: [],
             geometryColumnType: GeometryPromotion.columnType(for: sampleKinds), extent: nil,
             sourceCRS: crsLabel ?? sourceCRS ?? "EPSG:4326", sourceFile: file, sourceSHA256: "", version: 0,
-            importedAt: utcTimestamp(), columns: sample.columns())
+            importedAt: utcTimestamp(), columns: sample.columns(), dateFields: metadata.dateFields)
 
         let geos = GEOSContext()
         var scan = Scan()

@@ -24,7 +24,7 @@ done
 echo "end to end: geoctl route --input appeals.geojson --output out.csv: $(printf '%s\n' "${e2e[@]}" | sort -n | sed -n "$(( (runs + 1) / 2 ))p") s (median; $(($(wc -l < "$work/out.csv") - 1)) rows)"
 cold=()
 for i in $(seq 11); do
-  s=$(date +%s.%N); "$bin" route --store "$work/s.sqlite" --rules "$work/rules.yaml" --lon 60.73 --lat 56.08 --category "Прочее" > /dev/null; e=$(date +%s.%N)
+  s=$(date +%s.%N); "$bin" route --store "$work/s.sqlite" --rules "$work/rules.yaml" --lon 60.73 --lat 56.08 --category "Прочее" > /dev/null 2>&1; e=$(date +%s.%N)
   cold+=("$(echo "$e - $s" | bc)")
 done
 echo "cold start: one geoctl route process: $(printf '%s\n' "${cold[@]}" | sort -n | sed -n 6p) s (median of 11)"

@@ -41,18 +41,21 @@ struct BenchWorks: ParsableCommand {
             }
             return times.sorted()[times.count / 2]
         }
-        var affected: AffectedReport?
-        var conflicts: ConflictReport?
+        // Every run's report is kept until the timing ends: `geoctl affected` never frees its
+        // report (KeepUntilExit), so freeing the previous run's must not count either.
+        var affectedReports: [AffectedReport] = []
+        var conflictReports: [ConflictReport] = []
         let affectedSeconds: Double, conflictSeconds: Double
         do {
             affectedSeconds = try median {
-                affected = try AffectedBuildings.run(features: w, buildings: b, options: AffectedOptions(layer: "works", fields: fields, query: query, bufferMetres: bufferMetres))
+                affectedReports.append(try AffectedBuildings.run(features: w, buildings: b, options: AffectedOptions(layer: "works", fields: fields, query: query, bufferMetres: bufferMetres)))
             }
             conflictSeconds = try median {
-                conflicts = try WorksConflicts.run(works: w, options: ConflictOptions(layer: "works", fields: fields, query: query, bufferMetres: conflictBufferMetres))
+                conflictReports.append(try WorksConflicts.run(works: w, options: ConflictOptions(layer: "works", fields: fields, query: query, bufferMetres: conflictBufferMetres)))
             }
         } catch { throw fail(error) }
-        guard let affected, let conflicts else { return }
+        defer { KeepUntilExit.keep((affectedReports, conflictReports, b, w)) }
+        guard let affected = affectedReports.last, let conflicts = conflictReports.last else { return }
         let pairs = affected.features.reduce(0) { $0 + $1.hits.count }
         let area = conflicts.conflicts.reduce(0.0) { $0 + $1.areaSquareMetres }
         var table = TextTable("measure", "value")

@@ -3,7 +3,7 @@ import GeoCore
 /// Copies layers with their catalog entries from one store to another (SpatiaLite to
 /// PostGIS and back, or between two of a kind). Each layer is written in one transaction of
 /// the destination; features stream through, so memory stays flat. Kind, sphere, owner,
-/// visibility, source file, hash, CRS, import time and typed columns travel with the layer;
+/// visibility, date fields, source file, hash, CRS, import time and typed columns travel with the layer;
 /// the version is the destination's own (1 for a new layer, +1 when replacing).
 public struct LayerCopier {
     public let source: any LayerStore

@@ -73,7 +73,7 @@ public enum AffectedBuildings {
         let areal = active.map { features[$0].geometry?.isAreal ?? false }
         let reaches = areal.map { $0 ? 0 : buffer }
         let grown: [BoundingBox] = active.indices.map { k in
-            guard shapes[k] != nil, let box = features[active[k]].geometry?.boundingBox else { return .farAwayBox }
+            guard !shapes[k].isEmpty, let box = features[active[k]].geometry?.boundingBox else { return .farAwayBox }
             let dLon = (reaches[k] * 1.01 + 0.01) / perDegree.lon, dLat = (reaches[k] * 1.01 + 0.01) / perDegree.lat
             return BoundingBox(minX: box.minX - dLon, minY: box.minY - dLat, maxX: box.maxX + dLon, maxY: box.maxY + dLat)
         }
@@ -85,8 +85,7 @@ public enum AffectedBuildings {
         // box in metres is beyond the reach, else measured.
         struct Pair: Sendable { var feature: Int32; var building: Int32; var metres: Double }
         // Shapes and buildings are read in place (no copy of a shape or a geometry per candidate).
-        let flatShapes = shapes.map { $0 ?? PlanarShape() }
-        let pairs: [Pair] = try BorrowedElements.with(flatShapes) { shape in
+        let pairs: [Pair] = try BorrowedElements.with(shapes) { shape in
             try BorrowedElements.with(buildings) { building in
                 try parallelMap(buildings.count) { range in
                     var project = frame.projector()
@@ -162,7 +161,7 @@ public enum AffectedBuildings {
             range.map { k -> AffectedFeature in
                 let i = activeList[k]
                 var f = AffectedFeature(index: i, id: features[i].id?.description ?? String(i + 1), window: windows[i].window!,
-                                        kind: shapes[k] == nil ? "no geometry" : areal[k] ? "area" : "line or point", hits: hitLists[k])
+                                        kind: shapes[k].isEmpty ? "no geometry" : areal[k] ? "area" : "line or point", hits: hitLists[k])
                 f.organisations = OrganisationCount.tally(affected, hitLists[k].lazy.map { Int(positions[$0.building]) })
                 return f
             }

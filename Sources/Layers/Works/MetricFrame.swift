@@ -73,12 +73,12 @@ struct MetricFrame: Sendable {
 
     func projector() -> Projector { Projector(grid: grid, crs: crs, exact: nil) }
 
-    /// The geometries in metres as flat shapes (nil for none or an empty one), on every core.
-    func planarShapes(_ geometries: [Geometry?]) throws -> [PlanarShape?] {
-        try parallelMap(geometries.count, minimumForTwo: 1024) { range -> [PlanarShape?] in
+    /// The geometries in metres as flat shapes (an empty shape for none or an empty one), on every core.
+    func planarShapes(_ geometries: [Geometry?]) throws -> [PlanarShape] {
+        try parallelMap(geometries.count, minimumForTwo: 1024) { range -> [PlanarShape] in
             var project = projector()
-            return try range.map { i -> PlanarShape? in
-                guard let g = geometries[i], g.pointCount > 0 else { return nil }
+            return try range.map { i -> PlanarShape in
+                guard let g = geometries[i], g.pointCount > 0 else { return PlanarShape() }
                 var shape = PlanarShape()
                 try shape.load(g) { try project.transform(&$0) }
                 return shape

@@ -20,6 +20,8 @@ struct PlanarShape {
     var minX = Double.infinity, minY = Double.infinity, maxX = -Double.infinity, maxY = -Double.infinity
 
     var isAreal: Bool { !polygonStart.isEmpty }
+    /// No position at all (a feature without geometry).
+    var isEmpty: Bool { xy.isEmpty }
 
     /// Replaces the contents with `g`, its coordinates passed through `transform`.
     mutating func load(_ g: Geometry, _ transform: (inout [Double]) throws -> Void) rethrows {

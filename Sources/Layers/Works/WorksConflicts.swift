@@ -90,10 +90,12 @@ public enum WorksConflicts {
             + "whose half-open time windows overlap; shared zone: the intersection of both grown by \(fixedText(d)) m"
         // Every selected works (and repair) once in metres, flat, with its box there.
         let shapes = try frame.planarShapes(selected.map { works[$0].geometry })
-        let boxes = shapes.map { $0.map { BoundingBox(minX: $0.minX, minY: $0.minY, maxX: $0.maxX, maxY: $0.maxY) } ?? .farAwayBox }
-        let tree = PackedRTree(boxes)
+        func box(_ s: PlanarShape) -> BoundingBox { s.isEmpty ? .farAwayBox : BoundingBox(minX: s.minX, minY: s.minY, maxX: s.maxX, maxY: s.maxY) }
+        let boxes = shapes.map(box)
+        // Grids, not trees: ten thousand small queries each look at a few cells.
+        let grid = BoxGrid(boxes)
         let repairShapes = try frame.planarShapes(repairSelected.map { repairs![$0].geometry })
-        let repairTree = PackedRTree(repairShapes.map { $0.map { BoundingBox(minX: $0.minX, minY: $0.minY, maxX: $0.maxX, maxY: $0.maxY) } ?? .farAwayBox })
+        let repairGrid = BoxGrid(repairShapes.map(box))
         let back = frame.crs
         // The windows side by side, for the time test that comes before any geometry.
         let starts = selected.map { windows[$0].window!.start }, ends = selected.map { windows[$0].window!.end }
@@ -106,7 +108,8 @@ public enum WorksConflicts {
             var zone: Geometry?
         }
         let query = options.query
-        let found: [[Found]] = try parallelMap(selected.count, minimumForTwo: 256) { range in
+        let found: [[Found]] = try BorrowedElements.with(shapes) { shape in try BorrowedElements.with(repairShapes) { repairShape in
+          try parallelMap(selected.count, minimumForTwo: 256) { range in
             let geos = GEOSContext()
             var project = frame.projector()
             // GEOS (and the geometry in metres) only for the pairs that clash.
@@ -120,29 +123,26 @@ public enum WorksConflicts {
             }
             var worksBuilt: [Int: (Geometry, GEOSGeometry)] = [:], repairBuilt: [Int: (Geometry, GEOSGeometry)] = [:]
             var candidates: [Int] = [], near: [Int] = []
+            var visits = grid.visits(), repairVisits = repairGrid.visits()
             return try range.map { k -> [Found] in
-                guard let mine = shapes[k] else { return [] }
+                guard !shape[k].isEmpty else { return [] }
                 let box = boxes[k], s0 = starts[k], e0 = ends[k]
                 candidates.removeAll(keepingCapacity: true)
                 // Time first: only later works whose half-open window overlaps this one's.
-                tree.search(minX: box.minX - d, minY: box.minY - d, maxX: box.maxX + d, maxY: box.maxY + d) { j in
+                grid.search(minX: box.minX - d, minY: box.minY - d, maxX: box.maxX + d, maxY: box.maxY + d, visits: &visits) { j in
                     if j > k && starts[j] < e0 && s0 < ends[j] { candidates.append(j) }
-                    return true
                 }
                 near.removeAll(keepingCapacity: true)
                 if !repairShapes.isEmpty {
-                    repairTree.search(minX: box.minX - d, minY: box.minY - d, maxX: box.maxX + d, maxY: box.maxY + d) { r in
-                        near.append(r)
-                        return true
-                    }
+                    repairGrid.search(minX: box.minX - d, minY: box.minY - d, maxX: box.maxX + d, maxY: box.maxY + d, visits: &repairVisits) { near.append($0) }
                 }
                 guard !candidates.isEmpty || !near.isEmpty else { return [] }
                 let wa = TimeWindow(start: s0, end: e0)
                 var out: [Found] = []
                 for j in candidates.sorted() {
                     guard let overlap = wa.intersection(TimeWindow(start: starts[j], end: ends[j])), query.matches(overlap) else { continue }
-                    guard let other = shapes[j], PlanarShape.boxGap(mine, other) <= d + 0.001 else { continue }
-                    let metres = AffectedBuildings.millimetres(PlanarShape.distance(mine, other))
+                    guard !shape[j].isEmpty, PlanarShape.boxGap(shape[k], shape[j]) <= d + 0.001 else { continue }
+                    let metres = AffectedBuildings.millimetres(PlanarShape.distance(shape[k], shape[j]))
                     guard metres <= d, let a = try built(works[selected[k]].geometry, &worksBuilt, k),
                           let b = try built(works[selected[j]].geometry, &worksBuilt, j) else { continue }
                     let (area, length, zone) = try shared(a.1, a.0, b.1, b.0, d)
@@ -151,8 +151,8 @@ public enum WorksConflicts {
                 for r in near.sorted() {
                     guard let guaranteed = repairWindows[repairSelected[r]].guaranteed,
                           let overlap = wa.intersection(guaranteed), query.matches(overlap) else { continue }
-                    guard let other = repairShapes[r], PlanarShape.boxGap(mine, other) <= d + 0.001 else { continue }
-                    let metres = AffectedBuildings.millimetres(PlanarShape.distance(mine, other))
+                    guard !repairShape[r].isEmpty, PlanarShape.boxGap(shape[k], repairShape[r]) <= d + 0.001 else { continue }
+                    let metres = AffectedBuildings.millimetres(PlanarShape.distance(shape[k], repairShape[r]))
                     guard metres <= d, let a = try built(works[selected[k]].geometry, &worksBuilt, k),
                           let b = try built(repairs![repairSelected[r]].geometry, &repairBuilt, r) else { continue }
                     let (area, length, zone) = try shared(a.1, a.0, b.1, b.0, d)
@@ -160,7 +160,8 @@ public enum WorksConflicts {
                 }
                 return out
             }
-        }
+          }
+        } }
         let unproject = try CoordinateTransformer(from: back, to: "EPSG:4326")
         var pairs: [WorksConflict] = [], guarantees: [WorksConflict] = []
         for f in found.joined() {

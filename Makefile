@@ -103,7 +103,7 @@ bench-parse: build
 bench-postgis: build
 	bash bench/postgis.sh $(CITY_SCALE) $(RUNS) $(LARGE_SCALE)
 
-## bench-import: geoctl import against ogr2ogr into SpatiaLite
+## bench-import: geoctl import against ogr2ogr into SpatiaLite and into a GeoPackage (peak RSS too)
 bench-import: build
 	bash bench/import.sh $(CITY_SCALE) $(RUNS)
 

@@ -17,6 +17,9 @@ and seed give byte-identical files. At scale 1:
   sites.geojson        1,500 waste container sites (points beside buildings)
   appeals.geojson      100,000 appeals (points with a category): ~2% outside the city and
                        0.1% exactly on a territory vertex
+  requests311.geojson  50,000 service requests as a US city's 311 export has them: points
+                       with 30 text columns (ids, dates, statuses, addresses, free text; some
+                       empty), the wide file of the import benchmark
 
 How: partitions are polar grids (bands of sectors) in a star-shaped outline, every vertex
 computed once from exact fractions of a turn, then bent by a smooth displacement small enough
@@ -292,10 +295,46 @@ def main():
                                {"type": "Point", "coordinates": point}))
     write(os.path.join(args.out, "appeals.geojson"), "appeals", appeals)
 
+    # A wide 311-style export: 30 text columns per point (its own random stream, so the
+    # files above stay as they were).
+    wide = random.Random(args.seed + 311)
+    statuses, channels = ["Open", "Closed", "In Progress", "Assigned", "Duplicate"], ["Phone", "Web", "Mobile App", "Walk-in", "Email"]
+    agencies = ["DPW", "DOT", "Parks", "Sanitation", "Water", "Housing", "Police", "Health"]
+    requests = []
+    for i in range(1, round(50000 * s) + 1):
+        bx, by = centres[wide.randrange(len(centres))]
+        category = wide.choice(CATEGORIES)
+        opened, closed = wide.randrange(365), wide.randrange(30)
+        street = STREETS[wide.randrange(len(STREETS))]
+        props = {
+            "service_request_id": f"SR-{2024000000 + i}", "requested_datetime": f"2024-{1 + opened // 31:02d}-{1 + opened % 28:02d}T{wide.randrange(24):02d}:{wide.randrange(60):02d}:00",
+            "updated_datetime": f"2024-{1 + opened // 31:02d}-{1 + (opened + closed) % 28:02d}T{wide.randrange(24):02d}:{wide.randrange(60):02d}:00",
+            "closed_date": "" if wide.random() < 0.3 else f"2024-{1 + opened // 31:02d}-{1 + (opened + closed) % 28:02d}",
+            "status": wide.choice(statuses), "status_notes": "" if wide.random() < 0.5 else f"Передано в работу, бригада {wide.randrange(40)}",
+            "service_name": category, "service_code": f"C{CATEGORIES.index(category):03d}", "service_subtype": f"{category} / подтип {wide.randrange(9)}",
+            "description": f"Жалоба: {category.lower()} у дома {1 + wide.randrange(200)} по ул. {street}" + (", повторно" if wide.random() < 0.2 else ""),
+            "agency_responsible": wide.choice(agencies), "agency_contact": f"+7 343 {wide.randrange(100, 999)}-{wide.randrange(10, 99)}-{wide.randrange(10, 99)}",
+            "channel": wide.choice(channels), "address": f"ул. {street}, д. {1 + wide.randrange(200)}",
+            "street": street, "house": str(1 + wide.randrange(200)), "zipcode": f"623{wide.randrange(100, 140)}",
+            "district": ["Центральный", "Северный", "Южный", "Заречный", "Динас"][wide.randrange(5)],
+            "ward": f"Ward {1 + wide.randrange(12)}", "precinct": f"P-{1 + wide.randrange(40):03d}",
+            "council_district": str(1 + wide.randrange(9)), "police_district": f"ОП-{1 + wide.randrange(6)}",
+            "latitude_text": "", "longitude_text": "", "media_url": "" if wide.random() < 0.8 else f"https://city.example/media/{i}.jpg",
+            "priority": wide.choice(["Low", "Medium", "High"]), "source_system": "CRM 311",
+            "resolution": "" if wide.random() < 0.4 else wide.choice(["Устранено", "Отказано", "Передано", "Не подтвердилось"]),
+            "department_note": f"Отдел {wide.randrange(20)}: {wide.choice(['принято', 'в очереди', 'выезд назначен'])}",
+            "external_id": f"{wide.getrandbits(64):016x}",
+        }
+        point = lonlat(bx + wide.gauss(0, 25), by + wide.gauss(0, 25))
+        props["latitude_text"], props["longitude_text"] = f"{point[1]:.6f}", f"{point[0]:.6f}"
+        requests.append(feature(props, {"type": "Point", "coordinates": point}))
+    write(os.path.join(args.out, "requests311.geojson"), "requests311", requests)
+
     meta = {"generator": "bench/make_city.py", "scale": s, "seed": args.seed, "territories": len(territories),
             "territory_multipolygons": sum(1 for p in polygons if len(p) > 1),
             "territory_holes": sum(len(p[0]) - 1 for p in polygons), "buildings": len(buildings), "sites": len(sites),
-            "appeals": n, "appeals_outside": outside, "appeals_on_vertex": on_vertex}
+            "appeals": n, "appeals_outside": outside, "appeals_on_vertex": on_vertex, "requests311": len(requests),
+            "requests311_columns": 30}
     with open(os.path.join(args.out, "meta.json"), "w", encoding="utf-8") as f:
         json.dump(meta, f, ensure_ascii=False, indent=1)
         f.write("\n")

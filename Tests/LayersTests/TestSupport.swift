@@ -44,6 +44,10 @@ final class TemporaryStore {
     }
 
     deinit {
+        // Every layer a test imported has a sound spatial index (SQLite's rtreecheck).
+        if let s = spatiaLite, let problems = try? s.spatialIndexProblems() {
+            for p in problems where p.contains("rtreecheck") { Issue.record("\(p)") }
+        }
         try? FileManager.default.removeItem(atPath: folder)
         if let schema { PostgresTestDatabase.dropSchema(schema) }
     }

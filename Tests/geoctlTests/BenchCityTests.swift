@@ -20,7 +20,7 @@ struct BenchCityTests {
             files.append(contents)
         }
         #expect(files[0].keys.sorted() == ["appeals.geojson", "buildings.geojson", "city.geojson", "districts.geojson",
-                                           "meta.json", "precincts.geojson", "sites.geojson", "territories.geojson"])
+                                           "meta.json", "precincts.geojson", "requests311.geojson", "sites.geojson", "territories.geojson"])
         #expect(files[0] == files[1], "same scale and seed, same bytes")
 
         for layer in ["city", "territories", "districts", "precincts", "buildings", "sites", "appeals"] {

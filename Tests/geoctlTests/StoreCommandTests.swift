@@ -31,6 +31,11 @@ final class Scratch {
     }
 
     deinit {
+        // Every layer a test imported into a SpatiaLite store has a sound spatial index.
+        if url == nil, FileManager.default.fileExists(atPath: store),
+           let s = try? SpatiaLiteStore(path: store, create: false), let problems = try? s.spatialIndexProblems() {
+            for p in problems where p.contains("rtreecheck") { Issue.record("\(p)") }
+        }
         try? FileManager.default.removeItem(atPath: folder)
         if let schema { PostgresTestDatabase.dropSchema(schema) }
     }
@@ -217,6 +222,36 @@ struct GDALInteroperabilityTests {
             let read = try Geoctl.run(["inspect", "-", "--format", "json"], stdin: Data(back.stdout.utf8))
             let readSummary = try JSONSerialization.jsonObject(with: Data(read.stdout.utf8)) as? [String: Any] ?? [:]
             #expect(readSummary["features"] as? Int == count, "\(layer)")
+        }
+    }
+}
+
+extension GDALInteroperabilityTests {
+    @Test("GDAL reads the packed spatial index back: ogrinfo -spat returns the same features as geoctl export --bbox (points, lines, polygons)")
+    func spatialFilter() throws {
+        guard FileManager.default.isExecutableFile(atPath: Self.ogrinfo) else {
+            Issue.record("ogrinfo is missing: install gdal-bin (`make deps-test` does)")
+            return
+        }
+        let s = try Scratch()
+        try s.importSampleCity()
+        for layer in ["appeals", "buildings", "roads", "territories"] {
+            let show = try s.geoctl(["layers", "--include-restricted", "--format", "json"])
+            let rows = try JSONSerialization.jsonObject(with: Data(show.stdout.utf8)) as? [[String: Any]] ?? []
+            let row = try #require(rows.first { $0["name"] as? String == layer }, "\(layer)")
+            let e = try #require(row["bbox"] as? [Double], "\(layer): \(row)")
+            // The middle third of the extent.
+            let w = e[0] + (e[2] - e[0]) / 3, sb = e[1] + (e[3] - e[1]) / 3, east = e[2] - (e[2] - e[0]) / 3, n = e[3] - (e[3] - e[1]) / 3
+            let bbox = [w, sb, east, n].map { String($0) }
+            let ours = try s.geoctl(["export", layer, "--include-restricted", "--bbox", bbox.joined(separator: ","), "--format", "csv"])
+            #expect(ours.status == 0, "\(ours.stderr)")
+            let exported = ours.stdout.split(separator: "\n").dropFirst().map { String($0.prefix { $0 != "," }) }.sorted()
+            let gdal = try Geoctl.run(executable: Self.ogrinfo, ["-ro", "-q", "-spat"] + bbox + [s.store, layer])
+            #expect(gdal.status == 0, "\(gdal.stderr)")
+            let found = gdal.stdout.split(separator: "\n").filter { $0.contains("feature_id (") }
+                .map { String($0[$0.range(of: " = ")!.upperBound...]) }.sorted()
+            #expect(!exported.isEmpty && exported.count < (row["features"] as? Int ?? .max), "\(layer)")
+            #expect(found == exported, "\(layer): GDAL \(found.count), geoctl \(exported.count)")
         }
     }
 }

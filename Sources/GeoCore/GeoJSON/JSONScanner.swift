@@ -653,6 +653,11 @@ struct JSONScanner {
         var members: [JSONObject.Member] = []
         members.reserveCapacity(8)
         var names: Set<String>?
+        // Up to 64 members (a wide 311 export has 30-odd), duplicates are found by a linear
+        // scan of 64-bit signatures of the names, strings compared only when two match;
+        // larger objects switch to a set, so a hostile object stays linear.
+        var signatures: [UInt64] = []
+        signatures.reserveCapacity(8)
         if try peekRequired() == UInt8(ascii: "}") {
             pos += 1
         } else {
@@ -661,12 +666,13 @@ struct JSONScanner {
                 let key = try scanString()
                 try expect(UInt8(ascii: ":"), "':' after a member name")
                 let value = try parseValue()
-                // Small objects: a linear scan beats hashing; large ones switch to a set.
-                if members.count < 16 {
-                    for m in members where m.key == key {
+                if members.count < 64 {
+                    let signature = Self.signature(of: key)
+                    for (k, other) in signatures.enumerated() where other == signature && members[k].key == key {
                         throw error("duplicate member name \"\(key)\"", at: keyLocation)
                     }
-                    if members.count == 15 { names = Set(members.map(\.key)); names!.insert(key) }
+                    signatures.append(signature)
+                    if members.count == 63 { names = Set(members.map(\.key)); names!.insert(key) }
                 } else if names!.insert(key).inserted == false {
                     throw error("duplicate member name \"\(key)\"", at: keyLocation)
                 }
@@ -675,6 +681,13 @@ struct JSONScanner {
         }
         leave()
         return JSONObject(members: members)
+    }
+
+    /// FNV-1a of a member name's UTF-8 bytes: equal names, equal signatures.
+    private static func signature(of key: String) -> UInt64 {
+        var hash: UInt64 = 0xCBF2_9CE4_8422_2325
+        for byte in key.utf8 { hash = (hash ^ UInt64(byte)) &* 0x0000_0100_0000_01B3 }
+        return hash
     }
 
     /// Validates and skips any value without building it (foreign members, `bbox`).

@@ -182,6 +182,40 @@ public final class Statement {
         guard rc == SQLITE_OK else { throw .sql(statement: sql, reason: connection.lastMessage) }
     }
 
+    /// Binds bytes as a BLOB (copied by SQLite): no `SQLValue` or array copy in between.
+    public func bindBlob(_ bytes: [UInt8], at index: Int32) throws(StoreError) {
+        let rc = bytes.withUnsafeBytes { sqlite3_bind_blob(statement, index, $0.baseAddress, Int32($0.count), Self.transient) }
+        guard rc == SQLITE_OK else { throw .sql(statement: sql, reason: connection.lastMessage) }
+    }
+
+    /// Binds UTF-8 bytes as TEXT (copied by SQLite), without making a `String`.
+    public func bindText(utf8 bytes: [UInt8], at index: Int32) throws(StoreError) {
+        let rc = bytes.withUnsafeBytes { bindText(raw: $0, at: index) }
+        guard rc == SQLITE_OK else { throw .sql(statement: sql, reason: connection.lastMessage) }
+    }
+
+    /// Binds a string's UTF-8 bytes as TEXT (copied by SQLite), with no NUL-terminated copy.
+    public func bindText(_ text: String, at index: Int32) throws(StoreError) {
+        var text = text
+        let rc = text.withUTF8 { bindText(raw: UnsafeRawBufferPointer($0), at: index) }
+        guard rc == SQLITE_OK else { throw .sql(statement: sql, reason: connection.lastMessage) }
+    }
+
+    private func bindText(raw b: UnsafeRawBufferPointer, at index: Int32) -> Int32 {
+        if let base = b.baseAddress, b.count > 0 {
+            return sqlite3_bind_text(statement, index, base.assumingMemoryBound(to: CChar.self), Int32(b.count), Self.transient)
+        }
+        return sqlite3_bind_text(statement, index, "", 0, Self.transient)
+    }
+
+    /// The rowid of the last row this statement's connection inserted.
+    public var lastInsertRowid: Int64 { sqlite3_last_insert_rowid(sqlite3_db_handle(statement)) }
+
+    /// Rewinds for the next execution, keeping the bindings (each is bound again anyway).
+    public func rewind() {
+        sqlite3_reset(statement)
+    }
+
     /// Advances to the next row; false when done.
     public func step() throws(StoreError) -> Bool {
         switch sqlite3_step(statement) {

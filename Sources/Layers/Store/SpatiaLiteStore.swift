@@ -208,23 +208,29 @@ public final class SpatiaLiteStore: LayerStore {
             guard try db.scalarText("SELECT AddGeometryColumn(\(SQL.literal(layer.name)), 'geom', 4326, \(SQL.literal(layer.geometryColumnType)), 'XY')") == "1" else {
                 throw StoreError.sql(statement: "AddGeometryColumn", reason: "SpatiaLite refused the geometry column \(layer.geometryColumnType)")
             }
-            // SpatiaLite's per-row insert triggers re-check the geometry type and SRID against
-            // geometry_columns and stamp geometry_columns_time for every row. Our WKB already
-            // has the column's type and SRID, so they are set aside for the bulk insert and
-            // put back, unchanged, before the transaction commits.
-            let insertTriggers = try db.rows("SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND tbl_name = ? AND (name LIKE 'ggi\\_%' ESCAPE '\\' OR name LIKE 'tmi\\_%' ESCAPE '\\')", [.text(layer.name)])
-            for t in insertTriggers { if let name = t[0].text { try db.execute("DROP TRIGGER \(SQL.identifier(name))") } }
-            let names = ["feature_id", "geoctl_kind", "properties"] + layer.columns.map { SQL.identifier($0.column) } + ["geom"]
-            let placeholders = Array(repeating: "?", count: names.count - 1) + ["GeomFromWKB(?, 4326)"]
-            let insert = try db.prepare("INSERT INTO \(table) (\(names.joined(separator: ", "))) VALUES (\(placeholders.joined(separator: ", ")))")
-            let writer = SpatiaLiteLayerWriter(statement: insert, columns: layer.columns, columnType: layer.geometryColumnType)
-            try features(writer)
-            written.featureCount = writer.count
-            for t in insertTriggers { if let sql = t[1].text { try db.execute(sql) } }
-            try db.run("UPDATE geometry_columns_time SET last_insert = strftime('%Y-%m-%dT%H:%M:%fZ', 'now') WHERE Lower(f_table_name) = Lower(?)", [.text(layer.name)])
+            // The spatial index is created on the empty table (the R*Tree virtual table, its
+            // empty root and SpatiaLite's triggers) and filled in bulk after the rows.
             guard try db.scalarText("SELECT CreateSpatialIndex(\(SQL.literal(layer.name)), 'geom')") == "1" else {
                 throw StoreError.sql(statement: "CreateSpatialIndex", reason: "SpatiaLite could not index \(layer.name)")
             }
+            // SpatiaLite's per-row insert triggers re-check the geometry type and SRID against
+            // geometry_columns, stamp geometry_columns_time and insert the row's box into the
+            // R*Tree, one at a time. Our blobs already have the column's type and SRID and the
+            // boxes are packed below, so these triggers are set aside for the bulk insert and
+            // put back, unchanged, before the transaction commits.
+            let insertTriggers = try db.rows("SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND tbl_name = ? AND (name LIKE 'ggi\\_%' ESCAPE '\\' OR name LIKE 'tmi\\_%' ESCAPE '\\' OR name LIKE 'gii\\_%' ESCAPE '\\')", [.text(layer.name)])
+            for t in insertTriggers { if let name = t[0].text { try db.execute("DROP TRIGGER \(SQL.identifier(name))") } }
+            let names = ["feature_id", "geoctl_kind", "properties"] + layer.columns.map { SQL.identifier($0.column) } + ["geom"]
+            let values = Array(repeating: "?", count: names.count - 1)
+            let prefix = "INSERT INTO \(table) (\(names.joined(separator: ", "))) VALUES (\(values.joined(separator: ", ")), "
+            let writer = SpatiaLiteLayerWriter(db: db, table: table, insert: try db.prepare(prefix + "?)"),
+                                               insertFromWKB: try db.prepare(prefix + "GeomFromWKB(?, 4326))"),
+                                               columns: layer.columns, columnType: layer.geometryColumnType)
+            try features(writer)
+            written.featureCount = writer.count
+            try writer.index.write(into: db, table: "idx_\(layer.name)_geom")
+            for t in insertTriggers { if let sql = t[1].text { try db.execute(sql) } }
+            try db.run("UPDATE geometry_columns_time SET last_insert = strftime('%Y-%m-%dT%H:%M:%fZ', 'now') WHERE Lower(f_table_name) = Lower(?)", [.text(layer.name)])
             let e = written.extent
             try db.run("INSERT INTO geoctl_catalog (\(Self.catalogColumns)) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)", [
                 .text(written.name), .text(written.kind.rawValue), written.sphere.map(SQLValue.text) ?? .null,
@@ -396,48 +402,120 @@ public final class SpatiaLiteStore: LayerStore {
         for row in try db.rows("SELECT DISTINCT layer FROM geoctl_columns") {
             if let layer = row[0].text, !catalogued.contains(layer) { problems.append("geoctl_columns describes \(layer), which the catalog does not list") }
         }
+        return problems + (try spatialIndexProblems())
+    }
+
+    /// Where a layer's R*Tree spatial index is unsound: SQLite's own `rtreecheck()` (node
+    /// structure, boxes that enclose their children, the rowid and parent maps), or a count of
+    /// entries that differs from the count of rows with a geometry. Empty when every index is sound.
+    public func spatialIndexProblems() throws -> [String] {
+        var problems: [String] = []
+        for row in try db.rows("SELECT name FROM geoctl_catalog ORDER BY name") {
+            guard let name = row[0].text else { continue }
+            let index = "idx_\(name)_geom"
+            // A missing table is catalogProblems' to report; an indexed table lacking its index, ours.
+            guard try db.scalarText("SELECT count(*) FROM sqlite_master WHERE name = ? COLLATE NOCASE", [.text(name)]) == "1" else { continue }
+            guard try db.scalarText("SELECT count(*) FROM sqlite_master WHERE name = ? COLLATE NOCASE", [.text(index)]) == "1" else {
+                problems.append("\(name) has no spatial index"); continue
+            }
+            let check = try db.scalarText("SELECT rtreecheck(?)", [.text(index)]) ?? "no answer"
+            if check != "ok" { problems.append("the spatial index of \(name) fails rtreecheck: \(check)") }
+            let entries = try db.scalarText("SELECT count(*) FROM \(SQL.identifier(index))")
+            let rows = try db.scalarText("SELECT count(*) FROM \(SQL.identifier(name)) WHERE MbrMinX(geom) IS NOT NULL")
+            if entries != rows { problems.append("the spatial index of \(name) holds \(entries ?? "?") boxes for \(rows ?? "?") geometries") }
+        }
         return problems
     }
 }
 
-/// Inserts features through one prepared statement.
+/// Inserts features through prepared statements, binding SpatiaLite geometry blobs made in
+/// Swift (``SpatiaLiteBlob``), and gathers the boxes for the packed spatial index.
 final class SpatiaLiteLayerWriter: LayerWriter {
-    private let statement: Statement
+    private let db: SpatiaLiteConnection
+    private let table: String
+    /// The geometry bound as a SpatiaLite blob.
+    private let insert: Statement
+    /// The geometry bound as WKB through `GeomFromWKB`, for what ``SpatiaLiteBlob`` leaves
+    /// to SpatiaLite (geometry collections, empty geometries).
+    private let insertFromWKB: Statement
     private let columns: [PropertyColumn]
     private let columnType: String
     private(set) var count = 0
+    /// The boxes of the rows written, for ``RTreeBulkFill/write(into:table:)``.
+    private(set) var index = RTreeBulkFill()
+    private var json: [UInt8] = []
+    private var blob: [UInt8] = []
+    private var mbr: Statement?
 
-    init(statement: Statement, columns: [PropertyColumn], columnType: String) {
-        self.statement = statement
+    init(db: SpatiaLiteConnection, table: String, insert: Statement, insertFromWKB: Statement,
+         columns: [PropertyColumn], columnType: String) {
+        self.db = db
+        self.table = table
+        self.insert = insert
+        self.insertFromWKB = insertFromWKB
         self.columns = columns
         self.columnType = columnType
     }
 
     func insert(_ feature: Feature) throws {
-        statement.reset()
+        let promoted = feature.geometry.map { GeometryPromotion.promote($0, toColumn: columnType) }
+        var box: BoundingBox?
+        if let promoted { box = SpatiaLiteBlob.encode(promoted, srid: 4326, into: &blob) }
+        let statement = box != nil || promoted == nil ? insert : insertFromWKB
+        statement.rewind()
         var i: Int32 = 1
-        let id: SQLValue = switch feature.id {
-        case .string(let s)?: .text(s)
-        case .integer(let n)?: .integer(n)
-        case .number(let d)?: .real(d)
-        case nil: .null
+        switch feature.id {
+        case .string(let s)?: try statement.bindText(s, at: i)
+        case .integer(let n)?: try statement.bind(.integer(n), at: i)
+        case .number(let d)?: try statement.bind(.real(d), at: i)
+        case nil: try statement.bind(.null, at: i)
         }
-        try statement.bind(id, at: i); i += 1
-        try statement.bind(feature.geometry.map { .text($0.kind.rawValue) } ?? .null, at: i); i += 1
-        var json: [UInt8] = []
+        i += 1
+        if let g = feature.geometry { try statement.bindText(g.kind.rawValue, at: i) } else { try statement.bind(.null, at: i) }
+        i += 1
+        json.removeAll(keepingCapacity: true)
         JSONText.appendObject(feature.properties, to: &json)
-        try statement.bind(.text(String(decoding: json, as: UTF8.self)), at: i); i += 1
+        try statement.bindText(utf8: json, at: i)
+        i += 1
         for c in columns {
-            try statement.bind(Self.value(feature.properties[c.property], as: c.type), at: i)
+            try Self.bind(feature.properties[c.property], as: c.type, to: statement, at: i)
             i += 1
         }
-        if let g = feature.geometry {
-            try statement.bind(.blob(WKB.encode(GeometryPromotion.promote(g, toColumn: columnType))), at: i)
+        if let promoted {
+            if box != nil {
+                try statement.bindBlob(blob, at: i)
+            } else {
+                try statement.bindBlob(WKB.encode(promoted), at: i)
+            }
         } else {
             try statement.bind(.null, at: i)
         }
         while try statement.step() {}
         count += 1
+        let rowid = statement.lastInsertRowid
+        if let box {
+            index.add(rowid: rowid, minX: box.minX, maxX: box.maxX, minY: box.minY, maxY: box.maxY)
+        } else if promoted != nil {
+            // SpatiaLite's own MBR of what GeomFromWKB stored (none for an empty geometry).
+            if mbr == nil {
+                mbr = try db.prepare("SELECT MbrMinX(geom), MbrMaxX(geom), MbrMinY(geom), MbrMaxY(geom) FROM \(table) WHERE fid = ? AND MbrMinX(geom) IS NOT NULL")
+            }
+            guard let mbr else { return }
+            mbr.reset()
+            try mbr.bind(.integer(rowid), at: 1)
+            if try mbr.step(), let a = mbr.value(0).real, let b = mbr.value(1).real, let c = mbr.value(2).real, let d = mbr.value(3).real {
+                index.add(rowid: rowid, minX: a, maxX: b, minY: c, maxY: d)
+            }
+            while try mbr.step() {}
+        }
+    }
+
+    /// Binds a property value in its column's type, without a `SQLValue` in between.
+    static func bind(_ v: JSONValue?, as type: ColumnType, to statement: Statement, at i: Int32) throws(StoreError) {
+        switch (v, type) {
+        case (.string(let s)?, _): try statement.bindText(s, at: i)
+        default: try statement.bind(value(v, as: type), at: i)
+        }
     }
 
     static func value(_ v: JSONValue?, as type: ColumnType) -> SQLValue {

@@ -1,0 +1,143 @@
+import GeoCore
+
+/// SpatiaLite's own geometry BLOB, written straight from Swift so that an import binds each
+/// geometry as bytes instead of calling `GeomFromWKB` once per row.
+///
+/// The layout is SpatiaLite's documented "BLOB-Geometry" (little-endian): `0x00`, `0x01`
+/// (endian), SRID (int32), MBR (min x, min y, max x, max y as doubles), `0x7C`, class type
+/// (int32), the coordinates, `0xFE`. Points, linestrings and polygons carry their counts and
+/// coordinates as in WKB; each member of a Multi geometry starts with `0x69` and its class type.
+///
+/// Only geometries SpatiaLite would encode the same way are written here: the six simple
+/// kinds with at least one position in every part. ``encode(_:srid:into:)`` returns false for
+/// the rest (geometry collections, which SpatiaLite flattens and reorders, and empty
+/// geometries, which it stores as NULL); their rows go through `GeomFromWKB` as before.
+/// `SpatiaLiteBlobTests` compares these bytes with SpatiaLite's for every kind.
+enum SpatiaLiteBlob {
+    private static let classCodes: [GeometryKind: UInt32] = [
+        .point: 1, .lineString: 2, .polygon: 3, .multiPoint: 4, .multiLineString: 5, .multiPolygon: 6,
+    ]
+
+    /// Replaces `out` with the blob of `geometry` and returns its bounding box, or returns
+    /// nil (leaving `out` unspecified) when SpatiaLite encodes the geometry differently.
+    static func encode(_ geometry: Geometry, srid: Int32, into out: inout [UInt8]) -> BoundingBox? {
+        guard let code = classCodes[geometry.kind], let box = boxIfEveryPartHasPositions(geometry) else { return nil }
+        out.removeAll(keepingCapacity: true)
+        out.append(0x00)
+        out.append(0x01)
+        appendUInt32(UInt32(bitPattern: srid), to: &out)
+        appendDouble(box.minX, to: &out)
+        appendDouble(box.minY, to: &out)
+        appendDouble(box.maxX, to: &out)
+        appendDouble(box.maxY, to: &out)
+        out.append(0x7C)
+        appendUInt32(code, to: &out)
+        switch geometry {
+        case .point(let p):
+            appendDouble(p.x, to: &out)
+            appendDouble(p.y, to: &out)
+        case .lineString(let l):
+            appendSequence(l.coordinates[...], to: &out)
+        case .polygon(let p):
+            appendPolygonBody(p, to: &out)
+        case .multiPoint(let m):
+            appendUInt32(UInt32(m.pointCount), to: &out)
+            var i = 0
+            while i + 1 < m.coordinates.count {
+                out.append(0x69)
+                appendUInt32(1, to: &out)
+                appendDouble(m.coordinates[i], to: &out)
+                appendDouble(m.coordinates[i + 1], to: &out)
+                i += 2
+            }
+        case .multiLineString(let m):
+            appendUInt32(UInt32(m.lineCount), to: &out)
+            for i in 0 ..< m.lineCount {
+                out.append(0x69)
+                appendUInt32(2, to: &out)
+                appendSequence(m.line(i).coordinates[...], to: &out)
+            }
+        case .multiPolygon(let m):
+            appendUInt32(UInt32(m.polygons.count), to: &out)
+            for p in m.polygons {
+                out.append(0x69)
+                appendUInt32(3, to: &out)
+                appendPolygonBody(p, to: &out)
+            }
+        case .geometryCollection:
+            return nil
+        }
+        out.append(0xFE)
+        return box
+    }
+
+    /// The MBR SpatiaLite records, or nil when the geometry or any of its parts (line, ring, polygon)
+    /// has no position.
+    private static func boxIfEveryPartHasPositions(_ g: Geometry) -> BoundingBox? {
+        var box = BoundingBox.empty
+        switch g {
+        case .point(let p):
+            return BoundingBox(minX: p.x, minY: p.y, maxX: p.x, maxY: p.y)
+        case .lineString(let l):
+            guard !l.coordinates.isEmpty else { return nil }
+            box.extend(flat: l.coordinates)
+        case .multiPoint(let m):
+            guard !m.coordinates.isEmpty else { return nil }
+            box.extend(flat: m.coordinates)
+        case .multiLineString(let m):
+            guard m.lineCount > 0 else { return nil }
+            for i in 0 ..< m.lineCount {
+                let start = m.lineStarts[i]
+                let end = i + 1 < m.lineCount ? m.lineStarts[i + 1] : m.coordinates.count / 2
+                if end <= start { return nil }
+            }
+            box.extend(flat: m.coordinates)
+        case .polygon(let p):
+            guard polygonHasPositions(p) else { return nil }
+            extend(&box, exteriorOf: p)
+        case .multiPolygon(let m):
+            guard !m.polygons.isEmpty else { return nil }
+            for p in m.polygons {
+                guard polygonHasPositions(p) else { return nil }
+                extend(&box, exteriorOf: p)
+            }
+        case .geometryCollection:
+            return nil
+        }
+        return box.isEmpty ? nil : box
+    }
+
+    /// SpatiaLite's MBR of a polygon is that of its exterior ring.
+    private static func extend(_ box: inout BoundingBox, exteriorOf p: Polygon) {
+        let r = p.ringRange(0)
+        p.coordinates.withUnsafeBufferPointer { c in
+            for k in r { box.extend(x: c[2 * k], y: c[2 * k + 1]) }
+        }
+    }
+
+    private static func polygonHasPositions(_ p: Polygon) -> Bool {
+        guard p.ringCount > 0 else { return false }
+        for r in 0 ..< p.ringCount where p.ringRange(r).isEmpty { return false }
+        return true
+    }
+
+    private static func appendPolygonBody(_ p: Polygon, to out: inout [UInt8]) {
+        appendUInt32(UInt32(p.ringCount), to: &out)
+        for r in 0 ..< p.ringCount { appendSequence(p.ring(r), to: &out) }
+    }
+
+    private static func appendSequence(_ flat: ArraySlice<Double>, to out: inout [UInt8]) {
+        appendUInt32(UInt32(flat.count / 2), to: &out)
+        flat.withUnsafeBytes { out.append(contentsOf: $0) }  // little-endian doubles, as they lie in memory
+    }
+
+    @inline(__always)
+    private static func appendUInt32(_ v: UInt32, to out: inout [UInt8]) {
+        withUnsafeBytes(of: v.littleEndian) { out.append(contentsOf: $0) }
+    }
+
+    @inline(__always)
+    private static func appendDouble(_ v: Double, to out: inout [UInt8]) {
+        withUnsafeBytes(of: v.bitPattern.littleEndian) { out.append(contentsOf: $0) }
+    }
+}

@@ -10,7 +10,7 @@ public struct PointRowCursor {
         /// (`types[k]` nil when the property has no column: it reads as null).
         case spatiaLite(Statement, types: [ColumnType?])
         /// Values already decoded (any other store).
-        case values(FeatureID?, Point?, [JSONValue])
+        case values(FeatureID?, Point?, [JSONValue], geometryName: String?)
     }
 
     let source: Source
@@ -18,13 +18,15 @@ public struct PointRowCursor {
     init(source: Source) { self.source = source }
 
     /// A row of values already decoded (features in memory, or a store without a faster read).
-    public init(id: FeatureID?, point: Point?, values: [JSONValue]) { source = .values(id, point, values) }
+    public init(id: FeatureID?, point: Point?, values: [JSONValue], geometryName: String? = "not a Point") {
+        source = .values(id, point, values, geometryName: geometryName)
+    }
 
     /// The point's X and Y, or nil when the geometry is missing or not a Point.
     public var point: (x: Double, y: Double)? {
         switch source {
         case .spatiaLite(let s, _): return s.withBlob(1) { SpatiaLiteBlob.point($0) } ?? nil
-        case .values(_, let p, _): return p.map { ($0.x, $0.y) }
+        case .values(_, let p, _, _): return p.map { ($0.x, $0.y) }
         }
     }
 
@@ -36,7 +38,7 @@ public struct PointRowCursor {
             if s.isNull(1) { return nil }
             if case .text(let kind) = s.value(2) { return kind }
             return "not a Point"
-        case .values(_, _, _): return "not a Point"
+        case .values(_, _, _, let name): return name
         }
     }
 
@@ -44,7 +46,7 @@ public struct PointRowCursor {
     public var integerID: Int64? {
         switch source {
         case .spatiaLite(let s, _): return s.integer(0)
-        case .values(let id, _, _):
+        case .values(let id, _, _, _):
             if case .integer(let i)? = id { return i }
             return nil
         }
@@ -54,7 +56,7 @@ public struct PointRowCursor {
     public var hasID: Bool {
         switch source {
         case .spatiaLite(let s, _): return !s.isNull(0)
-        case .values(let id, _, _): return id != nil
+        case .values(let id, _, _, _): return id != nil
         }
     }
 
@@ -68,7 +70,7 @@ public struct PointRowCursor {
             case .text(let t): .string(t)
             default: nil
             }
-        case .values(let id, _, _): return id
+        case .values(let id, _, _, _): return id
         }
     }
 
@@ -79,7 +81,7 @@ public struct PointRowCursor {
         case .spatiaLite(let s, let types):
             guard types[k] != nil else { return nil }
             return try s.withText(Int32(3 + k), body)
-        case .values(_, _, let values):
+        case .values(_, _, let values, _):
             guard case .string(var text) = values[k] else { return nil }
             return try text.withUTF8 { try body(UnsafeRawBufferPointer($0)) }
         }
@@ -91,7 +93,7 @@ public struct PointRowCursor {
         case .spatiaLite(let s, let types):
             guard let type = types[k], type != .boolean else { return nil }
             return s.integer(Int32(3 + k))
-        case .values(_, _, let values):
+        case .values(_, _, let values, _):
             if case .integer(let i) = values[k] { return i }
             return nil
         }
@@ -103,7 +105,7 @@ public struct PointRowCursor {
         case .spatiaLite(let s, let types):
             guard let type = types[k], type != .boolean else { return nil }
             return s.double(Int32(3 + k))
-        case .values(_, _, let values): return values[k].doubleValue
+        case .values(_, _, let values, _): return values[k].doubleValue
         }
     }
 
@@ -118,7 +120,7 @@ public struct PointRowCursor {
             case .text(let t): .string(t)
             default: .null
             }
-        case .values(_, _, let values): return values[k]
+        case .values(_, _, let values, _): return values[k]
         }
     }
 }
@@ -151,10 +153,13 @@ enum SpatiaLiteBlob {
 }
 
 extension LayerStore {
-    /// Any store: through ``forEachPoint(of:properties:_:)``.
+    /// Any store: through ``forEachFeature(of:filter:_:)`` (the geometry's type is kept, to
+    /// say why a row has no point).
     public func forEachPointRow(of layer: String, properties: [String], _ body: (PointRowCursor) throws -> Void) throws {
-        try forEachPoint(of: layer, properties: properties) { id, point, values in
-            try body(PointRowCursor(source: .values(id, point, values)))
+        try forEachFeature(of: layer, filter: .all) { f in
+            var point: Point?
+            if case .point(let p)? = f.geometry { point = p }
+            try body(PointRowCursor(id: f.id, point: point, values: properties.map { f.properties[$0] ?? .null }, geometryName: f.geometry?.typeName))
         }
     }
 }

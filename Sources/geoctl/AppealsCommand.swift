@@ -130,7 +130,12 @@ func render(_ table: TextTable, _ format: AppealsFormat) -> String {
 func number(_ v: Double?, _ decimals: Int = 2) -> String {
     guard let v, v.isFinite else { return "" }
     if v == v.rounded(), abs(v) < 1e15 { return String(Int(v)) }
-    var s = String(format: "%.\(decimals)f", v)
+    // C's snprintf, the same digits as String(format:) at a fraction of Foundation's cost
+    // (stats writes two per row, tens of thousands of rows at 10^6 appeals).
+    var s = withUnsafeTemporaryAllocation(of: CChar.self, capacity: 64) { buffer -> String in
+        let n = withVaList([Int32(decimals), v]) { vsnprintf(buffer.baseAddress!, 64, "%.*f", $0) }
+        return n > 0 && n < 64 ? String(cString: buffer.baseAddress!) : String(format: "%.\(decimals)f", v)
+    }
     while s.hasSuffix("0") { s.removeLast() }
     if s.hasSuffix(".") { s.removeLast() }
     return s

@@ -11,7 +11,8 @@ struct AppealsHotspotsCommand: ParsableCommand {
         discussion: """
         --method excess (default): the excess over the expected count. With --exposure \
         LAYER[.PROPERTY] the expected count is proportional to the layer's features in the cell (or \
-        the sum of PROPERTY), e.g. buildings, flats or population; one-sided Poisson test. Without it, \
+        the sum of PROPERTY), e.g. buildings, flats or population; one-sided negative binomial test \
+        (Poisson plus the extra variation α·E² the cells show, estimated robustly). Without it, \
         each month is tested against the cell's other months (one-sided exact binomial test): \
         "emerging" hot spots. --method gi: Getis-Ord Gi* on the counts with binary weights (a \
         hexagon, its 6 neighbours and itself), two-sided normal p, or conditional randomisation with \

@@ -70,17 +70,33 @@ struct TextTable {
         case .csv:
             // RFC 4180 quoting, decided on UTF-8 bytes: Character-by-Character scanning of
             // Cyrillic text was most of the time of a large export.
-            func escape(_ s: String) -> String {
-                guard s.utf8.contains(where: { $0 == 0x2C || $0 == 0x22 || $0 == 0x0A || $0 == 0x0D }) else { return s }
-                var out: [UInt8] = [0x22]
-                for b in s.utf8 {
-                    if b == 0x22 { out.append(0x22) }
-                    out.append(b)
+            // Written into one byte buffer: joining per row was most of a 240,000-row stats CSV.
+            var out: [UInt8] = []
+            out.reserveCapacity(64 * (texts.count + 1))
+            func put(_ s: String) {
+                var s = s
+                s.withUTF8 { b in
+                    guard b.contains(where: { $0 == 0x2C || $0 == 0x22 || $0 == 0x0A || $0 == 0x0D }) else { out.append(contentsOf: b); return }
+                    out.append(0x22)
+                    for c in b {
+                        if c == 0x22 { out.append(0x22) }
+                        out.append(c)
+                    }
+                    out.append(0x22)
                 }
-                out.append(0x22)
-                return String(decoding: out, as: UTF8.self)
             }
-            return ((header ? [columns] : []) + texts).map { $0.map(escape).joined(separator: ",") }.joined(separator: "\n")
+            func line(_ cells: [String]) {
+                for (i, c) in cells.enumerated() {
+                    if i > 0 { out.append(0x2C) }
+                    put(c)
+                }
+            }
+            if header { line(columns) }
+            for (r, row) in texts.enumerated() {
+                if header || r > 0 { out.append(0x0A) }
+                line(row)
+            }
+            return String(decoding: out, as: UTF8.self)
         case .json:
             let objects = rows.map { row in
                 JSONValue.object(JSONObject(members: zip(keys, row).map { JSONObject.Member(key: $0, value: $1.json) }))

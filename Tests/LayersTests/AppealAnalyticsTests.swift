@@ -238,13 +238,16 @@ struct AppealAnalyticsTests {
         }
     }
 
-    @Test("BH q-values, normal, Poisson and binomial tails equal SciPy's", .enabled(if: PySAL.enabled, "needs .build-venv (scripts/test-venv.sh)"))
+    @Test("BH q-values, normal, Poisson, negative binomial and binomial tails equal SciPy's", .enabled(if: PySAL.enabled, "needs .build-venv (scripts/test-venv.sh)"))
     func significanceEqualsSciPy() throws {
         var rng = SeededRandom(seed: 3)
         let p = (0 ..< 500).map { _ in pow(Double.random(in: 0 ... 1, using: &rng), 3) }
         let cases: [[Double]] = [[0, 0.3], [1, 0.3], [5, 0.5], [17, 0.64], [40, 12.5], [130, 100], [90, 100], [3000, 2500], [1, 1e-6]]
         let binomial: [[Double]] = [[5, 20, 0.1], [0, 10, 0.5], [31, 120, 0.0833], [200, 1000, 0.25], [12, 12, 0.3], [3, 2000, 0.5]]
         let z: [Double] = [0, 0.5, -1.96, 2.5758, 8, -12]
+        // k, mean, size.
+        let negativeBinomial: [[Double]] = [[0, 3, 2], [1, 0.3, 5], [17, 6.4, 3.5], [40, 12.5, 40], [130, 100, 25], [90, 100, 25],
+                                            [3000, 2500, 60], [700, 500, 1e6], [2, 900, 0.7], [5000, 900, 0.7]]
         let script = """
         import json, sys
         from scipy import stats
@@ -252,9 +255,10 @@ struct AppealAnalyticsTests {
         print(json.dumps({"q": list(map(float, stats.false_discovery_control(d["p"], method="bh"))),
                           "poisson": [float(stats.poisson.sf(k - 1, m)) for k, m in d["poisson"]],
                           "binomial": [float(stats.binom.sf(k - 1, int(n), p)) for k, n, p in d["binomial"]],
+                          "nbinom": [float(stats.nbinom.sf(k - 1, r, r / (r + m))) for k, m, r in d["nbinom"]],
                           "normal": [float(2 * stats.norm.sf(abs(x))) for x in d["z"]]}))
         """
-        let out = try PySAL.run(script, input: ["p": p, "poisson": cases, "binomial": binomial, "z": z]) as! [String: [Double]]
+        let out = try PySAL.run(script, input: ["p": p, "poisson": cases, "binomial": binomial, "z": z, "nbinom": negativeBinomial]) as! [String: [Double]]
         let q = Significance.benjaminiHochberg(p)
         #expect(zip(q, out["q"]!).allSatisfy { abs($0 - $1) <= 1e-12 })
         func close(_ a: Double, _ b: Double) -> Bool { abs(a - b) <= 1e-12 || abs(a - b) <= 1e-9 * max(abs(a), abs(b)) }
@@ -267,6 +271,10 @@ struct AppealAnalyticsTests {
             #expect(close(mine, out["binomial"]![k]), "binomial \(c): \(mine) vs \(out["binomial"]![k])")
         }
         for (k, x) in z.enumerated() { #expect(close(Significance.twoSidedNormal(x), out["normal"]![k])) }
+        for (k, c) in negativeBinomial.enumerated() {
+            let mine = Significance.negativeBinomialUpper(Int(c[0]), mean: c[1], size: c[2])
+            #expect(close(mine, out["nbinom"]![k]), "negative binomial \(c): \(mine) vs \(out["nbinom"]![k])")
+        }
     }
 
     @Test("the planted hot spots of the fixture are found by the excess test against building exposure, month spots in their month")
@@ -325,7 +333,7 @@ struct AppealAnalyticsTests {
         #expect(try Data(contentsOf: URL(fileURLWithPath: "\(folder)/year.truth.json")) == Data(contentsOf: URL(fileURLWithPath: AppealFixture.truthPath)))
     }
 
-    @Test("hot spots count each duplicate group once; overdispersion is the median squared Pearson residual over χ²₁'s median, at least 1")
+    @Test("hot spots count each duplicate group once; the extra variation α·E² is where the median (O − E)²/(E + α·E²) is χ²₁'s median")
     func duplicatesOnceAndDispersion() throws {
         let appeals = try AppealFixture.appeals()
         let groups = DuplicateGroups(appeals, metres: 40, hours: 48, anyCategory: false)
@@ -336,15 +344,21 @@ struct AppealAnalyticsTests {
             #expect(kept.contains(appeals.ids[g.members[0]]))
             #expect(g.members.dropFirst().allSatisfy { !kept.contains(appeals.ids[$0]) })
         }
-        // Every cell 20 above an expectation of 100: (O − E)²/E = 4 everywhere.
-        let e = [Double](repeating: 100, count: 40)
-        #expect(abs(ExcessTest.dispersion(counts: [Int](repeating: 120, count: 40), expected: e) - 4 / 0.454936423119572) < 1e-12)
-        #expect(ExcessTest.dispersion(counts: [Int](repeating: 101, count: 40), expected: e) == 1)
-        #expect(ExcessTest.dispersion(counts: [Int](repeating: 120, count: 29), expected: [Double](repeating: 100, count: 29)) == 1)
-        // The widened test is never more significant than Poisson's.
+        // Every cell 30 % above its expectation (E = 100 or 400): the extra variation α solves
+        // median((O − E)²/(E + α·E²)) = median of χ²₁ exactly.
+        let target = 0.454936423119572
+        let e = (0 ..< 41).map { $0 < 20 ? 100.0 : 400.0 }
+        let high = e.map { Int(1.3 * $0) }
+        // The median term is a cell of E = 400: 120² / (400 + α·400²) = target.
+        let alpha = (120.0 * 120 / target - 400) / (400 * 400)
+        #expect(abs(ExcessTest.extraVariation(counts: high, expected: e) - alpha) <= 1e-9 * alpha)
+        // Counts within Poisson's spread, and too few cells: no extra variation.
+        #expect(ExcessTest.extraVariation(counts: e.map { Int($0) + 1 }, expected: e) == 0)
+        #expect(ExcessTest.extraVariation(counts: Array(high.prefix(29)), expected: Array(e.prefix(29))) == 0)
+        // The widened test is less significant than Poisson's, and is the negative binomial tail.
         let plain = ExcessTest.poisson(cell: 0, period: nil, observed: 140, expected: 100)
-        let wide = ExcessTest.poisson(cell: 0, period: nil, observed: 140, expected: 100, dispersion: 4)
-        #expect(wide.p > plain.p && abs(wide.p - Significance.twoSidedNormal(2) / 2) < 1e-12)
+        let wide = ExcessTest.poisson(cell: 0, period: nil, observed: 140, expected: 100, extraVariation: 0.02)
+        #expect(wide.p > 10 * plain.p && wide.p == Significance.negativeBinomialUpper(140, mean: 100, size: 50))
     }
 }
 

@@ -37,22 +37,35 @@ public struct AppealAreas: Sendable {
         areas.names.append(none)
         let index = PolygonIndex(geometries: features.map(\.geometry))
         let areaOfFeature = featureArea
-        let per: [[Int32]] = (try? parallelMap(appeals.count) { range -> [[Int32]] in
-            range.map { i -> [Int32] in
-                var found: [Int32] = []
-                index.forEachCovering(x: appeals.lon[i], y: appeals.lat[i]) { f, _ in
+        // Per half of the appeals (two workers): the areas of each appeal, flat, and how many.
+        struct Chunk: Sendable { var members: [Int32] = []; var counts: [UInt32] = [] }
+        let lon = appeals.lon, lat = appeals.lat
+        let chunks: [Chunk] = (try? parallelMap(appeals.count, minimumForTwo: 4096) { range -> [Chunk] in
+            var chunk = Chunk()
+            chunk.members.reserveCapacity(range.count + range.count / 8)
+            chunk.counts.reserveCapacity(range.count)
+            for i in range {
+                let start = chunk.members.count
+                index.forEachCovering(x: lon[i], y: lat[i]) { f, _ in
                     let a = areaOfFeature[f]
-                    if !found.contains(a) { found.append(a) }
+                    if !chunk.members[start...].contains(a) { chunk.members.append(a) }
                     return true
                 }
-                return found.isEmpty ? [noneIndex] : found.sorted()
+                if chunk.members.count == start { chunk.members.append(noneIndex) }
+                else if chunk.members.count - start > 1 { chunk.members[start...].sort() }
+                chunk.counts.append(UInt32(chunk.members.count - start))
             }
+            return [chunk]
         }) ?? []
         areas.members.reserveCapacity(appeals.count)
         areas.start.reserveCapacity(appeals.count + 1)
-        for list in per {
-            areas.members += list
-            areas.start.append(areas.members.count)
+        for chunk in chunks {
+            areas.members += chunk.members
+            var end = areas.start.last!
+            for c in chunk.counts {
+                end += Int(c)
+                areas.start.append(end)
+            }
         }
         areas.method = "every feature of \(layer) covering the appeal (boundary included)" + (property.map { ", named by \($0)" } ?? ", by feature id")
         return areas

@@ -43,7 +43,7 @@ public struct AppealFieldProblem: Sendable, Hashable {
 /// Coordinates are kept as WGS84 lon/lat and in a local metric projection (the UTM zone of
 /// the data, through PROJ), where cells and distances are measured.
 public struct AppealSet: Sendable {
-    public var ids: [String] = []
+    public var ids = AppealIDs()
     public var lon: [Double] = []
     public var lat: [Double] = []
     /// Metres in ``crs``.
@@ -56,8 +56,11 @@ public struct AppealSet: Sendable {
     public var created: [Double] = []
     /// Seconds since the epoch; NaN when not closed.
     public var closed: [Double] = []
+    /// Index into ``statuses`` of each appeal's status property ("" when absent).
+    public var statusCode: [Int32] = []
+    public var statuses: [String] = []
     /// The status property's value, or "".
-    public var status: [String] = []
+    public var status: [String] { statusCode.map { statuses[Int($0)] } }
     /// The per-appeal `deadline_days` property; NaN when absent.
     public var deadlineDays: [Double] = []
     /// The metric CRS of ``x`` and ``y``.
@@ -81,7 +84,8 @@ public struct AppealSet: Sendable {
     /// Reads the layer through the store and projects it.
     public static func load(from store: any LayerStore, layer: String, options: AppealLoadOptions) throws -> AppealSet {
         var raw = try RawAppeals(options: options)
-        try store.forEachPoint(of: layer, properties: raw.wanted) { id, point, values in raw.add(id: id, point: point, values: values) }
+        raw.reserve(try store.layer(named: layer)?.featureCount ?? 0)
+        try store.forEachPointRow(of: layer, properties: raw.wanted) { row in raw.add(row, geometryName: row.geometryName) }
         return try raw.finish(layer: layer)
     }
 
@@ -92,7 +96,7 @@ public struct AppealSet: Sendable {
         for f in features {
             var point: Point?
             if case .point(let p)? = f.geometry { point = p }
-            raw.add(id: f.id, point: point, values: wanted.map { f.properties[$0] ?? .null }, geometryName: f.geometry?.typeName)
+            raw.add(PointRowCursor(id: f.id, point: point, values: wanted.map { f.properties[$0] ?? .null }), geometryName: f.geometry?.typeName)
         }
         return try raw.finish(layer: layer)
     }
@@ -108,7 +112,8 @@ struct RawAppeals {
     var createdOffset: [Int32] = []
     var closedLocal: [Double] = []
     var closedOffset: [Int32] = []
-    var categoryIndex: [String: Int32] = [:]
+    var categories = ByteInterner()
+    var statuses = ByteInterner()
     var offsetVotes: [Int32: Int] = [:]
     var problems: [String: AppealFieldProblem] = [:]
     var problemOrder: [String] = []
@@ -129,12 +134,13 @@ struct RawAppeals {
         if problems[key]!.examples.count < 3 { problems[key]!.examples.append("\(id): \(value)") }
     }
 
-    func parseLocal(_ text: String) -> (Double, Int32)? {
-        var s = text
-        return s.withUTF8 { b -> (Double, Int32)? in
-            guard let (local, offset) = layoutParser.map({ $0.strftime(b) }) ?? AppealTimestampParser.iso(b) else { return nil }
-            return (local, offset.map(Int32.init) ?? RawAppeals.naive)
-        }
+    /// Local seconds and the offset (or ``naive``) of a timestamp's UTF-8 bytes.
+    /// (Static, with the layout passed in: a method would copy the whole struct per call.)
+    @inline(__always)
+    static func parseLocal(_ raw: UnsafeRawBufferPointer, layout: AppealTimestampParser?) -> (Double, Int32)? {
+        let b = UnsafeBufferPointer(start: raw.baseAddress?.assumingMemoryBound(to: UInt8.self), count: raw.count)
+        guard let (local, offset) = layout.map({ $0.strftime(b) }) ?? AppealTimestampParser.iso(b) else { return nil }
+        return (local, offset.map(Int32.init) ?? RawAppeals.naive)
     }
 
     /// The properties read per appeal, in this order.
@@ -143,38 +149,71 @@ struct RawAppeals {
         return [f.category, f.created, f.closed, f.status, f.deadlineDays, "id"]
     }
 
-    mutating func add(id featureID: FeatureID?, point: Point?, values: [JSONValue], geometryName: String? = "not a Point") {
+    /// A timestamp property: parsed from its bytes when it is text, else from its plain text
+    /// (a number written where a timestamp belongs is reported as unparseable, with its value).
+    enum Timestamp { case missing, parsed(Double, Int32), unparseable(String) }
+
+    @inline(__always)
+    static func timestamp(_ row: PointRowCursor, _ k: Int, layout: AppealTimestampParser?) -> Timestamp {
+        if let r = row.withText(k, { b -> Timestamp in
+            if let t = parseLocal(b, layout: layout) { return .parsed(t.0, t.1) }
+            return b.isEmpty ? .missing : .unparseable(String(decoding: b, as: UTF8.self))
+        }) { return r }
+        guard var text = row.value(k).plainText else { return .missing }
+        if text.isEmpty { return .missing }
+        return text.withUTF8 { b in parseLocal(UnsafeRawBufferPointer(b), layout: layout).map { .parsed($0.0, $0.1) } } ?? .unparseable(text)
+    }
+
+    var layoutName: String { options.timeFormat.map { "layout \($0)" } ?? "ISO 8601" }
+
+    /// `geometryName` is asked only for a row without a point.
+    mutating func add(_ row: PointRowCursor, geometryName: @autoclosure () -> String?) {
         set.featuresRead += 1
-        let id = featureID?.description ?? values[5].plainText ?? String(set.featuresRead)
-        guard let p = point else {
-            problem("geometry", geometryName == nil ? "missing" : "not a Point", id: id, value: geometryName ?? "null")
+        func id() -> String { row.id?.description ?? row.value(5).plainText ?? String(set.featuresRead) }
+        guard let p = row.point else {
+            let name = geometryName()
+            problem("geometry", name == nil ? "missing" : "not a Point", id: id(), value: name ?? "null")
             return
         }
         let fields = options.fields
-        guard let createdText = values[1].plainText else {
-            problem(fields.created, "missing", id: id, value: "null")
+        let created: (Double, Int32)
+        switch Self.timestamp(row, 1, layout: layoutParser) {
+        case .parsed(let local, let offset): created = (local, offset)
+        case .missing:
+            // An empty string is not a timestamp either: say so with its value.
+            if row.withText(1, { $0.isEmpty }) == true {
+                problem(fields.created, "unparseable (\(layoutName))", id: id(), value: "")
+            } else {
+                problem(fields.created, "missing", id: id(), value: "null")
+            }
             return
-        }
-        guard let created = parseLocal(createdText) else {
-            problem(fields.created, "unparseable (\(options.timeFormat.map { "layout \($0)" } ?? "ISO 8601"))", id: id, value: createdText)
+        case .unparseable(let text):
+            problem(fields.created, "unparseable (\(layoutName))", id: id(), value: text)
             return
         }
         var closed: (Double, Int32) = (.nan, RawAppeals.naive)
-        if let closedText = values[2].plainText, !closedText.isEmpty {
-            if let c = parseLocal(closedText) { closed = c } else {
-                problem(fields.closed, "unparseable (\(options.timeFormat.map { "layout \($0)" } ?? "ISO 8601")); counted as not closed", id: id, value: closedText)
-            }
+        switch Self.timestamp(row, 2, layout: layoutParser) {
+        case .parsed(let local, let offset): closed = (local, offset)
+        case .missing: break
+        case .unparseable(let text):
+            problem(fields.closed, "unparseable (\(layoutName)); counted as not closed", id: id(), value: text)
         }
-        let categoryName = values[0].plainText ?? ""
-        if categoryName.isEmpty { problem(fields.category, "missing; counted under \"\"", id: id, value: "null") }
         let c: Int32
-        if let known = categoryIndex[categoryName] { c = known } else {
-            c = Int32(set.categories.count)
-            categoryIndex[categoryName] = c
-            set.categories.append(categoryName)
+        if let known = row.withText(0, { categories.code($0) }) {
+            c = known
+        } else {
+            let name = row.value(0).plainText ?? ""
+            c = categories.code(name)
         }
+        if categories.names[Int(c)].isEmpty { problem(fields.category, "missing; counted under \"\"", id: id(), value: "null") }
         if created.1 != RawAppeals.naive { offsetVotes[created.1, default: 0] += 1 }
-        set.ids.append(id)
+        if let integer = row.integerID {
+            set.ids.append(integer)
+        } else if !row.hasID, let integer = row.integer(5) {
+            set.ids.append(integer)
+        } else {
+            set.ids.append(id())
+        }
         set.lon.append(p.x)
         set.lat.append(p.y)
         set.category.append(c)
@@ -182,11 +221,20 @@ struct RawAppeals {
         createdOffset.append(created.1)
         closedLocal.append(closed.0)
         closedOffset.append(closed.1)
-        set.status.append(values[3].plainText ?? "")
-        set.deadlineDays.append(values[4].doubleValue ?? .nan)
+        set.statusCode.append(row.withText(3, { statuses.code($0) }) ?? statuses.code(row.value(3).plainText ?? ""))
+        set.deadlineDays.append(row.double(4) ?? .nan)
+    }
+
+    mutating func reserve(_ n: Int) {
+        guard n > 0 else { return }
+        set.ids.reserveCapacity(n); set.lon.reserveCapacity(n); set.lat.reserveCapacity(n); set.category.reserveCapacity(n)
+        set.statusCode.reserveCapacity(n); set.deadlineDays.reserveCapacity(n)
+        createdLocal.reserveCapacity(n); createdOffset.reserveCapacity(n); closedLocal.reserveCapacity(n); closedOffset.reserveCapacity(n)
     }
 
     mutating func finish(layer: String) throws -> AppealSet {
+        set.categories = categories.names
+        set.statuses = statuses.names
         // The zone.
         if let zone = options.zone {
             set.zone = zone
@@ -256,8 +304,8 @@ extension AppealSet {
     /// Keeps the appeals whose flag is true, in order.
     mutating func select(_ keep: [Bool]) {
         func pick<T>(_ a: [T]) -> [T] { var out: [T] = []; out.reserveCapacity(a.count); for i in a.indices where keep[i] { out.append(a[i]) }; return out }
-        ids = pick(ids); lon = pick(lon); lat = pick(lat); category = pick(category); created = pick(created)
-        closed = pick(closed); status = pick(status); deadlineDays = pick(deadlineDays)
+        ids = ids.selecting(keep); lon = pick(lon); lat = pick(lat); category = pick(category); created = pick(created)
+        closed = pick(closed); statusCode = pick(statusCode); deadlineDays = pick(deadlineDays)
         if x.count == keep.count { x = pick(x); y = pick(y) }
     }
 

@@ -25,49 +25,96 @@ public struct AppealStatsRow: Sendable, Hashable {
 /// **Percentiles** interpolate linearly between order statistics (NumPy's default, "type 7").
 public enum AppealStats {
     public static func rows(_ appeals: AppealSet, areas: AppealAreas, period: AppealPeriod?, asOf: Double) -> [AppealStatsRow] {
+        let n = appeals.count
         let categoryCount = max(1, appeals.categories.count)
-        struct Cell { var count = 0, closed = 0, breaches = 0, withDeadline = 0; var hours: [Double] = [] }
-        var cells: [Int: Cell] = [:]
-        var periodKeys = Set<Int>()
-        for i in 0 ..< appeals.count {
-            let p = period.map { $0.key(local: appeals.zone.local(appeals.created[i])) } ?? 0
-            periodKeys.insert(p)
+        var periodOf = [Int](repeating: 0, count: n)
+        if let period {
+            let zone = appeals.zone
+            appeals.created.withUnsafeBufferPointer { created in
+                for i in 0 ..< n { periodOf[i] = period.key(local: zone.local(created[i])) }
+            }
+        }
+        // Each (appeal, area) membership gets the number of its row ("slot"): looked up in a
+        // dense area × period × category table when that is small, else in a dictionary.
+        let firstPeriod = periodOf.min() ?? 0
+        let periods = (periodOf.max() ?? 0) - firstPeriod + 1
+        let denseSize = areas.names.count * periods * categoryCount
+        var dense = [Int32](repeating: -1, count: denseSize <= 1 << 22 ? denseSize : 0)
+        var sparse: [Int: Int32] = [:]
+        var keys: [Key] = []
+        func slot(_ key: Key, create: Bool) -> Int32? {
+            if !dense.isEmpty {
+                let d = (key.area * periods + key.period - firstPeriod) * categoryCount + key.category
+                if dense[d] < 0 {
+                    guard create else { return nil }
+                    dense[d] = Int32(keys.count)
+                    keys.append(key)
+                }
+                return dense[d]
+            }
+            let packed = key.packed(categories: categoryCount)
+            if let known = sparse[packed] { return known }
+            guard create else { return nil }
+            let s = Int32(keys.count)
+            sparse[packed] = s
+            keys.append(key)
+            return s
+        }
+        var slotOf = [Int32](repeating: 0, count: areas.members.count)
+        for i in 0 ..< n {
             let c = Int(appeals.category[i])
-            let deadline = areas.categoryDeadlines.map { $0[c] } ?? appeals.deadlineDays[i]
+            for k in areas.start[i] ..< areas.start[i + 1] {
+                slotOf[k] = slot(Key(area: Int(areas.members[k]), period: periodOf[i], category: c), create: true)!
+            }
+        }
+        let rows = keys.count
+        var count = [Int](repeating: 0, count: rows), closed = count, breaches = count, withDeadline = count
+        var hoursStart = [Int](repeating: 0, count: rows + 1)
+        for i in 0 ..< n {
+            let c = Int(appeals.category[i])
             let isClosed = !appeals.closed[i].isNaN
-            let hours = isClosed ? (appeals.closed[i] - appeals.created[i]) / 3600 : 0
+            let deadline = areas.categoryDeadlines.map { $0[c] } ?? appeals.deadlineDays[i]
             let breach = deadline.isNaN ? nil : Self.breaches(created: appeals.created[i], closed: appeals.closed[i], deadlineDays: deadline, asOf: asOf)
             for k in areas.start[i] ..< areas.start[i + 1] {
-                let a = Int(areas.members[k])
-                let composite = Key(area: a, period: p, category: c).packed(categories: categoryCount)
-                cells[composite, default: Cell()].count += 1
-                if isClosed {
-                    cells[composite]!.closed += 1
-                    cells[composite]!.hours.append(hours)
-                }
+                let r = Int(slotOf[k])
+                count[r] += 1
+                if isClosed { closed[r] += 1; hoursStart[r + 1] += 1 }
                 if let breach {
-                    cells[composite]!.withDeadline += 1
-                    if breach { cells[composite]!.breaches += 1 }
+                    withDeadline[r] += 1
+                    if breach { breaches[r] += 1 }
                 }
             }
         }
-        let firstPeriod = periodKeys.min() ?? 0
-        var out: [(Key, AppealStatsRow)] = []
-        out.reserveCapacity(cells.count)
-        for (packed, cell) in cells {
-            let key = Key(packed: packed, categories: categoryCount)
-            var hours = cell.hours
-            hours.sort()
-            var row = AppealStatsRow(area: areas.names[key.area], period: period.map { $0.label(key: key.period) } ?? "all",
-                                     category: appeals.categories.isEmpty ? "" : appeals.categories[key.category],
-                                     count: cell.count, closed: cell.closed,
-                                     breaches: cell.withDeadline > 0 ? cell.breaches : nil,
-                                     medianHours: percentile(hours, 0.5), p90Hours: percentile(hours, 0.9), change: nil)
-            if period != nil, key.period > firstPeriod {
-                let previous = Key(area: key.area, period: key.period - 1, category: key.category).packed(categories: categoryCount)
-                row.change = cell.count - (cells[previous]?.count ?? 0)
+        // Closing hours of each row in one flat array, each row's run sorted.
+        for r in 0 ..< rows { hoursStart[r + 1] += hoursStart[r] }
+        var hours = [Double](repeating: 0, count: hoursStart[rows])
+        var fill = hoursStart
+        for i in 0 ..< n where !appeals.closed[i].isNaN {
+            let h = (appeals.closed[i] - appeals.created[i]) / 3600
+            for k in areas.start[i] ..< areas.start[i + 1] {
+                let r = Int(slotOf[k])
+                hours[fill[r]] = h
+                fill[r] += 1
             }
-            out.append((key, row))
+        }
+        var out: [(Key, AppealStatsRow)] = []
+        out.reserveCapacity(rows)
+        hours.withUnsafeMutableBufferPointer { all in
+            for r in 0 ..< rows {
+                let key = keys[r]
+                var run = UnsafeMutableBufferPointer(rebasing: all[hoursStart[r] ..< hoursStart[r + 1]])
+                run.sort()
+                var row = AppealStatsRow(area: areas.names[key.area], period: period.map { $0.label(key: key.period) } ?? "all",
+                                         category: appeals.categories.isEmpty ? "" : appeals.categories[key.category],
+                                         count: count[r], closed: closed[r],
+                                         breaches: withDeadline[r] > 0 ? breaches[r] : nil,
+                                         medianHours: percentile(run, 0.5), p90Hours: percentile(run, 0.9), change: nil)
+                if period != nil, key.period > firstPeriod {
+                    let previous = slot(Key(area: key.area, period: key.period - 1, category: key.category), create: false)
+                    row.change = count[r] - (previous.map { count[Int($0)] } ?? 0)
+                }
+                out.append((key, row))
+            }
         }
         out.sort { a, b in
             if a.1.area != b.1.area { return a.1.area < b.1.area }
@@ -85,11 +132,12 @@ public enum AppealStats {
     }
 
     /// The q-quantile of sorted values, linear between order statistics; nil for none.
-    public static func percentile(_ sorted: [Double], _ q: Double) -> Double? {
+    public static func percentile<C: RandomAccessCollection>(_ sorted: C, _ q: Double) -> Double? where C.Element == Double, C.Index == Int {
         guard !sorted.isEmpty else { return nil }
         let h = Double(sorted.count - 1) * q
         let lo = Int(h.rounded(.down)), hi = min(lo + 1, sorted.count - 1)
-        return sorted[lo] + (h - Double(lo)) * (sorted[hi] - sorted[lo])
+        let base = sorted.startIndex
+        return sorted[base + lo] + (h - Double(lo)) * (sorted[base + hi] - sorted[base + lo])
     }
 
     struct Key {

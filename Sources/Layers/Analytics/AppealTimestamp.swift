@@ -62,6 +62,12 @@ public struct AppealTimestampParser: Sendable {
 
     /// Local seconds (as if UTC) and the offset in seconds if the text names one.
     static func iso(_ b: UnsafeBufferPointer<UInt8>) -> (Double, Int?)? {
+        if let fast = isoFast(b) { return fast }
+        return isoGeneral(b)
+    }
+
+    /// Every ISO 8601 form geoctl reads, one byte at a time.
+    static func isoGeneral(_ b: UnsafeBufferPointer<UInt8>) -> (Double, Int?)? {
         var i = 0
         let n = b.count
         while i < n, b[i] == 0x20 { i += 1 }
@@ -121,6 +127,40 @@ public struct AppealTimestampParser: Sendable {
         }
         while i < n, b[i] == 0x20 { i += 1 }
         guard i == n, let local = CivilTime.seconds(year: year, month: month, day: day, hour: hour, minute: minute, second: second) else { return nil }
+        return (local, offset)
+    }
+
+    /// The layouts nearly every export writes, at fixed positions: `YYYY-MM-DDTHH:MM:SS`
+    /// (`T` or a space), then nothing, `Z`, or `±HH:MM`. Nil when the text has another shape or
+    /// names an impossible date or offset; ``iso(_:)`` then takes its general path, which
+    /// gives the same answer for these layouts and decides everything else.
+    @inline(__always)
+    static func isoFast(_ b: UnsafeBufferPointer<UInt8>) -> (Double, Int?)? {
+        let n = b.count
+        guard n == 19 || n == 20 || n == 25, b[4] == 0x2D, b[7] == 0x2D, b[13] == 0x3A, b[16] == 0x3A,
+              b[10] == UInt8(ascii: "T") || b[10] == 0x20 else { return nil }
+        var bad: UInt8 = 0
+        @inline(__always) func d(_ o: Int) -> Int {
+            let v = b[o] &- 48
+            bad |= v > 9 ? 1 : 0
+            return Int(v)
+        }
+        let year = d(0) * 1000 + d(1) * 100 + d(2) * 10 + d(3)
+        let month = d(5) * 10 + d(6), day = d(8) * 10 + d(9)
+        let hour = d(11) * 10 + d(12), minute = d(14) * 10 + d(15), second = d(17) * 10 + d(18)
+        var offset: Int?
+        if n == 20 {
+            guard b[19] == UInt8(ascii: "Z") || b[19] == UInt8(ascii: "z") else { return nil }
+            offset = 0
+        } else if n == 25 {
+            guard b[19] == 0x2B || b[19] == 0x2D, b[22] == 0x3A else { return nil }
+            let oh = d(20) * 10 + d(21), om = d(23) * 10 + d(24)
+            guard oh <= 18, om < 60 else { return nil }
+            offset = (b[19] == 0x2D ? -1 : 1) * (oh * 3600 + om * 60)
+        }
+        guard bad == 0, month >= 1, month <= 12, day >= 1, hour < 24, minute < 60, second < 60,
+              day <= CivilTime.daysInMonth(year, month) else { return nil }
+        let local = Double(CivilTime.days(year: year, month: month, day: day) * 86400 + hour * 3600 + minute * 60 + second)
         return (local, offset)
     }
 

@@ -43,13 +43,16 @@ public struct DuplicateGroups: Sendable {
             entries.append(Entry(key: (c << 50) ^ ((cx & 0x1FFFFFF) << 25) ^ (cy & 0x1FFFFFF), t: t[i], i: Int32(i)))
         }
         entries.sort { $0.key != $1.key ? $0.key < $1.key : ($0.t != $1.t ? $0.t < $1.t : $0.i < $1.i) }
-        var ranges: [Int64: (Int32, Int32)] = [:]
-        ranges.reserveCapacity(n / 2)
+        // Each occupied cell's run of entries, in an open-addressing table (a Dictionary's
+        // hashing was a third of the search).
+        var distinct = 0
+        for k in 0 ..< n where k == 0 || entries[k].key != entries[k - 1].key { distinct += 1 }
+        var ranges = CellRuns(capacity: distinct)
         var k = 0
         while k < n {
             var e = k + 1
             while e < n, entries[e].key == entries[k].key { e += 1 }
-            ranges[entries[k].key] = (Int32(k), Int32(e))
+            ranges.insert(entries[k].key, start: Int32(k), end: Int32(e))
             k = e
         }
         var parent = Array(0 ..< n)
@@ -69,7 +72,7 @@ public struct DuplicateGroups: Sendable {
                     for dx in Int64(-1) ... 1 {
                         for dy in Int64(-1) ... 1 {
                             let key = (c << 50) ^ (((cx + dx) & 0x1FFFFFF) << 25) ^ ((cy + dy) & 0x1FFFFFF)
-                            guard let (rangeStart, rangeEnd) = ranges[key] else { continue }
+                            guard let (rangeStart, rangeEnd) = ranges.find(key) else { continue }
                             // First entry created after i (ties: a later index).
                             var lo = Int(rangeStart), hi = Int(rangeEnd)
                             while lo < hi {
@@ -124,6 +127,43 @@ public struct DuplicateGroups: Sendable {
 
     /// Appeals that are duplicates of an earlier one: every member but each group's first.
     public var duplicateCount: Int { groups.reduce(0) { $0 + $1.members.count - 1 } }
+}
+
+/// Cell key → run of sorted entries, open addressing with linear probing.
+struct CellRuns {
+    private var keys: [Int64]
+    private var runs: [(Int32, Int32)]
+    private let mask: Int
+    private static let empty = Int64.min
+
+    init(capacity: Int) {
+        var size = 16
+        while size < 2 * capacity { size <<= 1 }
+        keys = [Int64](repeating: Self.empty, count: size)
+        runs = [(Int32, Int32)](repeating: (0, 0), count: size)
+        mask = size - 1
+    }
+
+    @inline(__always)
+    private func slot(_ key: Int64) -> Int { Int(truncatingIfNeeded: (UInt64(bitPattern: key) &* 0x9E37_79B9_7F4A_7C15) >> 20) & mask }
+
+    mutating func insert(_ key: Int64, start: Int32, end: Int32) {
+        var s = slot(key)
+        while keys[s] != Self.empty && keys[s] != key { s = (s + 1) & mask }
+        keys[s] = key
+        runs[s] = (start, end)
+    }
+
+    @inline(__always)
+    func find(_ key: Int64) -> (Int32, Int32)? {
+        var s = slot(key)
+        while true {
+            let k = keys[s]
+            if k == key { return runs[s] }
+            if k == Self.empty { return nil }
+            s = (s + 1) & mask
+        }
+    }
 }
 
 extension AppealSet {

@@ -95,12 +95,12 @@ public enum HotSpots {
                 for (label, counts) in series {
                     let n = Double(counts.reduce(0, +))
                     let expected = (0 ..< area.count).map { totalExposure > 0 ? n * exposure[$0] / totalExposure : 0 }
-                    let phi = ExcessTest.dispersion(counts: counts, expected: expected)
+                    let alpha = ExcessTest.extraVariation(counts: counts, expected: expected)
                     for k in 0 ..< area.count {
-                        cells.append(ExcessTest.poisson(cell: k, period: label, observed: counts[k], expected: expected[k], dispersion: phi))
+                        cells.append(ExcessTest.poisson(cell: k, period: label, observed: counts[k], expected: expected[k], extraVariation: alpha))
                     }
                 }
-                description = "excess over the expected count, proportional to the exposure in each cell; one-sided Poisson test, widened by the data's overdispersion where the cells vary more than Poisson; cells without exposure are not tested; Benjamini-Hochberg FDR over \(cells.count) tests"
+                description = "excess over the expected count, proportional to the exposure in each cell; one-sided negative binomial test (Poisson when the cells vary no more than Poisson; the extra variation α·E² estimated robustly from the data); cells without exposure are not tested; Benjamini-Hochberg FDR over \(cells.count) tests"
             } else {
                 let totals = heat.counts
                 let all = Double(totals.reduce(0, +))
@@ -170,34 +170,52 @@ public enum HotSpots {
 
 /// The excess test: is a cell's count above what is expected there?
 public enum ExcessTest {
-    /// Against an expected count: X ~ Poisson(expected), p = P(X ≥ observed); z = (O − E)/√E.
-    /// A cell with no exposure (expected 0) is not tested: p = 1.
-    public static func poisson(cell: Int, period: String?, observed: Int, expected: Double, dispersion: Double = 1) -> HotSpotCell {
+    /// Against an expected count: X ~ NegativeBinomial(mean expected, variance expected +
+    /// `extraVariation` × expected²), p = P(X ≥ observed); Poisson when `extraVariation` is 0.
+    /// z = (O − E)/√E. A cell with no exposure (expected 0) is not tested: p = 1.
+    public static func poisson(cell: Int, period: String?, observed: Int, expected: Double, extraVariation: Double = 0) -> HotSpotCell {
         guard expected > 0 else { return HotSpotCell(cell: cell, period: period, count: observed, expected: 0, z: 0, p: 1, q: 1, hotClass: .none) }
-        // Overdispersed (quasi-Poisson): the Poisson tail when the cells vary as Poisson,
-        // else a normal tail with variance dispersion × expected, whichever is larger.
-        var p = Significance.poissonUpper(observed, mean: expected)
-        if dispersion > 1 {
-            let z = (Double(observed) - expected) / (dispersion * expected).squareRoot()
-            p = max(p, z > 0 ? Significance.twoSidedNormal(z) / 2 : 1 - Significance.twoSidedNormal(z) / 2)
-        }
+        let p = extraVariation > 0
+            ? Significance.negativeBinomialUpper(observed, mean: expected, size: 1 / extraVariation)
+            : Significance.poissonUpper(observed, mean: expected)
         return HotSpotCell(cell: cell, period: period, count: observed, expected: expected,
                            z: (Double(observed) - expected) / expected.squareRoot(), p: p, q: 1, hotClass: .none)
     }
 
-    /// The overdispersion of counts against their expectations, robustly: the median of the
-    /// squared Pearson residuals (O − E)²/E over the cells with E ≥ 5, divided by 0.4549 (the
-    /// median of χ² with one degree of freedom); 1 when the cells vary no more than Poisson
-    /// allows or too few cells qualify. The median ignores the hot spots themselves.
-    public static func dispersion(counts: [Int], expected: [Double]) -> Double {
-        var r: [Double] = []
+    /// How much more than Poisson the counts vary around their expectations: α of the
+    /// negative binomial (Poisson–gamma) model, variance E + α·E², the extra part proportional
+    /// to E², as a cell's true rate departs from its exposure's share by a relative amount
+    /// (exposure is only a proxy: buildings are not residents, addresses are jittered across
+    /// cell edges). Estimated robustly over the cells with E ≥ 5: the α at which the median of
+    /// (O − E)²/(E + α·E²) equals 0.4549, the median of χ² with one degree of freedom (the
+    /// median ignores the hot spots themselves); 0 when the cells vary no more than Poisson
+    /// allows, or fewer than 30 cells qualify.
+    public static func extraVariation(counts: [Int], expected: [Double]) -> Double {
+        var d2: [Double] = [], e: [Double] = []
         for k in counts.indices where expected[k] >= 5 {
             let d = Double(counts[k]) - expected[k]
-            r.append(d * d / expected[k])
+            d2.append(d * d)
+            e.append(expected[k])
         }
-        guard r.count >= 30 else { return 1 }
-        r.sort()
-        return max(1, r[r.count / 2] / 0.454936423119572)
+        guard d2.count >= 30 else { return 0 }
+        let target = 0.454936423119572
+        var scratch = [Double](repeating: 0, count: d2.count)
+        func median(_ alpha: Double) -> Double {
+            for k in d2.indices { scratch[k] = d2[k] / (e[k] + alpha * e[k] * e[k]) }
+            scratch.sort()
+            return scratch[scratch.count / 2]
+        }
+        guard median(0) > target else { return 0 }
+        // The median falls as α grows; at hi it is below the target (each term ≤ d²/(α·E²)).
+        for k in d2.indices { scratch[k] = d2[k] / (e[k] * e[k]) }
+        scratch.sort()
+        var lo = 0.0, hi = scratch[scratch.count / 2] / target
+        for _ in 0 ..< 100 {
+            let mid = (lo + hi) / 2
+            if median(mid) > target { lo = mid } else { hi = mid }
+            if hi - lo <= 1e-12 * hi { break }
+        }
+        return hi
     }
 
     /// Against the cell's own history: given its `total` appeals over all months, the month's

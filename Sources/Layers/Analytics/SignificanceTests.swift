@@ -52,6 +52,38 @@ public enum Significance {
         return min(1, exp(logTop + log(sum)))
     }
 
+    /// P(X ≥ k) for X ~ NegativeBinomial with mean `mean` and size `size` (the Poisson–gamma
+    /// mixture: variance mean + mean²/size), summed in logs as ``poissonUpper(_:mean:)``.
+    /// SciPy's `nbinom.sf(k - 1, size, size / (size + mean))`.
+    public static func negativeBinomialUpper(_ k: Int, mean: Double, size: Double) -> Double {
+        guard k > 0 else { return 1 }
+        guard mean > 0 else { return 0 }
+        guard size.isFinite else { return poissonUpper(k, mean: mean) }
+        let logP = log(size / (size + mean)), logQ = log(mean / (size + mean))
+        func logTerm(_ j: Int) -> Double { lgamma(Double(j) + size) - lgamma(size) - lgamma(Double(j) + 1) + size * logP + Double(j) * logQ }
+        let q = mean / (size + mean)
+        if Double(k) <= mean {
+            // Large tail: 1 − P(X ≤ k − 1), summed from k − 1 downwards.
+            let top = logTerm(k - 1)
+            var sum = 1.0, term = 1.0, j = k - 1
+            while j > 0, term > 1e-17 * sum {
+                term *= Double(j) / ((Double(j) - 1 + size) * q)
+                sum += term
+                j -= 1
+            }
+            return max(0, 1 - min(1, exp(top + log(sum))))
+        }
+        let first = logTerm(k)
+        var sum = 1.0, term = 1.0, j = k
+        while term > 1e-17 * sum {
+            term *= (Double(j) + size) / Double(j + 1) * q
+            sum += term
+            j += 1
+            if j > k + 10_000_000 { break }
+        }
+        return min(1, exp(first + log(sum)))
+    }
+
     /// P(X ≥ k) for X ~ Binomial(n, p), exact, summed in logs.
     public static func binomialUpper(_ k: Int, n: Int, p: Double) -> Double {
         guard k > 0 else { return 1 }

@@ -10,11 +10,18 @@ public struct StudyArea: Sendable {
     public let crs: String
     /// What the area is, for the output.
     public let description: String
-    private let index: [GridCell: Int32]
+    /// Cell numbers over the cells' i × j bounding range (-1: not in the area), row by row of i.
+    private let table: [Int32]
+    private let minI: Int32, minJ: Int32, spanI: Int, spanJ: Int
 
     /// The number of a cell, or nil when it lies outside the study area.
     @inline(__always)
-    public func number(of cell: GridCell) -> Int? { index[cell].map(Int.init) }
+    public func number(of cell: GridCell) -> Int? {
+        let di = Int(cell.i) - Int(minI), dj = Int(cell.j) - Int(minJ)
+        guard UInt(bitPattern: di) < UInt(spanI), UInt(bitPattern: dj) < UInt(spanJ) else { return nil }
+        let k = table[di * spanJ + dj]
+        return k < 0 ? nil : Int(k)
+    }
 
     public var count: Int { cells.count }
 
@@ -24,10 +31,15 @@ public struct StudyArea: Sendable {
         self.cells = sorted
         self.crs = crs
         self.description = description
-        var index: [GridCell: Int32] = [:]
-        index.reserveCapacity(sorted.count)
-        for (k, c) in sorted.enumerated() { index[c] = Int32(k) }
-        self.index = index
+        // A plain table over the cells' bounding range: a study area is compact, so the table
+        // is a small multiple of the cells, and a lookup is one load (no hashing).
+        minI = sorted.map(\.i).min() ?? 0
+        minJ = sorted.map(\.j).min() ?? 0
+        spanI = sorted.isEmpty ? 0 : Int(sorted.map(\.i).max()!) - Int(minI) + 1
+        spanJ = sorted.isEmpty ? 0 : Int(sorted.map(\.j).max()!) - Int(minJ) + 1
+        var table = [Int32](repeating: -1, count: spanI * spanJ)
+        for (k, c) in sorted.enumerated() { table[(Int(c.i) - Int(minI)) * spanJ + Int(c.j) - Int(minJ)] = Int32(k) }
+        self.table = table
     }
 
     /// Cells meeting any of `boundary`'s polygons (WGS84), projected into the appeals' CRS.

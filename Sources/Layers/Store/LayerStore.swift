@@ -17,6 +17,9 @@ public protocol LayerStore: AnyObject {
     /// Calls `body` with every feature's id, its point (nil unless a Point) and the values of
     /// `properties` (null when absent), in import order: the analyses' fast read of a point layer.
     func forEachPoint(of layer: String, properties: [String], _ body: (FeatureID?, Point?, [JSONValue]) throws -> Void) throws
+    /// As ``forEachPoint(of:properties:_:)``, but each row is a ``PointRowCursor`` whose values
+    /// are read as bytes or numbers on demand: the fastest read of a large point layer.
+    func forEachPointRow(of layer: String, properties: [String], _ body: (PointRowCursor) throws -> Void) throws
     /// A few distinct non-null values of a property, for `show`.
     func sampleValues(of layer: String, column: PropertyColumn, limit: Int) throws -> [String]
     /// Sets a layer's kind, sphere, owner and visibility in one transaction, without touching

@@ -246,6 +246,25 @@ public final class Statement {
         }
     }
 
+    /// Whether a column is NULL.
+    @inline(__always)
+    public func isNull(_ column: Int32) -> Bool { sqlite3_column_type(statement, column) == SQLITE_NULL }
+
+    /// An INTEGER column's value; nil for any other type.
+    @inline(__always)
+    public func integer(_ column: Int32) -> Int64? {
+        sqlite3_column_type(statement, column) == SQLITE_INTEGER ? sqlite3_column_int64(statement, column) : nil
+    }
+
+    /// A number column's value (INTEGER or REAL); nil for any other type.
+    @inline(__always)
+    public func double(_ column: Int32) -> Double? {
+        switch sqlite3_column_type(statement, column) {
+        case SQLITE_INTEGER, SQLITE_FLOAT: sqlite3_column_double(statement, column)
+        default: nil
+        }
+    }
+
     /// The raw bytes of a BLOB column, valid until the next step (no copy).
     public func withBlob<T>(_ column: Int32, _ body: (UnsafeRawBufferPointer) throws -> T) rethrows -> T? {
         guard sqlite3_column_type(statement, column) == SQLITE_BLOB, let p = sqlite3_column_blob(statement, column) else { return nil }

@@ -141,3 +141,30 @@ enum SpatiaLiteBlob {
         withUnsafeBytes(of: v.bitPattern.littleEndian) { out.append(contentsOf: $0) }
     }
 }
+
+/// Reading the blob directly (no SQL function per row), for the appeals' points.
+extension SpatiaLiteBlob {
+    /// X and Y of a POINT blob: 0x00, endianness (0x01 little, 0x00 big), SRID (4 bytes), MBR
+    /// (4 doubles), 0x7C, class (4 bytes: 1 XY, 1001 XYZ, 2001 XYM, 3001 XYZM), X, Y, …, 0xFE.
+    /// Nil for any other class or a malformed blob, as SpatiaLite's X()/Y() give NULL.
+    static func point(_ b: UnsafeRawBufferPointer) -> (x: Double, y: Double)? {
+        guard b.count >= 60, b[0] == 0x00, b[38] == 0x7C, b[b.count - 1] == 0xFE else { return nil }
+        let little = b[1] == 0x01
+        guard little || b[1] == 0x00 else { return nil }
+        func u32(_ o: Int) -> UInt32 {
+            let v = b.loadUnaligned(fromByteOffset: o, as: UInt32.self)
+            return little ? UInt32(littleEndian: v) : UInt32(bigEndian: v)
+        }
+        func f64(_ o: Int) -> Double {
+            let v = b.loadUnaligned(fromByteOffset: o, as: UInt64.self)
+            return Double(bitPattern: little ? UInt64(littleEndian: v) : UInt64(bigEndian: v))
+        }
+        switch u32(39) {
+        case 1: guard b.count == 60 else { return nil }
+        case 1001, 2001: guard b.count == 68 else { return nil }
+        case 3001: guard b.count == 76 else { return nil }
+        default: return nil
+        }
+        return (f64(43), f64(51))
+    }
+}

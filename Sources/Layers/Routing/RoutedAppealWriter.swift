@@ -189,17 +189,7 @@ public final class RoutedAppealWriter {
     static func appendCSV(_ cells: [String], to pending: inout [UInt8]) {
         for (i, cell) in cells.enumerated() {
             if i > 0 { pending.append(UInt8(ascii: ",")) }
-            // Bytes, not Characters: grapheme-aware comparison is slow on Cyrillic text.
-            if cell.utf8.contains(where: { $0 == 44 || $0 == 34 || $0 == 10 || $0 == 13 }) {
-                pending.append(34)
-                for b in cell.utf8 {
-                    if b == 34 { pending.append(34) }
-                    pending.append(b)
-                }
-                pending.append(34)
-            } else {
-                pending.append(contentsOf: cell.utf8)
-            }
+            RoutedCSVFormatter.append(cell, to: &pending)
         }
         pending.append(10)
     }

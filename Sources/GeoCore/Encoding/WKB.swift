@@ -17,6 +17,17 @@ public enum WKB {
     public static func append(_ geometry: Geometry, to out: inout [UInt8]) {
         out.append(1)  // little-endian
         appendUInt32(typeCodes[geometry.kind]!, to: &out)
+        appendBody(geometry, memberMark: 1, to: &out)
+    }
+
+    /// What follows a geometry's type code: the part WKB shares with SpatiaLite's geometry
+    /// blob. Each member of a multi-geometry or collection starts with `memberMark` (WKB: its
+    /// byte order, 1; SpatiaLite: the entity mark 0x69) and its own type code.
+    public static func appendBody(_ geometry: Geometry, memberMark: UInt8, to out: inout [UInt8]) {
+        func member(_ code: UInt32) {
+            out.append(memberMark)
+            appendUInt32(code, to: &out)
+        }
         switch geometry {
         case .point(let p):
             appendDouble(p.x, to: &out)
@@ -29,22 +40,29 @@ public enum WKB {
             appendUInt32(UInt32(m.pointCount), to: &out)
             var i = 0
             while i + 1 < m.coordinates.count {
-                append(.point(Point(x: m.coordinates[i], y: m.coordinates[i + 1])), to: &out)
+                member(1)
+                appendDouble(m.coordinates[i], to: &out)
+                appendDouble(m.coordinates[i + 1], to: &out)
                 i += 2
             }
         case .multiLineString(let m):
             appendUInt32(UInt32(m.lineCount), to: &out)
-            for i in 0 ..< m.lineCount { append(.lineString(m.line(i)), to: &out) }
+            for i in 0 ..< m.lineCount {
+                member(2)
+                appendSequence(m.line(i).coordinates[...], to: &out)
+            }
         case .multiPolygon(let m):
             appendUInt32(UInt32(m.polygons.count), to: &out)
             for p in m.polygons {
-                out.append(1)
-                appendUInt32(3, to: &out)
+                member(3)
                 appendPolygonBody(p, to: &out)
             }
         case .geometryCollection(let members):
             appendUInt32(UInt32(members.count), to: &out)
-            for g in members { append(g, to: &out) }
+            for g in members {
+                member(typeCodes[g.kind]!)
+                appendBody(g, memberMark: memberMark, to: &out)
+            }
         }
     }
 
@@ -55,7 +73,11 @@ public enum WKB {
 
     private static func appendSequence(_ flat: ArraySlice<Double>, to out: inout [UInt8]) {
         appendUInt32(UInt32(flat.count / 2), to: &out)
+        #if _endian(little)
+        flat.withUnsafeBytes { out.append(contentsOf: $0) }  // little-endian doubles, as they lie in memory
+        #else
         for v in flat { appendDouble(v, to: &out) }
+        #endif
     }
 
     @inline(__always)

@@ -32,41 +32,7 @@ enum SpatiaLiteBlob {
         appendDouble(box.maxY, to: &out)
         out.append(0x7C)
         appendUInt32(code, to: &out)
-        switch geometry {
-        case .point(let p):
-            appendDouble(p.x, to: &out)
-            appendDouble(p.y, to: &out)
-        case .lineString(let l):
-            appendSequence(l.coordinates[...], to: &out)
-        case .polygon(let p):
-            appendPolygonBody(p, to: &out)
-        case .multiPoint(let m):
-            appendUInt32(UInt32(m.pointCount), to: &out)
-            var i = 0
-            while i + 1 < m.coordinates.count {
-                out.append(0x69)
-                appendUInt32(1, to: &out)
-                appendDouble(m.coordinates[i], to: &out)
-                appendDouble(m.coordinates[i + 1], to: &out)
-                i += 2
-            }
-        case .multiLineString(let m):
-            appendUInt32(UInt32(m.lineCount), to: &out)
-            for i in 0 ..< m.lineCount {
-                out.append(0x69)
-                appendUInt32(2, to: &out)
-                appendSequence(m.line(i).coordinates[...], to: &out)
-            }
-        case .multiPolygon(let m):
-            appendUInt32(UInt32(m.polygons.count), to: &out)
-            for p in m.polygons {
-                out.append(0x69)
-                appendUInt32(3, to: &out)
-                appendPolygonBody(p, to: &out)
-            }
-        case .geometryCollection:
-            return nil
-        }
+        WKB.appendBody(geometry, memberMark: 0x69, to: &out)  // the body is WKB's, with entity marks
         out.append(0xFE)
         return box
     }
@@ -119,16 +85,6 @@ enum SpatiaLiteBlob {
         guard p.ringCount > 0 else { return false }
         for r in 0 ..< p.ringCount where p.ringRange(r).isEmpty { return false }
         return true
-    }
-
-    private static func appendPolygonBody(_ p: Polygon, to out: inout [UInt8]) {
-        appendUInt32(UInt32(p.ringCount), to: &out)
-        for r in 0 ..< p.ringCount { appendSequence(p.ring(r), to: &out) }
-    }
-
-    private static func appendSequence(_ flat: ArraySlice<Double>, to out: inout [UInt8]) {
-        appendUInt32(UInt32(flat.count / 2), to: &out)
-        flat.withUnsafeBytes { out.append(contentsOf: $0) }  // little-endian doubles, as they lie in memory
     }
 
     @inline(__always)

@@ -91,28 +91,15 @@ extension Optional where Wrapped == Geometry {
     /// The lon/lat box, read straight from the coordinate arrays of a polygon or multipolygon
     /// (a building: the pass over every one of them must not allocate); nil when empty or absent.
     var flatBoundingBox: BoundingBox? {
-        var x0 = Double.infinity, y0 = Double.infinity, x1 = -Double.infinity, y1 = -Double.infinity
-        func scan(_ flat: [Double]) {
-            flat.withUnsafeBufferPointer { c in
-                var k = 0
-                while k + 1 < c.count {
-                    let x = c[k], y = c[k + 1]
-                    if x < x0 { x0 = x }
-                    if x > x1 { x1 = x }
-                    if y < y0 { y0 = y }
-                    if y > y1 { y1 = y }
-                    k += 2
-                }
-            }
-        }
+        var box = BoundingBox.empty
         switch self {
-        case .polygon(let p)?: scan(p.coordinates)
-        case .multiPolygon(let m)?: for p in m.polygons { scan(p.coordinates) }
-        case .point(let p)?: (x0, y0, x1, y1) = (p.x, p.y, p.x, p.y)
+        case .polygon(let p)?: box.extend(flat: p.coordinates)
+        case .multiPolygon(let m)?: for p in m.polygons { box.extend(flat: p.coordinates) }
+        case .point(let p)?: return BoundingBox(minX: p.x, minY: p.y, maxX: p.x, maxY: p.y)
         case let g?: return g.boundingBox
         case nil: return nil
         }
-        return x0 <= x1 && y0 <= y1 ? BoundingBox(minX: x0, minY: y0, maxX: x1, maxY: y1) : nil
+        return box.isEmpty ? nil : box
     }
 }
 

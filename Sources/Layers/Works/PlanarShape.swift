@@ -36,19 +36,9 @@ struct PlanarShape {
     }
 
     private mutating func findBox() {
-        var x0 = Double.infinity, y0 = Double.infinity, x1 = -Double.infinity, y1 = -Double.infinity
-        xy.withUnsafeBufferPointer { c in
-            var k = 0
-            while k + 1 < c.count {
-                let x = c[k], y = c[k + 1]
-                if x < x0 { x0 = x }
-                if x > x1 { x1 = x }
-                if y < y0 { y0 = y }
-                if y > y1 { y1 = y }
-                k += 2
-            }
-        }
-        (minX, minY, maxX, maxY) = (x0, y0, x1, y1)
+        var box = BoundingBox.empty
+        box.extend(flat: xy)
+        (minX, minY, maxX, maxY) = (box.minX, box.minY, box.maxX, box.maxY)
     }
 
     /// The distance between the two shapes' boxes: never more than the shapes' own distance,

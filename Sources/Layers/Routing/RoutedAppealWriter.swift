@@ -155,6 +155,9 @@ public final class RoutedAppealWriter {
 
     // MARK: Rows
 
+    /// Rows with these flags get the full explanation (candidates on a border, neighbours).
+    static let detailFlags: RouteFlags = [.onBorder, .nearBorder, .overlappingClaims]
+
     /// The output cells of one row; the status is `ok`, `unrouted` or `error`.
     static func cells(number: Int, row: AppealRow, result r: RouteResult, router: Router) -> [String] {
         var cells = [String(number), row.id, row.lon.isFinite ? "\(row.lon)" : "", row.lat.isFinite ? "\(row.lat)" : "", row.category]
@@ -167,7 +170,7 @@ public final class RoutedAppealWriter {
             let org = router.organisations[Int(r.organisation)]
             let categoryIndex = router.categoryIndex(of: row.category) ?? 0
             // The full explanation only where there is more to say than the organisation.
-            let needsDetail = !r.flags.isDisjoint(with: [.onBorder, .nearBorder, .overlappingClaims])
+            let needsDetail = !r.flags.isDisjoint(with: Self.detailFlags)
             let d = needsDetail ? router.explain(r, lon: row.lon, lat: row.lat, category: categoryIndex) : nil
             let others = (d?.candidates.compactMap { $0.organisation }.filter { $0 != org.name } ?? [])
                 + (d?.neighbours.map { $0.organisation.name } ?? [])

@@ -46,7 +46,7 @@ struct RoutedCSVFormatter {
 
     /// Appends one row. `category` is the row's category index (-1 when unknown).
     func append(number: Int, row: AppealRow, result r: RouteResult, category: Int, to out: inout [UInt8]) {
-        let needsDetail = !r.flags.isDisjoint(with: [.onBorder, .nearBorder, .overlappingClaims])
+        let needsDetail = !r.flags.isDisjoint(with: RoutedAppealWriter.detailFlags)
         guard row.problem == nil, r.organisation >= 0, category >= 0, !needsDetail else {
             RoutedAppealWriter.appendCSV(RoutedAppealWriter.cells(number: number, row: row, result: r, router: router), to: &out)
             return

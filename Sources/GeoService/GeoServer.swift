@@ -15,6 +15,8 @@ public struct GeoServer: Sendable {
     /// The current router, swapped by the reloader.
     public let state: RoutingState
     public let metrics: ServiceMetrics
+    /// The event loops made for ``ServiceConfiguration/eventLoopThreads``, stopped after ``run(gracePeriod:)``.
+    private let ownLoops: MultiThreadedEventLoopGroup?
     public let application: Application<HeadResponder<RouterResponder<BasicRequestContext>>>
     /// Every route the application answers, as "METHOD /path/{parameter}".
     public let routes: [String]
@@ -61,6 +63,9 @@ public struct GeoServer: Sendable {
                                         MalformedRequestHandler(maxHeaderBytes: limit)],
             idleTimeout: .nanoseconds(Int64(configuration.idleTimeout.components.seconds) * 1_000_000_000),
             httpDecoderConfiguration: .init(maxHeaderFieldSize: limit, maxHeaderListSize: limit, maxHeaderFieldCount: 100))
+        // NIO's shared loops unless `eventLoopThreads` says otherwise; those are ours to stop.
+        let ownLoops = configuration.eventLoopThreads.map { MultiThreadedEventLoopGroup(numberOfThreads: $0) }
+        self.ownLoops = ownLoops
         let server = HTTPServerBuilder.geoctlHTTP1(configuration: http, threading: threading, fastPath: fastPath)
         application = Application(
             responder: HeadResponder(inner: router.buildResponder()),
@@ -69,7 +74,7 @@ public struct GeoServer: Sendable {
                                  reuseAddress: true),
             services: services,
             onServerRunning: { channel in await onListening(channel.localAddress?.port ?? 0) },
-            eventLoopGroupProvider: configuration.eventLoopThreads.map { .shared(MultiThreadedEventLoopGroup(numberOfThreads: $0)) } ?? .singleton,
+            eventLoopGroupProvider: ownLoops.map { .shared($0) } ?? .singleton,
             logger: logger)
         self.state = state
         self.metrics = metrics
@@ -85,6 +90,12 @@ public struct GeoServer: Sendable {
             logger: application.logger)
         configuration.maximumGracefulShutdownDuration = gracePeriod
         configuration.maximumCancellationDuration = .seconds(2)
-        try await ServiceGroup(configuration: configuration).run()
+        do {
+            try await ServiceGroup(configuration: configuration).run()
+        } catch {
+            try? await ownLoops?.shutdownGracefully()
+            throw error
+        }
+        try await ownLoops?.shutdownGracefully()
     }
 }

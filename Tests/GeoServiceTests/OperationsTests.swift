@@ -197,6 +197,25 @@ struct OperationsTests {
 
     /// Starts a real `geoctl serve` on a free port; returns it once it says it listens. Its log
     /// keeps being read (``ServeProcess``), so a talkative server never blocks on a full pipe.
+    @Test("--threads N serves on N event loops of its own, and SIGTERM still stops it with exit 0")
+    func ownEventLoops() async throws {
+        let f = try ServiceFixture()
+        for (extra, loops) in [(["--threads", "3"], 3), ([], 0)] {  // without it: NIO's shared loops
+            let (process, port) = try Self.startServe(f, extra: extra)
+            defer { if process.isRunning { process.terminate() } }
+            let fd = try Self.connect(port: port)
+            try Self.send(fd, Array("GET /route?lon=60.72309&lat=56.07966&category=snow HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n".utf8))
+            #expect(Self.receiveAll(fd).hasPrefix("HTTP/1.1 200"))
+            close(fd)
+            let tasks = try FileManager.default.contentsOfDirectory(atPath: "/proc/\(process.processIdentifier)/task")
+            let names = tasks.compactMap { try? String(contentsOfFile: "/proc/\(process.processIdentifier)/task/\($0)/comm", encoding: .utf8) }
+            #expect(names.filter { $0.hasPrefix("NIO-ELT-") }.count == loops, "\(extra): \(names.sorted())")
+            kill(process.processIdentifier, SIGTERM)
+            process.waitUntilExit()
+            #expect(process.terminationStatus == 0)
+        }
+    }
+
     static func startServe(_ f: ServiceFixture, extra: [String] = []) throws -> (Process, Int) {
         let server = try ServeProcess(binary: ServiceFixture.binary, in: ServiceFixture.repository,
                                       store: f.store, rules: f.rules, extra: extra)

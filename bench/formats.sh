@@ -14,9 +14,7 @@ bench_packages gdal-bin
 bin="$repo/.build/release/geoctl"
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
-median() { sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
-seconds() { local s e; s=$(date +%s.%N); "$@" > /dev/null 2>&1; e=$(date +%s.%N); echo "$e - $s" | bc; }
-peak_kb() { /usr/bin/time -f %M "$@" 2>&1 > /dev/null | tail -1; }
+source "$here/timing.sh"
 echo "# $(nproc) cores; load $(cut -d' ' -f1-3 /proc/loadavg); scale $scale; median of $runs runs; $(ogr2ogr --version)"
 echo "| layer | features | GeoJSON import s | Shapefile import s | GeoPackage import s | ogr2ogr → GeoJSONSeq alone s | ogr2ogr → SpatiaLite s | Shapefile / GeoJSON | peak RSS GeoJSON / Shapefile MB |"
 echo "|---|---|---|---|---|---|---|---|---|"

@@ -13,8 +13,7 @@ bench_packages gdal-bin
 bin="$repo/.build/release/geoctl"
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
-median() { sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
-seconds() { local s e; s=$(date +%s.%N); "$@" > /dev/null 2>&1; e=$(date +%s.%N); echo "$e - $s" | bc; }
+source "$here/timing.sh"
 echo "# $(nproc) cores; scale $scale; median of $runs runs; $(ogr2ogr --version); load $(cut -d' ' -f1-3 /proc/loadavg)"
 echo "| file | features | MB | geoctl import s | peak RSS MB | ogr2ogr → SpatiaLite s | ogr2ogr → GPKG s | vs SpatiaLite | vs GPKG |"
 echo "|---|---|---|---|---|---|---|---|---|"

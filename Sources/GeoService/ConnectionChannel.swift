@@ -2,25 +2,30 @@ import Hummingbird
 import HummingbirdCore
 import Logging
 import NIOCore
+import NIOHTTPTypesHTTP1
 
 /// Hummingbird's HTTP/1.1 channel, with the connection's handlers kept on the connection's
-/// event loop (``ServiceThreading/eventLoop``) and, optionally, `GET /route` answered in the
-/// pipeline (``RouteFastPath``).
+/// event loop (``ServiceThreading/eventLoop``), its idle timeout and shutdown kept by
+/// ``ConnectionLifetime`` and, optionally, `GET /route` answered in the pipeline
+/// (``RouteFastPath``).
 struct ConnectionChannel: ServerChildChannel {
     typealias Value = HTTP1Channel.Value
     let http: HTTP1Channel
     let threading: ServiceThreading
     /// Makes each connection's ``RouteFastPath``; nil leaves every request to Hummingbird.
     let fastPath: (@Sendable () -> RouteFastPath)?
+    /// How long a connection may stay idle (``ConnectionLifetime``); Hummingbird's own idle
+    /// timer is off, since it does not see the requests the fast path answers.
+    let idleTimeout: TimeAmount?
 
     func setup(channel: any Channel, logger: Logger) -> EventLoopFuture<Value> {
         http.setup(channel: channel, logger: logger).flatMapThrowing { value in
-            if let fastPath {
-                // After Hummingbird's connection state handler, so idle timeouts and graceful
-                // shutdown see the requests answered on the fast path too.
-                let connectionState = try channel.pipeline.syncOperations.context(handlerType: HTTPConnectionStateHandler.self)
-                try channel.pipeline.syncOperations.addHandler(fastPath(), position: .after(connectionState.handler))
-            }
+            // Between NIO's HTTP/1 parser and the conversion to HTTP types: the connection's
+            // lifetime sees every request and answer, and the fast path skips the rest.
+            let operations = channel.pipeline.syncOperations
+            let codec = try operations.handler(type: HTTP1ToHTTPServerCodec.self)
+            try operations.addHandler(ConnectionLifetime(idleTimeout: idleTimeout), position: .before(codec))
+            if let fastPath { try operations.addHandler(fastPath(), position: .before(codec)) }
             return value
         }
     }
@@ -39,11 +44,14 @@ struct ConnectionChannel: ServerChildChannel {
 
 extension HTTPServerBuilder {
     /// HTTP/1.1 through ``ConnectionChannel``.
-    static func geoctlHTTP1(configuration: HTTP1Channel.Configuration, threading: ServiceThreading,
+    static func geoctlHTTP1(configuration: HTTP1Channel.Configuration, idleTimeout: TimeAmount?, threading: ServiceThreading,
                             fastPath: (@Sendable () -> RouteFastPath)?) -> HTTPServerBuilder {
-        HTTPServerBuilder { responder in
+        var http = configuration
+        http.idleTimeout = nil
+        let configuration = http
+        return HTTPServerBuilder { responder in
             ConnectionChannel(http: HTTP1Channel(responder: responder, configuration: configuration), threading: threading,
-                              fastPath: fastPath)
+                              fastPath: fastPath, idleTimeout: idleTimeout)
         }
     }
 }

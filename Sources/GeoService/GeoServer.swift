@@ -59,14 +59,14 @@ public struct GeoServer: Sendable {
         let fastRoute = configuration.answerRouteOnEventLoop && ProcessInfo.processInfo.environment["GEOCTL_SERVE_FAST_ROUTE"] != "0"
         let fastPath: (@Sendable () -> RouteFastPath)? = fastRoute ? { @Sendable in RouteFastPath(state: state, metrics: metrics) } : nil
         let http = HTTP1Channel.Configuration(
-            additionalChannelHandlers: [FinishWritesBeforeClose(), ExpectContinueHandler(maxBodyBytes: maxBody),
-                                        MalformedRequestHandler(maxHeaderBytes: limit)],
-            idleTimeout: .nanoseconds(Int64(configuration.idleTimeout.components.seconds) * 1_000_000_000),
+            additionalChannelHandlers: [ExpectContinueHandler(maxBodyBytes: maxBody), MalformedRequestHandler(maxHeaderBytes: limit)],
             httpDecoderConfiguration: .init(maxHeaderFieldSize: limit, maxHeaderListSize: limit, maxHeaderFieldCount: 100))
+        let idle = configuration.idleTimeout.components
+        let idleTimeout = TimeAmount.nanoseconds(idle.seconds * 1_000_000_000 + idle.attoseconds / 1_000_000_000)
         // NIO's shared loops unless `eventLoopThreads` says otherwise; those are ours to stop.
         let ownLoops = configuration.eventLoopThreads.map { MultiThreadedEventLoopGroup(numberOfThreads: $0) }
         self.ownLoops = ownLoops
-        let server = HTTPServerBuilder.geoctlHTTP1(configuration: http, threading: threading, fastPath: fastPath)
+        let server = HTTPServerBuilder.geoctlHTTP1(configuration: http, idleTimeout: idleTimeout, threading: threading, fastPath: fastPath)
         application = Application(
             responder: HeadResponder(inner: router.buildResponder()),
             server: server,

@@ -13,14 +13,28 @@ public final class LoadedRouter: Sendable {
     /// Seconds since 1970 when it was swapped in.
     public let loadedAt: Double
 
+    /// Per category in the rules' order: its id's UTF-8 bytes, or nil while it cannot route.
+    private let availableCategoryIDs: [[UInt8]?]
+
     init(router: Layers.Router, catalog: [LayerInfo], fingerprint: StoreFingerprint) {
         self.router = router
+        let unavailable = router.unavailableCategories
+        availableCategoryIDs = router.rules.categories.map { unavailable[$0.id] == nil ? Array($0.id.utf8) : nil }
         self.catalog = catalog
         self.fingerprint = fingerprint
         loadedAt = Date().timeIntervalSince1970
     }
 
     public var rules: RoutingRules { router.rules }
+
+    /// The index of the category whose id is these UTF-8 bytes, when it can route; nil for an
+    /// unknown or unavailable category (or the same id in another Unicode normalisation,
+    /// which the router's own lookup still finds).
+    func availableCategory(utf8 id: [UInt8]) -> Int? {
+        id.withUnsafeBufferPointer { bytes in
+            availableCategoryIDs.firstIndex { $0?.withUnsafeBufferPointer { $0.elementsEqual(bytes) } ?? false }
+        }
+    }
 }
 
 /// What a reload compares: every layer's catalog version and import time, and the rules

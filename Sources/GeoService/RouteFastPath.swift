@@ -3,52 +3,56 @@ import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
-import HTTPTypes
-import Hummingbird
-import HummingbirdCore
+import Layers
 import NIOCore
-import NIOHTTPTypes
+import NIOHTTP1
 
-/// `GET /route` answered on the connection's event loop, inside Hummingbird's channel
-/// pipeline, after NIO has parsed the request: the endpoint a platform calls for every appeal
-/// skips the hop into Swift concurrency, the router's trie and the middleware chain, which
+/// `GET /route` answered on the connection's event loop, right after NIO has parsed the
+/// request: the endpoint a platform calls for every appeal skips the conversion to HTTP
+/// types, the hop into Swift concurrency, the router's trie and the middleware chain, which
 /// together cost more than the routing decision itself.
 ///
 /// Only a request whose answer is a 200 is taken: the body comes from the same function as
-/// the Hummingbird route (``ServiceContext/routeAnswer(_:loaded:)``), so the bytes are the
-/// same, and anything else (a bad parameter, an unknown category, no router yet, any other
-/// path or method, `Connection`, `Expect` or API-key headers) goes on to Hummingbird, which answers
-/// it with its problem document. While a request handed to Hummingbird is unanswered, every
-/// later request on the connection follows it, so pipelined answers keep their order.
-/// Requests answered here are counted in the same metrics as the others.
+/// the Hummingbird route (``ServiceContext/routeAnswer(_:loaded:)``'s decision written by
+/// `DecisionJSON`), so the bytes are the same, and anything else (a bad parameter, an unknown
+/// or unavailable category, no router yet, any other path, method or HTTP version, a query
+/// ``RouteQuery`` does not read exactly as Hummingbird would, `Connection`, `Expect` or
+/// API-key headers) goes on to Hummingbird, which answers it with its problem document. While
+/// a request handed to Hummingbird is unanswered, every later request on the connection
+/// follows it, so pipelined answers keep their order. Requests answered here are counted in
+/// the same metrics as the others; ``ConnectionLifetime``, in front, sees them for idle
+/// timeouts and shutdown.
 final class RouteFastPath: ChannelDuplexHandler, RemovableChannelHandler {
-    typealias InboundIn = HTTPRequestPart
-    typealias InboundOut = HTTPRequestPart
-    typealias OutboundIn = HTTPResponsePart
-    typealias OutboundOut = HTTPResponsePart
+    typealias InboundIn = HTTPServerRequestPart
+    typealias InboundOut = HTTPServerRequestPart
+    typealias OutboundIn = HTTPServerResponsePart
+    typealias OutboundOut = HTTPServerResponsePart
 
     private let state: RoutingState
-    private let metrics: ServiceMetrics
+    private let answered: ServiceMetrics.RequestMetrics
     /// Requests handed to Hummingbird whose answer has not ended yet.
     private var forwarded = 0
     /// The answer to the request being read, sent when its end arrives.
-    private var answer: [UInt8]?
+    private var answer: ByteBuffer?
     private var started = ContinuousClock.now
     private var unflushed = false
     private var date = HTTPDateHeader()
+    private static let apiKeyHeader = APIKeys.header.rawName
 
     init(state: RoutingState, metrics: ServiceMetrics) {
         self.state = state
-        self.metrics = metrics
+        answered = metrics.requestMetrics(route: "/route", method: "GET", status: 200)
     }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         switch unwrapInboundIn(data) {
         case .head(let request):
-            if forwarded == 0, let body = answerIfRoutine(request) {
+            if forwarded == 0 {
                 started = ContinuousClock.now
-                answer = body
-                return
+                if let body = answerIfRoutine(request, allocator: context.channel.allocator) {
+                    answer = body
+                    return
+                }
             }
             forwarded += 1
             context.fireChannelRead(data)
@@ -76,18 +80,29 @@ final class RouteFastPath: ChannelDuplexHandler, RemovableChannelHandler {
     }
 
     /// The answer's body when this request is a `GET /route` that routes; nil otherwise.
-    private func answerIfRoutine(_ request: HTTPRequest) -> [UInt8]? {
-        guard request.method == .get, let path = request.path, path.hasPrefix("/route?"),
-              request.headerFields[.connection] == nil, request.headerFields[.expect] == nil,
-              request.headerFields[APIKeys.header] == nil,
-              let loaded = state.current else { return nil }
-        return try? ServiceContext.routeAnswer(Query(URI(path)), loaded: loaded)
+    private func answerIfRoutine(_ request: HTTPRequestHead, allocator: ByteBufferAllocator) -> ByteBuffer? {
+        guard request.method == .GET, request.version == .http1_1,
+              !request.headers.contains(name: "connection"), !request.headers.contains(name: "expect"),
+              !request.headers.contains(name: Self.apiKeyHeader),
+              let query = RouteQuery(target: request.uri),
+              query.lon.isFinite, query.lat.isFinite, (-180 ... 180).contains(query.lon), (-90 ... 90).contains(query.lat),
+              let loaded = state.current, let c = loaded.availableCategory(utf8: query.category) else { return nil }
+        let router = loaded.router
+        let decision = router.explain(router.route(x: query.lon, y: query.lat, category: c), lon: query.lon, lat: query.lat, category: c)
+        var out: [UInt8] = []
+        out.reserveCapacity(1024)
+        DecisionJSON.append(decision, lon: query.lon, lat: query.lat, to: &out)
+        return allocator.buffer(bytes: out)
     }
 
-    private func respond(context: ChannelHandlerContext, body: [UInt8]) {
-        WholeResponse.write(.ok, contentType: "application/json", body: body, headers: [.date: date.now()], to: context)
+    private func respond(context: ChannelHandlerContext, body: ByteBuffer) {
+        let headers = HTTPHeaders([("Content-Type", "application/json"), ("Content-Length", String(body.readableBytes)),
+                                   ("Date", date.now())])
+        context.write(wrapOutboundOut(.head(HTTPResponseHead(version: .http1_1, status: .ok, headers: headers))), promise: nil)
+        context.write(wrapOutboundOut(.body(.byteBuffer(body))), promise: nil)
+        context.write(wrapOutboundOut(.end(nil)), promise: nil)
         unflushed = true
-        metrics.recordRequest(route: "/route", method: "GET", status: 200, elapsed: ContinuousClock.now - started)
+        answered.record(elapsed: ContinuousClock.now - started)
     }
 }
 

@@ -25,6 +25,11 @@ public final class ServiceMetrics: Sendable {
     struct RequestMetrics {
         let counter: CoreMetrics.Counter
         let timer: CoreMetrics.Timer
+
+        func record(elapsed: Duration) {
+            counter.increment()
+            timer.recordNanoseconds(elapsed.components.seconds * 1_000_000_000 + elapsed.components.attoseconds / 1_000_000_000)
+        }
     }
 
     struct RequestKey: Hashable {
@@ -50,9 +55,14 @@ public final class ServiceMetrics: Sendable {
     /// Counts one answered request and its latency: one lock to find the (route, method,
     /// status) entry, made on first use; after that no allocation, no label strings.
     func recordRequest(route: String, method: String, status: Int, elapsed: Duration) {
-        let nanoseconds = elapsed.components.seconds * 1_000_000_000 + elapsed.components.attoseconds / 1_000_000_000
+        requestMetrics(route: route, method: method, status: status).record(elapsed: elapsed)
+    }
+
+    /// The counter and timer of one route, method and status, made on first use; the fast
+    /// path keeps the one it records into.
+    func requestMetrics(route: String, method: String, status: Int) -> RequestMetrics {
         let key = RequestKey(route: route, method: method, status: status)
-        let entry = requests.withLock { table in
+        return requests.withLock { table in
             if let e = table[key] { return e }
             let timer = timers.withLock { timers in
                 if let t = timers[route] { return t }
@@ -68,8 +78,6 @@ public final class ServiceMetrics: Sendable {
             table[key] = e
             return e
         }
-        entry.counter.increment()
-        entry.timer.recordNanoseconds(nanoseconds)
     }
 
     func recordReload(_ loaded: LoadedRouter) {

@@ -27,6 +27,8 @@ struct ServeCommand: ParsableCommand {
     @Option(help: "auto: reload when the store or the rules change; off: never.") var reload: ServiceConfiguration.ReloadMode = .auto
     @Option(name: .customLong("max-body-mb"), help: "The largest request body accepted, in MiB.") var maxBodyMB = 16
     @Option(help: "Event-loop threads serving connections (default: one per core).") var threads: Int?
+    @Option(name: .customLong("idle-timeout"), help: "Seconds a connection may wait for its next request (or a stalled request for its next byte) before it is closed.")
+    var idleTimeout = 60
     @OptionGroup var storeOptions: StoreOptions
 
     var rulesPath: String? {
@@ -38,6 +40,7 @@ struct ServeCommand: ParsableCommand {
         if !(0 ... 65535).contains(port) { throw ValidationError("--port must be 0…65535") }
         if !(1 ... 1024).contains(maxBodyMB) { throw ValidationError("--max-body-mb must be 1…1024") }
         if let threads, !(1 ... 256).contains(threads) { throw ValidationError("--threads must be 1…256") }
+        if !(1 ... 3600).contains(idleTimeout) { throw ValidationError("--idle-timeout must be 1…3600 seconds") }
     }
 
     func run() throws {
@@ -56,6 +59,7 @@ struct ServeCommand: ParsableCommand {
         configuration.reload = reload
         configuration.maxBodyBytes = maxBodyMB * 1024 * 1024
         configuration.eventLoopThreads = threads
+        configuration.idleTimeout = .seconds(idleTimeout)
         var logger = Logger(label: "geoctl.serve")
         logger.logLevel = ProcessInfo.processInfo.environment["LOG_LEVEL"].flatMap(Logger.Level.init(rawValue:)) ?? .info
         if StoreFactory.isPostgres(location) {

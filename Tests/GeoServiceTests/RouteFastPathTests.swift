@@ -99,4 +99,59 @@ struct RouteFastPathTests {
         try OperationsTests.send(fd, Array("GET /healthz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n".utf8))
         #expect(OperationsTests.receiveAll(fd).hasPrefix("HTTP/1.1 200 "))
     }
+
+    @Test("--idle-timeout: a connection kept busy by fast-path answers stays open past it; an idle one and a stalled request are closed")
+    func idleConnections() async throws {
+        let f = try ServiceFixture()
+        let (process, port) = try OperationsTests.startServe(f, extra: ["--idle-timeout", "1"])
+        defer { process.terminate(); process.waitUntilExit() }
+        let idle = try OperationsTests.connect(port: port)
+        defer { close(idle) }
+        let stalled = try OperationsTests.connect(port: port)
+        defer { close(stalled) }
+        try OperationsTests.send(stalled, Array("GET /healthz HTTP/1.1\r\nHo".utf8))
+        let busy = try OperationsTests.connect(port: port)
+        defer { close(busy) }
+        let quick = Array("GET /route?lon=60.72309&lat=56.07966&category=snow HTTP/1.1\r\nHost: x\r\n\r\n".utf8)
+        let started = Date()
+        var answered = 0
+        // 2.5 s of requests every 0.25 s: longer than the timeout, never idle for as long.
+        while Date().timeIntervalSince(started) < 2.5 {
+            try OperationsTests.send(busy, quick)
+            let text = OperationsTests.receive(busy, until: "\"neighbours\":[]}")
+            #expect(text.hasPrefix("HTTP/1.1 200 "), "\(text.prefix(200))")
+            answered += 1
+            try await Task.sleep(for: .milliseconds(250))
+        }
+        #expect(answered >= 8)
+        // The others were closed by the server: a read ends at once with nothing.
+        #expect(OperationsTests.receiveAll(idle).isEmpty)
+        #expect(OperationsTests.receiveAll(stalled).isEmpty)
+        #expect(Date().timeIntervalSince(started) < 10)
+        // And the server still serves, the busy connection too.
+        try OperationsTests.send(busy, quick)
+        #expect(OperationsTests.receive(busy, until: "\"neighbours\":[]}").hasPrefix("HTTP/1.1 200 "))
+    }
+
+    @Test("SIGTERM while connections sit on fast-path answers: they are closed, and the service exits 0")
+    func shutdownWithFastPathConnections() async throws {
+        let f = try ServiceFixture()
+        let (process, port) = try OperationsTests.startServe(f)
+        defer { if process.isRunning { process.terminate() } }
+        let quick = Array("GET /route?lon=60.72309&lat=56.07966&category=snow HTTP/1.1\r\nHost: x\r\n\r\n".utf8)
+        var connections: [Int32] = []
+        defer { connections.forEach { close($0) } }
+        for _ in 0 ..< 4 {
+            let fd = try OperationsTests.connect(port: port)
+            connections.append(fd)
+            try OperationsTests.send(fd, quick)
+            #expect(OperationsTests.receive(fd, until: "\"neighbours\":[]}").hasPrefix("HTTP/1.1 200 "))
+        }
+        kill(process.processIdentifier, SIGTERM)
+        for fd in connections { #expect(OperationsTests.receiveAll(fd).isEmpty) }
+        let stopped = Date().addingTimeInterval(10)
+        while process.isRunning && Date() < stopped { try await Task.sleep(for: .milliseconds(50)) }
+        #expect(!process.isRunning, "still running 10 s after SIGTERM")
+        #expect(process.terminationStatus == 0)
+    }
 }

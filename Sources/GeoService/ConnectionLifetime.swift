@@ -1,0 +1,143 @@
+import NIOCore
+import NIOHTTP1
+
+/// When an HTTP/1.1 connection closes: after it has been idle too long, when the service
+/// shuts down (once the answers in progress are written), and never before the answers
+/// already written have reached the socket.
+///
+/// It sits right after NIO's HTTP decoder, in front of ``RouteFastPath``, so it counts every
+/// request and every answer, those the fast path gives included. (Hummingbird's own
+/// connection-state handler sits behind the fast path and sees only the requests handed to
+/// Hummingbird; its idle timer is off and the quiesce event stops here.)
+///
+/// - Idle: closed when no byte of a request has arrived for `idleTimeout` and no answer is
+///   being prepared; a request half read counts as idle, so a stalled client is dropped.
+/// - Shutdown (`ChannelShouldQuiesceEvent`): closed at once when nothing is in progress,
+///   otherwise as soon as the last answer in progress is written.
+/// - Any close, whoever asks, waits until the written answers are on the socket: a large
+///   answer still queued is not cut off.
+final class ConnectionLifetime: ChannelDuplexHandler, RemovableChannelHandler {
+    typealias InboundIn = HTTPServerRequestPart
+    typealias InboundOut = HTTPServerRequestPart
+    typealias OutboundIn = HTTPServerResponsePart
+    typealias OutboundOut = HTTPServerResponsePart
+
+    private let idleTimeout: TimeAmount?
+    /// Requests whose head has been read and whose answer has not ended.
+    private var inProgress = 0
+    /// A request's head has been read but not its end.
+    private var beingRead = false
+    private var lastActive = NIODeadline.now()
+    private var idleTask: Scheduled<Void>?
+    /// Shutdown asked for a close once the answers in progress are written.
+    private var closeWhenAnswered = false
+    /// Answers whose end is written but not yet on the socket. Writes complete in order, so
+    /// when the last end is out, so is everything before it.
+    private var unsent = 0
+    private var heldClose: (mode: CloseMode, promise: EventLoopPromise<Void>?)?
+
+    init(idleTimeout: TimeAmount?) {
+        self.idleTimeout = idleTimeout
+    }
+
+    func handlerAdded(context: ChannelHandlerContext) {
+        if context.channel.isActive { scheduleIdleCheck(context, at: .now() + (idleTimeout ?? .zero)) }
+    }
+
+    func handlerRemoved(context: ChannelHandlerContext) {
+        idleTask?.cancel()
+        idleTask = nil
+    }
+
+    func channelActive(context: ChannelHandlerContext) {
+        lastActive = .now()
+        scheduleIdleCheck(context, at: lastActive + (idleTimeout ?? .zero))
+        context.fireChannelActive()
+    }
+
+    func channelInactive(context: ChannelHandlerContext) {
+        idleTask?.cancel()
+        idleTask = nil
+        context.fireChannelInactive()
+    }
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        switch unwrapInboundIn(data) {
+        case .head:
+            inProgress += 1
+            beingRead = true
+        case .body:
+            break
+        case .end:
+            beingRead = false
+        }
+        if idleTimeout != nil { lastActive = .now() }
+        context.fireChannelRead(data)
+    }
+
+    func write(context: ChannelHandlerContext, data: NIOAny, promise: EventLoopPromise<Void>?) {
+        guard case .end = unwrapOutboundIn(data) else { return context.write(data, promise: promise) }
+        // An answer to a request that never parsed (a 400 for malformed HTTP) had no head.
+        inProgress = max(0, inProgress - 1)
+        unsent += 1
+        let written = promise ?? context.eventLoop.makePromise()
+        written.futureResult.assumeIsolated().whenComplete { _ in
+            self.unsent -= 1
+            if self.unsent == 0, let held = self.heldClose {
+                self.heldClose = nil
+                context.close(mode: held.mode, promise: held.promise)
+            }
+        }
+        context.write(data, promise: written)
+        guard inProgress == 0 else { return }
+        if closeWhenAnswered {
+            closeWhenAnswered = false
+            close(context: context, mode: .all, promise: nil)
+        } else if let idleTimeout {
+            lastActive = .now()
+            scheduleIdleCheck(context, at: lastActive + idleTimeout)
+        }
+    }
+
+    func close(context: ChannelHandlerContext, mode: CloseMode, promise: EventLoopPromise<Void>?) {
+        guard mode == .all, unsent > 0 else { return context.close(mode: mode, promise: promise) }
+        if let held = heldClose {
+            // A second close while one is held: it completes with the first.
+            if let promise {
+                if let first = held.promise { first.futureResult.cascade(to: promise) } else { heldClose?.promise = promise }
+            }
+            return
+        }
+        heldClose = (mode, promise)
+        context.flush()
+    }
+
+    func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
+        guard event is ChannelShouldQuiesceEvent else { return context.fireUserInboundEventTriggered(event) }
+        if inProgress == 0 {
+            close(context: context, mode: .all, promise: nil)
+        } else {
+            closeWhenAnswered = true
+        }
+    }
+
+    private func scheduleIdleCheck(_ context: ChannelHandlerContext, at deadline: NIODeadline) {
+        guard idleTimeout != nil, idleTask == nil else { return }
+        idleTask = context.eventLoop.assumeIsolated().scheduleTask(deadline: deadline) {
+            self.idleTask = nil
+            self.checkIdle(context)
+        }
+    }
+
+    private func checkIdle(_ context: ChannelHandlerContext) {
+        guard let idleTimeout, context.channel.isActive else { return }
+        // An answer is being prepared: the check is scheduled again when it ends.
+        if !beingRead && inProgress > 0 { return }
+        let deadline = lastActive + idleTimeout
+        if NIODeadline.now() >= deadline {
+            close(context: context, mode: .all, promise: nil)
+        } else {
+            scheduleIdleCheck(context, at: deadline)
+        }
+    }
+}

@@ -13,7 +13,7 @@ struct ConnectionChannel: ServerChildChannel {
     let http: HTTP1Channel
     let threading: ServiceThreading
     /// Makes each connection's ``RouteFastPath``; nil leaves every request to Hummingbird.
-    let fastPath: (@Sendable () -> RouteFastPath)?
+    let fastPath: (@Sendable (ConnectionLifetime) -> RouteFastPath)?
     /// How long a connection may stay idle (``ConnectionLifetime``); Hummingbird's own idle
     /// timer is off, since it does not see the requests the fast path answers.
     let idleTimeout: TimeAmount?
@@ -24,8 +24,9 @@ struct ConnectionChannel: ServerChildChannel {
             // lifetime sees every request and answer, and the fast path skips the rest.
             let operations = channel.pipeline.syncOperations
             let codec = try operations.handler(type: HTTP1ToHTTPServerCodec.self)
-            try operations.addHandler(ConnectionLifetime(idleTimeout: idleTimeout), position: .before(codec))
-            if let fastPath { try operations.addHandler(fastPath(), position: .before(codec)) }
+            let lifetime = ConnectionLifetime(idleTimeout: idleTimeout)
+            try operations.addHandler(lifetime, position: .before(codec))
+            if let fastPath { try operations.addHandler(fastPath(lifetime), position: .before(codec)) }
             return value
         }
     }
@@ -45,7 +46,7 @@ struct ConnectionChannel: ServerChildChannel {
 extension HTTPServerBuilder {
     /// HTTP/1.1 through ``ConnectionChannel``.
     static func geoctlHTTP1(configuration: HTTP1Channel.Configuration, idleTimeout: TimeAmount?, threading: ServiceThreading,
-                            fastPath: (@Sendable () -> RouteFastPath)?) -> HTTPServerBuilder {
+                            fastPath: (@Sendable (ConnectionLifetime) -> RouteFastPath)?) -> HTTPServerBuilder {
         var http = configuration
         http.idleTimeout = nil
         let configuration = http

@@ -31,22 +31,26 @@ final class ConnectionLifetime: ChannelDuplexHandler, RemovableChannelHandler {
     private var idleTask: Scheduled<Void>?
     /// Shutdown asked for a close once the answers in progress are written.
     private var closeWhenAnswered = false
-    /// Answers whose end is written but not yet on the socket. Writes complete in order, so
-    /// when the last end is out, so is everything before it.
-    private var unsent = 0
     private var heldClose: (mode: CloseMode, promise: EventLoopPromise<Void>?)?
+    /// This handler's context and that of NIO's response encoder, while in the pipeline.
+    private var own: ChannelHandlerContext?
+    private(set) var socketSide: ChannelHandlerContext?
 
     init(idleTimeout: TimeAmount?) {
         self.idleTimeout = idleTimeout
     }
 
     func handlerAdded(context: ChannelHandlerContext) {
+        own = context
+        socketSide = try? context.pipeline.syncOperations.context(handlerType: HTTPResponseEncoder.self)
         if context.channel.isActive { scheduleIdleCheck(context, at: .now() + (idleTimeout ?? .zero)) }
     }
 
     func handlerRemoved(context: ChannelHandlerContext) {
         idleTask?.cancel()
         idleTask = nil
+        own = nil
+        socketSide = nil
     }
 
     func channelActive(context: ChannelHandlerContext) {
@@ -76,19 +80,18 @@ final class ConnectionLifetime: ChannelDuplexHandler, RemovableChannelHandler {
     }
 
     func write(context: ChannelHandlerContext, data: NIOAny, promise: EventLoopPromise<Void>?) {
-        guard case .end = unwrapOutboundIn(data) else { return context.write(data, promise: promise) }
+        context.write(data, promise: promise)
+        if case .end = unwrapOutboundIn(data) { answerEnded(context) }
+    }
+
+    /// ``RouteFastPath`` wrote a whole answer straight to the socket side, past this handler.
+    func answeredAhead() {
+        if let own { answerEnded(own) }
+    }
+
+    private func answerEnded(_ context: ChannelHandlerContext) {
         // An answer to a request that never parsed (a 400 for malformed HTTP) had no head.
         inProgress = max(0, inProgress - 1)
-        unsent += 1
-        let written = promise ?? context.eventLoop.makePromise()
-        written.futureResult.assumeIsolated().whenComplete { _ in
-            self.unsent -= 1
-            if self.unsent == 0, let held = self.heldClose {
-                self.heldClose = nil
-                context.close(mode: held.mode, promise: held.promise)
-            }
-        }
-        context.write(data, promise: written)
         guard inProgress == 0 else { return }
         if closeWhenAnswered {
             closeWhenAnswered = false
@@ -99,8 +102,10 @@ final class ConnectionLifetime: ChannelDuplexHandler, RemovableChannelHandler {
         }
     }
 
+    /// Holds a full close until everything written so far is on the socket: an empty write,
+    /// made on the socket side of the HTTP encoder, completes after all the writes before it.
     func close(context: ChannelHandlerContext, mode: CloseMode, promise: EventLoopPromise<Void>?) {
-        guard mode == .all, unsent > 0 else { return context.close(mode: mode, promise: promise) }
+        guard mode == .all, context.channel.isActive, let socketSide else { return context.close(mode: mode, promise: promise) }
         if let held = heldClose {
             // A second close while one is held: it completes with the first.
             if let promise {
@@ -109,7 +114,13 @@ final class ConnectionLifetime: ChannelDuplexHandler, RemovableChannelHandler {
             return
         }
         heldClose = (mode, promise)
-        context.flush()
+        let written = context.eventLoop.makePromise(of: Void.self)
+        socketSide.writeAndFlush(NIOAny(IOData.byteBuffer(ByteBuffer())), promise: written)
+        written.futureResult.assumeIsolated().whenComplete { _ in
+            guard let held = self.heldClose else { return }
+            self.heldClose = nil
+            context.close(mode: held.mode, promise: held.promise)
+        }
     }
 
     func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {

@@ -57,7 +57,9 @@ public struct GeoServer: Sendable {
         threading = ServiceThreading.fromEnvironment(ProcessInfo.processInfo.environment, default: configuration.threading)
         let maxBody = configuration.maxBodyBytes
         let fastRoute = configuration.answerRouteOnEventLoop && ProcessInfo.processInfo.environment["GEOCTL_SERVE_FAST_ROUTE"] != "0"
-        let fastPath: (@Sendable () -> RouteFastPath)? = fastRoute ? { @Sendable in RouteFastPath(state: state, metrics: metrics) } : nil
+        let fastPath: (@Sendable (ConnectionLifetime) -> RouteFastPath)? = fastRoute ? { @Sendable lifetime in
+            RouteFastPath(state: state, metrics: metrics, lifetime: lifetime)
+        } : nil
         let http = HTTP1Channel.Configuration(
             additionalChannelHandlers: [ExpectContinueHandler(maxBodyBytes: maxBody), MalformedRequestHandler(maxHeaderBytes: limit)],
             httpDecoderConfiguration: .init(maxHeaderFieldSize: limit, maxHeaderListSize: limit, maxHeaderFieldCount: 100))

@@ -21,6 +21,14 @@ struct RouteFastPathTests {
         uris += ["/route?lon=60.72309&lat=56.07966&category=no-such", "/route?lon=260&lat=56&category=snow",
                  "/route?lat=56.07966&category=snow", "/route?lon=60.72309&lat=56.07966&category=%D0%A1%D0%BD%D0%B5%D0%B3",
                  "/route?lon=60.72309&lat=56.07966&category=snow&lon=1", "/route"]
+        // Queries the fast path reads itself, or leaves to Hummingbird: either way the same answer.
+        uris += ["/route?lon=60.72309&lat=56.07966&category=sn%6Fw", "/route?lat=56.07966&lon=60.72309&category=snow",
+                 "/route?&&lon=60.72309&&lat=56.07966&category=snow&", "/route?lon=+60.72309&lat=56.07966&category=snow",
+                 "/route?lon=6.072309e1&lat=56.07966&category=snow", "/route?lon=60.72309&lat=56.07966&category=%D0",
+                 "/route?lon=60.72309&lat=56.07966&category=snow&x=%zz", "/route?lon&lat=56.07966&category=snow",
+                 "/route?lon=60.72309&lat=56.07966&category=snow&category=snow", "/route?LON=60.72309&lat=56.07966&category=snow",
+                 "/route?lon=60.72309&lat=56.07966&category=snow?x", "/route?lon=60.72309&lat=56.07966&category=",
+                 "/route?lon=1e999&lat=56.07966&category=snow", "/route?lon=60.72309&lat=56.07966&category=snow%"]
         return uris
     }
 

@@ -8,6 +8,7 @@
 #   DURATION per wrk run (default 15s); BINARY defaults to .build/release/geoctl (`make build`).
 # Needs wrk (Debian: apt-get install wrk), curl and python3.
 # MAPIT=1 adds the anchor, MapIt under gunicorn on PostGIS (bench/mapit/run.sh; installs itself).
+# SERVE_THREADS=N runs the server with --threads N (default: one event loop per core).
 set -euo pipefail
 target=${1:?usage: bench/serve.sh SCALE|CITY_DIR [DURATION] [BINARY]}
 duration=${2:-15s}
@@ -56,12 +57,12 @@ for f, org in zip(doc["features"], orgs):
 json.dump(doc, open(sys.argv[2], "w", encoding="utf-8"), ensure_ascii=False)
 PY
 
-"$bin" serve --store "$work/s.sqlite" --rules "$work/rules.yaml" --port "$port" 2> "$work/serve.log" &
+"$bin" serve ${SERVE_THREADS:+--threads "$SERVE_THREADS"} --store "$work/s.sqlite" --rules "$work/rules.yaml" --port "$port" 2> "$work/serve.log" &
 pid=$!
 for _ in $(seq 200); do curl -sf "http://127.0.0.1:$port/readyz" > /dev/null && break; sleep 0.1; done
 curl -sf "http://127.0.0.1:$port/readyz" > /dev/null || { cat "$work/serve.log" >&2; exit 1; }
 territories=$(python3 -c "import json,sys; print(len(json.load(open(sys.argv[1]))['features']))" "$city/territories.geojson")
-echo "# geoctl serve, $(nproc) cores, $territories territories, wrk -t2 on the same machine, $duration per run, $(date -u +%FT%TZ)"
+echo "# geoctl serve${SERVE_THREADS:+ --threads $SERVE_THREADS}, $(nproc) cores, $territories territories, wrk -t2 on the same machine, $duration per run, $(date -u +%FT%TZ)"
 echo "# $(uname -srm); $(wrk --version 2>&1 | head -1 | cut -c1-40)"
 
 run() {  # label connections threads template

@@ -151,7 +151,8 @@ public final class GeoJSONWriter {
 
     private func appendFeature(_ feature: Feature) { Self.appendFeature(feature, options: options, to: &out) }
 
-    private static func appendFeature(_ feature: Feature, options: GeoJSONWriteOptions, to out: inout [UInt8]) {
+    /// Appends one feature object as GeoJSON.
+    public static func appendFeature(_ feature: Feature, options: GeoJSONWriteOptions, to out: inout [UInt8]) {
         out.append(contentsOf: #"{"type":"Feature""#.utf8)
         if let id = feature.id {
             out.append(contentsOf: #","id":"#.utf8)

@@ -121,9 +121,14 @@ public final class GeoJSONReader {
     /// each name); the others are validated exactly as before, with the same errors, but not
     /// built. With `encodingAll`, every feature's whole properties object is also kept as the
     /// compact JSON ``JSONText/appendObject(_:to:)`` would write: see ``lastEncodedProperties``.
-    public func projectProperties(keeping names: [String], encodingAll: Bool) {
-        parser.projection = PropertyProjection(keeping: names, encodesAll: encodingAll)
+    /// Names starting with `flaggingPrefix` (if not empty) are noted: see ``lastPropertiesHadFlaggedName``.
+    public func projectProperties(keeping names: [String], encodingAll: Bool, flaggingPrefix: String = "") {
+        parser.projection = PropertyProjection(keeping: names, encodesAll: encodingAll, flaggingPrefix: flaggingPrefix)
     }
+
+    /// Whether the last properties object read had a member whose name starts with the
+    /// projection's `flaggingPrefix`.
+    public var lastPropertiesHadFlaggedName: Bool { parser.projection?.lastHadFlaggedName ?? false }
 
     /// With `encodingAll` projection: where the last feature's properties are in
     /// ``takeEncodedProperties()``'s bytes; nil when it had none (or `null`), which is `{}`.
@@ -257,6 +262,7 @@ struct GeoJSONParser {
             scanner.featureIndex = featuresRead
             let start = scanner.location(scanner.pos)
             projection?.lastRange = nil
+            projection?.lastHadFlaggedName = false
             var parts = try readObject(context: .feature)
             guard let type = parts.type else {
                 throw scanner.error("an element of the GeoJSON text sequence has no \"type\" member", at: start)
@@ -380,6 +386,7 @@ struct GeoJSONParser {
     private mutating func readFeatureInCollection() throws(GeoJSONError) -> Feature {
         let start = scanner.location(scanner.pos)
         projection?.lastRange = nil
+        projection?.lastHadFlaggedName = false
         var parts = try readObject(context: .feature)
         guard let type = parts.type else {
             throw scanner.error("a feature has no \"type\" member", at: start)

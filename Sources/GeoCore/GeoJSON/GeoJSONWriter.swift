@@ -102,6 +102,12 @@ public final class GeoJSONWriter {
         if !started { try begin() }
         if count > 0 { out.append(UInt8(ascii: ",")) }
         count += n
+        if fd >= 0 && bytes.count >= 1 << 20 {
+            // Large: written as it is, not copied into the buffer first.
+            try flush()
+            try Self.writeAll(bytes, to: fd, destination: destination)
+            return
+        }
         out.append(contentsOf: bytes)
         if out.count >= 1 << 20 { try flush() }
     }

@@ -19,6 +19,10 @@ public struct PropertyProjection {
     let keptStrings: [String]
     /// Whether every property is re-encoded into ``encoded``.
     let encodesAll: Bool
+    /// Member names starting with these bytes are flagged in ``lastHadFlaggedName``.
+    let flaggedPrefix: [UInt8]
+    /// Whether the last properties object had a member whose name starts with ``flaggedPrefix``.
+    var lastHadFlaggedName = false
     /// Compact JSON of the properties of the features read since the last ``takeEncoded()``.
     var encoded: [UInt8] = []
     /// The last properties object's range in ``encoded``, set when a feature's properties are read.
@@ -26,10 +30,18 @@ public struct PropertyProjection {
     /// Member names of the object being read (reused from feature to feature).
     var names = MemberNames()
 
-    init(keeping names: [String], encodesAll: Bool) {
+    init(keeping names: [String], encodesAll: Bool, flaggingPrefix: String) {
         kept = names.map { Array($0.utf8) }
         keptStrings = names
         self.encodesAll = encodesAll
+        flaggedPrefix = Array(flaggingPrefix.utf8)
+    }
+
+    /// Whether the member name just read starts with ``flaggedPrefix``.
+    func lastNameIsFlagged() -> Bool {
+        let key = names.lastRange
+        guard !flaggedPrefix.isEmpty, key.count >= flaggedPrefix.count else { return false }
+        return names.bytes[key.lowerBound ..< key.lowerBound + flaggedPrefix.count].elementsEqual(flaggedPrefix)
     }
 
     /// Whether the member name just read (the last in ``names``) is one of the kept names;
@@ -50,12 +62,10 @@ public struct PropertyProjection {
 }
 
 /// The member names of one object, as decoded bytes, with the duplicate check of
-/// ``JSONScanner/parseObject()``: FNV-1a signatures compared linearly (names compared as
-/// strings when two match) up to 64 members, a `Set<String>` beyond.
+/// ``JSONScanner/parseObject()``.
 struct MemberNames {
     private(set) var bytes: [UInt8] = []
     private var starts: [Int] = []
-    private var signatures: [UInt64] = []
     private var set: Set<String>?
 
     var count: Int { starts.count }
@@ -63,7 +73,6 @@ struct MemberNames {
     mutating func reset() {
         bytes.removeAll(keepingCapacity: true)
         starts.removeAll(keepingCapacity: true)
-        signatures.removeAll(keepingCapacity: true)
         set = nil
     }
 
@@ -87,16 +96,22 @@ struct MemberNames {
     var lastRange: Range<Int> { range(count - 1) }
 
     /// Whether the last name appended repeats an earlier one (checked after its value was
-    /// read, as ``JSONScanner/parseObject()`` does).
+    /// read, as ``JSONScanner/parseObject()`` does): bytes compared with each earlier name up
+    /// to 64 members, a `Set<String>` (canonical equivalence) beyond, as there.
     mutating func lastIsDuplicate() -> Bool {
         let k = count - 1
         if k < 64 {
-            var hash: UInt64 = 0xCBF2_9CE4_8422_2325
-            for i in range(k) { hash = (hash ^ UInt64(bytes[i])) &* 0x0000_0100_0000_01B3 }
-            for (j, other) in signatures.enumerated() where other == hash && name(j) == name(k) { return true }
-            signatures.append(hash)
-            if k == 63 { set = Set((0 ... k).map(name)) }
-            return false
+            let last = range(k)
+            let repeated = bytes.withUnsafeBufferPointer { all in
+                for j in 0 ..< k {
+                    let other = range(j)
+                    if other.count == last.count
+                        && memcmp(all.baseAddress! + other.lowerBound, all.baseAddress! + last.lowerBound, last.count) == 0 { return true }
+                }
+                return false
+            }
+            if !repeated && k == 63 { set = Set((0 ... k).map(name)) }
+            return repeated
         }
         return set!.insert(name(k)).inserted == false
     }
@@ -111,6 +126,7 @@ extension JSONScanner {
         let start = projection.encoded.count
         var members: [JSONObject.Member] = []
         projection.names.reset()
+        projection.lastHadFlaggedName = false
         pos += 1
         try enter()
         if encodes { projection.encoded.append(UInt8(ascii: "{")) }
@@ -129,6 +145,7 @@ extension JSONScanner {
                     projection.encoded.append(UInt8(ascii: ":"))
                 }
                 first = false
+                if projection.lastNameIsFlagged() { projection.lastHadFlaggedName = true }
                 if projection.keepsLastName(isASCII: isASCII, keptSoFar: members) {
                     let value = try parseValue()
                     if encodes { JSONText.append(value, to: &projection.encoded) }

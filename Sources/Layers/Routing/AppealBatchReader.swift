@@ -124,8 +124,9 @@ public final class AppealBatchReader {
     /// GeoJSON read for a known output: only the category is built (and, for GeoJSON
     /// output, the properties are encoded as read); nil: whole features, as before.
     private var projection: RoutedAppealWriter.Format?
-    /// Per row of the chunk being read: its encoded properties in the reader's bytes.
-    private var encodedRanges: [Range<Int>?] = []
+    /// Per row of the chunk being read: its encoded properties in the reader's bytes, and
+    /// whether they have a member named `route_…`.
+    private var encodedRanges: [(range: Range<Int>?, routeMember: Bool)] = []
     /// The output ``prepare(for:)`` was told of.
     private var prepared: RoutedAppealWriter.Format?
     /// The thread reading chunks ahead, once started.
@@ -198,7 +199,7 @@ public final class AppealBatchReader {
         prepared = output
         guard case .geojson(let reader) = rows, reader.featuresRead == 0 else { return }
         projection = output
-        reader.projectProperties(keeping: [options.categoryColumn], encodingAll: output == .geojson)
+        reader.projectProperties(keeping: [options.categoryColumn], encodingAll: output == .geojson, flaggingPrefix: "route_")
     }
 
     /// Starts reading chunks of `chunkSize` rows on a thread of its own, ahead of the caller
@@ -238,32 +239,22 @@ public final class AppealBatchReader {
     }
 
     /// Hands each row of a chunk its encoded properties (`{}` for none). A row whose
-    /// properties may hold a `route_…` member gets its feature's properties built instead:
-    /// the output replaces such members in place, which the writer's fast path does not.
+    /// properties hold a `route_…` member gets its feature's properties built instead: the
+    /// output replaces such members in place, which the writer's fast path does not.
     private func attachProperties(_ chunk: inout [AppealRow], _ bytes: [UInt8]) {
         let empty: [UInt8] = [123, 125]
         for i in chunk.indices {
-            guard let range = encodedRanges[i] else {
+            guard let range = encodedRanges[i].range else {
                 chunk[i].encodedProperties = empty[...]
                 continue
             }
             let json = bytes[range]
-            if Self.mayHoldRouteMember(json), case .object(let properties)? = try? JSONDocument.parse(json) {
+            if encodedRanges[i].routeMember, case .object(let properties)? = try? JSONDocument.parse(json) {
                 chunk[i].feature?.properties = properties
             } else {
                 chunk[i].encodedProperties = json
             }
         }
-    }
-
-    private static func mayHoldRouteMember(_ json: ArraySlice<UInt8>) -> Bool {
-        let name = Array("route_".utf8)
-        var i = json.startIndex
-        while let quote = json[i...].firstIndex(of: UInt8(ascii: "\"")) {
-            if json[(quote + 1)...].starts(with: name) { return true }
-            i = quote + 1
-        }
-        return false
     }
 
     // MARK: Reading
@@ -305,7 +296,7 @@ public final class AppealBatchReader {
             case .csv?: row.feature = nil
             case .geojson?:
                 row.feature = Feature(id: f.id, geometry: nil)
-                encodedRanges.append(reader.lastEncodedProperties)
+                encodedRanges.append((reader.lastEncodedProperties, reader.lastPropertiesHadFlaggedName))
             }
             switch f.geometry {
             case .point(let p)?:

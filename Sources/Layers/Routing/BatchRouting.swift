@@ -71,8 +71,9 @@ public struct BatchRoutingSummary: Sendable {
 }
 
 extension Router {
-    /// Rows per chunk of a batch: read, routed and written together.
-    public static let batchChunkSize = 16_384
+    /// Rows per chunk of a batch: read, routed and written together (small enough that the
+    /// last chunk, routed and written after everything is read, is short).
+    public static let batchChunkSize = 8_192
 
     /// Routes a whole batch, chunk by chunk: read a chunk (on a thread of its own, ahead of
     /// the rest), route it on `threads` cores, write it in order. Memory stays at one chunk whatever the input's size. Bad rows become

@@ -140,16 +140,24 @@ public final class RoutedAppealWriter {
     func writeCSV(firstNumber: Int, rows: [AppealRow], results: [RouteResult], categories: [Int], router: Router) throws {
         precondition(format == .csv && rows.count == results.count && rows.count == categories.count)
         let formatter = RoutedCSVFormatter(router: router)  // a few escaped strings per organisation and rule
-        let bytes: [UInt8] = try parallelMap(rows.count) { range in
+        let parts: [[UInt8]] = try parallelMap(rows.count) { range in
             var out: [UInt8] = []
             out.reserveCapacity(range.count * 160)
             for i in range {
                 formatter.append(number: firstNumber + i, row: rows[i], result: results[i], category: categories[i], to: &out)
             }
-            return out
+            return [out]
         }
-        pending.append(contentsOf: bytes)
-        if !toMemory && pending.count > 1 << 20 { try flush() }
+        for part in parts {
+            if !toMemory && part.count >= 1 << 18 {
+                // Large: written as it is, not copied into `pending` first.
+                try flush()
+                try GeoJSONWriter.writeAll(part, to: fd, destination: destination)
+            } else {
+                pending.append(contentsOf: part)
+                if !toMemory && pending.count > 1 << 20 { try flush() }
+            }
+        }
     }
 
     /// Ends the output and, for a file, closes it.

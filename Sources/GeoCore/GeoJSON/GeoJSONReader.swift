@@ -378,6 +378,7 @@ struct GeoJSONParser {
             scanner.featureIndex = 0
             let geometry = try scanner.geometry(of: topLevel)
             featuresRead = 1
+            projection?.lastRange = nil  // a bare geometry's "properties" member is foreign
             return Feature(geometry: geometry)
         }
     }

@@ -75,9 +75,10 @@ extension Router {
     /// last chunk, routed and written after everything is read, is short).
     public static let batchChunkSize = 8_192
 
-    /// Routes a whole batch, chunk by chunk: read a chunk (on a thread of its own, ahead of
-    /// the rest), route it on `threads` cores, write it in order. Memory stays at one chunk whatever the input's size. Bad rows become
-    /// error rows; they never stop the others. `progress` gets bytes read and rows done.
+    /// Routes a whole batch, chunk by chunk: read a chunk (on a thread of its own, up to six
+    /// chunks ahead), route it on `threads` cores, write it in order. Memory stays at a few
+    /// chunks whatever the input's size. Bad rows become error rows; they never stop the
+    /// others. `progress` gets bytes read and rows done.
     public func routeBatch(from reader: AppealBatchReader, to writer: RoutedAppealWriter, threads: Int = 2,
                            chunkSize: Int = Router.batchChunkSize, progress: ((Int, Int) -> Void)? = nil) throws -> BatchRoutingSummary {
         var summary = BatchRoutingSummary()

@@ -16,12 +16,18 @@ work=$(mktemp -d); trap 'rm -rf "$work"' EXIT
 "$bin" import "$city/territories.geojson" --layer territories --kind territory --store "$work/s.sqlite" > /dev/null
 source "$here/city-rules.sh"
 city_rules "$work/rules.yaml"
-e2e=()
-for i in $(seq "$runs"); do
-  s=$(date +%s.%N); "$bin" route --store "$work/s.sqlite" --rules "$work/rules.yaml" --input "$city/appeals.geojson" --output "$work/out.csv" 2> /dev/null; e=$(date +%s.%N)
-  e2e+=("$(echo "$e - $s" | bc)")
+# End to end against the GeoPandas script (read, sjoin, write) as whole processes, alternated.
+source "$here/timing.sh"
+for format in csv geojson; do
+  ours=(); theirs=()
+  for i in $(seq "$runs"); do
+    ours+=("$(seconds "$bin" route --store "$work/s.sqlite" --rules "$work/rules.yaml" --input "$city/appeals.geojson" --output "$work/out.$format")")
+    theirs+=("$(seconds "$venv/bin/python" "$here/route_e2e_anchor.py" "$city" "$work/anchor.$format")")
+  done
+  g=$(printf '%s\n' "${ours[@]}" | median); p=$(printf '%s\n' "${theirs[@]}" | median)
+  echo "end to end, $format output: geoctl route --input appeals.geojson --output out.$format $g s, GeoPandas read+sjoin+$([ $format = csv ] && echo to_csv || echo to_file) $p s: $(echo "scale=1; $p / $g" | bc)x (medians of $runs, alternated; $(wc -c < "$work/out.$format") bytes)"
 done
-echo "end to end: geoctl route --input appeals.geojson --output out.csv: $(printf '%s\n' "${e2e[@]}" | sort -n | sed -n "$(( (runs + 1) / 2 ))p") s (median; $(($(wc -l < "$work/out.csv") - 1)) rows)"
+echo "end to end rows: $(($(wc -l < "$work/out.csv") - 1))"
 cold=()
 for i in $(seq 11); do
   s=$(date +%s.%N); "$bin" route --store "$work/s.sqlite" --rules "$work/rules.yaml" --lon 60.73 --lat 56.08 --category "Прочее" > /dev/null 2>&1; e=$(date +%s.%N)

@@ -13,13 +13,29 @@ struct BatchRoute {
     let outputFormat: RoutedAppealWriter.Format
     let options: AppealBatchOptions
     let threads: Int
+    /// The input opened (and being read ahead) before the router was built, or why it could
+    /// not be; nil: opened here.
+    var opened: Result<AppealBatchReader, any Error>? = nil
+
+    /// Opens the input and starts parsing it on a thread of its own, so that reading overlaps
+    /// loading the store and building the router; an error waits until ``run()`` reports it,
+    /// where it always has been reported.
+    static func open(input: String, format: AppealBatchFormat, options: AppealBatchOptions,
+                     for output: RoutedAppealWriter.Format) -> Result<AppealBatchReader, any Error> {
+        Result {
+            let reader = try AppealBatchReader(path: input, format: format, options: options)
+            reader.prepare(for: output)
+            reader.startReadingAhead(chunkSize: Router.batchChunkSize)
+            return reader
+        }
+    }
 
     func run() throws {
         let started = Terminal.now()
         let progress = Progress("route", total: input == "-" ? nil : Terminal.fileSize(input))
         let summary: BatchRoutingSummary
         do {
-            let reader = try AppealBatchReader(path: input, format: inputFormat, options: options)
+            let reader = try (opened ?? Self.open(input: input, format: inputFormat, options: options, for: outputFormat)).get()
             let writer = try RoutedAppealWriter(path: output, format: outputFormat)
             summary = try router.routeBatch(from: reader, to: writer, threads: threads) { bytes, rows in
                 progress.update(done: bytes, items: rows)

@@ -54,6 +54,10 @@ struct RouteCommand: ParsableCommand {
     }
 
     func run() throws {
+        let inputFormat = input.map { AppealBatchFormat.guess(path: $0) }, outputFormat = output.map { RoutedAppealWriter.Format.guess(path: $0) }
+        let options = AppealBatchOptions(lonColumn: lonColumn, latColumn: latColumn, categoryColumn: categoryColumn, sourceCRS: fromCRS)
+        // A batch is parsed while the store is opened and the router built.
+        let opened = input.map { BatchRoute.open(input: $0, format: inputFormat!, options: options, for: outputFormat ?? .csv) }
         let store = try storeOptions.open()
         let router: Router
         let routingRules: RoutingRules
@@ -80,9 +84,8 @@ struct RouteCommand: ParsableCommand {
         }
         for w in router.warnings { Terminal.note("geoctl: warning: \(w)") }
         if let input, let output {
-            let options = AppealBatchOptions(lonColumn: lonColumn, latColumn: latColumn, categoryColumn: categoryColumn, sourceCRS: fromCRS)
-            try BatchRoute(router: router, input: input, output: output, inputFormat: AppealBatchFormat.guess(path: input),
-                           outputFormat: RoutedAppealWriter.Format.guess(path: output), options: options, threads: threads).run()
+            try BatchRoute(router: router, input: input, output: output, inputFormat: inputFormat!, outputFormat: outputFormat!,
+                           options: options, threads: threads, opened: opened).run()
             return
         }
         let decision: RoutingDecision

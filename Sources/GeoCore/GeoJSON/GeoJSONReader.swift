@@ -117,6 +117,33 @@ public final class GeoJSONReader {
         }
     }
 
+    /// From now on, features carry only the properties named in `names` (the first member of
+    /// each name); the others are validated exactly as before, with the same errors, but not
+    /// built. With `encodingAll`, every feature's whole properties object is also kept as the
+    /// compact JSON ``JSONText/appendObject(_:to:)`` would write: see ``lastEncodedProperties``.
+    /// Names starting with `flaggingPrefix` (if not empty) are noted: see ``lastPropertiesHadFlaggedName``.
+    public func projectProperties(keeping names: [String], encodingAll: Bool, flaggingPrefix: String = "") {
+        parser.projection = PropertyProjection(keeping: names, encodesAll: encodingAll, flaggingPrefix: flaggingPrefix)
+    }
+
+    /// Whether the last properties object read had a member whose name starts with the
+    /// projection's `flaggingPrefix`.
+    public var lastPropertiesHadFlaggedName: Bool { parser.projection?.lastHadFlaggedName ?? false }
+
+    /// With `encodingAll` projection: where the last feature's properties are in
+    /// ``takeEncodedProperties()``'s bytes; nil when it had none (or `null`), which is `{}`.
+    public var lastEncodedProperties: Range<Int>? { parser.projection?.lastRange }
+
+    /// The encoded properties of the features read since the last call, handed over.
+    public func takeEncodedProperties() -> [UInt8] {
+        guard parser.projection != nil else { return [] }
+        var taken: [UInt8] = []
+        taken.reserveCapacity(parser.projection!.encoded.capacity)
+        swap(&taken, &parser.projection!.encoded)
+        parser.projection!.lastRange = nil
+        return taken
+    }
+
     /// Reads every remaining feature into an array (for small inputs and tests).
     public func readAll() throws(GeoJSONError) -> [Feature] {
         var features: [Feature] = []
@@ -144,6 +171,8 @@ struct GeoJSONParser {
     var sawZ = false
     var documentType: String?
     var featuresRead = 0
+    /// Which properties are built (nil: all); see ``GeoJSONReader/projectProperties(keeping:encodingAll:)``.
+    var projection: PropertyProjection?
     /// Read as a GeoJSON text sequence (RFC 8142): set by the caller or by a leading 0x1E.
     var sequence = false
     var state = State.start
@@ -232,6 +261,8 @@ struct GeoJSONParser {
             }
             scanner.featureIndex = featuresRead
             let start = scanner.location(scanner.pos)
+            projection?.lastRange = nil
+            projection?.lastHadFlaggedName = false
             var parts = try readObject(context: .feature)
             guard let type = parts.type else {
                 throw scanner.error("an element of the GeoJSON text sequence has no \"type\" member", at: start)
@@ -347,6 +378,7 @@ struct GeoJSONParser {
             scanner.featureIndex = 0
             let geometry = try scanner.geometry(of: topLevel)
             featuresRead = 1
+            projection?.lastRange = nil  // a bare geometry's "properties" member is foreign
             return Feature(geometry: geometry)
         }
     }
@@ -354,6 +386,8 @@ struct GeoJSONParser {
     /// Reads one element of `features`, which must be a Feature object.
     private mutating func readFeatureInCollection() throws(GeoJSONError) -> Feature {
         let start = scanner.location(scanner.pos)
+        projection?.lastRange = nil
+        projection?.lastHadFlaggedName = false
         var parts = try readObject(context: .feature)
         guard let type = parts.type else {
             throw scanner.error("a feature has no \"type\" member", at: start)
@@ -445,7 +479,11 @@ struct GeoJSONParser {
         case .properties where context != .geometry:
             let c = try scanner.peekRequired()
             if c == UInt8(ascii: "{") {
-                parts.properties = try scanner.parseObject()
+                if projection != nil {
+                    parts.properties = try scanner.parseObject(projecting: &projection!)
+                } else {
+                    parts.properties = try scanner.parseObject()
+                }
             } else if c == UInt8(ascii: "n") {
                 guard try scanner.scanLiteral() == .null else {
                     throw scanner.error("\"properties\" must be an object or null", at: keyLocation)

@@ -102,6 +102,12 @@ public final class GeoJSONWriter {
         if !started { try begin() }
         if count > 0 { out.append(UInt8(ascii: ",")) }
         count += n
+        if fd >= 0 && bytes.count >= 1 << 20 {
+            // Large: written as it is, not copied into the buffer first.
+            try flush()
+            try Self.writeAll(bytes, to: fd, destination: destination)
+            return
+        }
         out.append(contentsOf: bytes)
         if out.count >= 1 << 20 { try flush() }
     }
@@ -151,7 +157,8 @@ public final class GeoJSONWriter {
 
     private func appendFeature(_ feature: Feature) { Self.appendFeature(feature, options: options, to: &out) }
 
-    private static func appendFeature(_ feature: Feature, options: GeoJSONWriteOptions, to out: inout [UInt8]) {
+    /// Appends one feature object as GeoJSON.
+    public static func appendFeature(_ feature: Feature, options: GeoJSONWriteOptions, to out: inout [UInt8]) {
         out.append(contentsOf: #"{"type":"Feature""#.utf8)
         if let id = feature.id {
             out.append(contentsOf: #","id":"#.utf8)

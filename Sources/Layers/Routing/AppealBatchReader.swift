@@ -16,8 +16,24 @@ public struct AppealRow: Sendable {
     public var category: String
     /// Why the row cannot be routed, if it cannot.
     public var problem: AppealRowProblem?
-    /// The GeoJSON feature it came from, kept so GeoJSON output carries its properties.
+    /// The GeoJSON feature it came from, kept so GeoJSON output carries its properties. A
+    /// reader told what the output needs (``AppealBatchReader/prepare(for:)``) leaves it nil
+    /// for CSV, and for GeoJSON keeps only its id, with the properties in ``encodedProperties``.
     public var feature: Feature?
+    /// The feature's properties as the compact JSON ``JSONText/appendObject(_:to:)`` writes,
+    /// when the reader encoded them as it read them instead of building them.
+    public var encodedProperties: ArraySlice<UInt8>?
+
+    public init(id: String, lon: Double, lat: Double, category: String, problem: AppealRowProblem? = nil,
+                feature: Feature? = nil, encodedProperties: ArraySlice<UInt8>? = nil) {
+        self.id = id
+        self.lon = lon
+        self.lat = lat
+        self.category = category
+        self.problem = problem
+        self.feature = feature
+        self.encodedProperties = encodedProperties
+    }
 }
 
 /// Why one row of a batch cannot be routed. The kind lets a caller see that every row
@@ -105,6 +121,16 @@ public final class AppealBatchReader {
     private var rows: RowSource
     private var transformer: CoordinateTransformer?
     private var crsDecided = false
+    /// GeoJSON read for a known output: only the category is built (and, for GeoJSON
+    /// output, the properties are encoded as read); nil: whole features, as before.
+    private var projection: RoutedAppealWriter.Format?
+    /// Per row of the chunk being read: its encoded properties in the reader's bytes, and
+    /// whether they have a member named `route_…`.
+    private var encodedRanges: [(range: Range<Int>?, routeMember: Bool)] = []
+    /// The output ``prepare(for:)`` was told of.
+    private var prepared: RoutedAppealWriter.Format?
+    /// The thread reading chunks ahead, once started.
+    private var ahead: ChunkPrefetcher?
 
     private enum RowSource {
         case csv(CSVReader, columns: (lon: Int, lat: Int, category: Int, id: Int?))
@@ -162,15 +188,73 @@ public final class AppealBatchReader {
         return 0
     }
 
+    /// Before the first read: what the rows will be written as, so a GeoJSON input builds only
+    /// what that output uses (its rows then differ only in ``AppealRow/feature`` and
+    /// ``AppealRow/encodedProperties``, and write the same bytes). Other inputs ignore it.
+    public func prepare(for output: RoutedAppealWriter.Format) {
+        if let prepared {
+            precondition(prepared == output, "a batch reader prepared for \(prepared) output cannot feed \(output) output")
+            return
+        }
+        prepared = output
+        guard case .geojson(let reader) = rows, reader.featuresRead == 0 else { return }
+        projection = output
+        reader.projectProperties(keeping: [options.categoryColumn], encodingAll: output == .geojson, flaggingPrefix: "route_")
+    }
+
+    /// Starts reading chunks of `chunkSize` rows on a thread of its own, ahead of the caller
+    /// (``Router/routeBatch(from:to:threads:chunkSize:progress:)`` does, unless it was done
+    /// earlier, say while the router was built). Call ``prepare(for:)`` first. The rows, and an
+    /// error, come in the same order as without; after this only the batch router reads.
+    public func startReadingAhead(chunkSize: Int) {
+        guard ahead == nil else { return }
+        ahead = ChunkPrefetcher(reader: self, chunkSize: chunkSize)
+    }
+
+    /// The next chunk and the input's bytes read after it: from the thread reading ahead, if
+    /// one was started, else read now.
+    func nextChunk(limit: Int) throws -> (rows: [AppealRow], bytesRead: Int) {
+        if let ahead { return try ahead.next() }
+        let chunk = try nextRows(limit: limit)
+        return (chunk, bytesRead)
+    }
+
+    /// Stops the thread reading ahead (it finishes its chunk first).
+    func stopReadingAhead() {
+        ahead?.stop()
+        ahead = nil
+    }
+
     /// Up to `limit` next rows, in order; empty at the end. Coordinates are transformed in
     /// one PROJ call per chunk.
     public func nextRows(limit: Int) throws -> [AppealRow] {
         var chunk: [AppealRow] = []
         chunk.reserveCapacity(Swift.min(limit, 16_384))
+        encodedRanges.removeAll(keepingCapacity: true)
         while chunk.count < limit, let row = try nextRaw() { chunk.append(row) }
+        if projection == .geojson, case .geojson(let reader) = rows { attachProperties(&chunk, reader.takeEncodedProperties()) }
         if !crsDecided { try decideCRS() }
         finish(&chunk)
         return chunk
+    }
+
+    /// Hands each row of a chunk its encoded properties (`{}` for none). A row whose
+    /// properties hold a `route_…` member gets its feature's properties built instead: the
+    /// output replaces such members in place, which the writer's fast path does not.
+    private func attachProperties(_ chunk: inout [AppealRow], _ bytes: [UInt8]) {
+        let empty: [UInt8] = [123, 125]
+        for i in chunk.indices {
+            guard let range = encodedRanges[i].range else {
+                chunk[i].encodedProperties = empty[...]
+                continue
+            }
+            let json = bytes[range]
+            if encodedRanges[i].routeMember, case .object(let properties)? = try? JSONDocument.parse(json) {
+                chunk[i].feature?.properties = properties
+            } else {
+                chunk[i].encodedProperties = json
+            }
+        }
     }
 
     // MARK: Reading
@@ -207,6 +291,13 @@ public final class AppealBatchReader {
             let index = reader.featuresRead - 1
             var row = AppealRow(id: f.id?.description ?? "", lon: .nan, lat: .nan,
                                 category: f.properties[options.categoryColumn]?.plainText ?? "", feature: f)
+            switch projection {
+            case nil: break
+            case .csv?: row.feature = nil
+            case .geojson?:
+                row.feature = Feature(id: f.id, geometry: nil)
+                encodedRanges.append((reader.lastEncodedProperties, reader.lastPropertiesHadFlaggedName))
+            }
             switch f.geometry {
             case .point(let p)?:
                 row.lon = p.x

@@ -71,17 +71,26 @@ public struct BatchRoutingSummary: Sendable {
 }
 
 extension Router {
-    /// Routes a whole batch, chunk by chunk: read a chunk, route it on `threads` cores, write
-    /// it in order. Memory stays at one chunk whatever the input's size. Bad rows become
-    /// error rows; they never stop the others. `progress` gets bytes read and rows done.
+    /// Rows per chunk of a batch: read, routed and written together (small enough that the
+    /// last chunk, routed and written after everything is read, is short).
+    public static let batchChunkSize = 8_192
+
+    /// Routes a whole batch, chunk by chunk: read a chunk (on a thread of its own, up to six
+    /// chunks ahead), route it on `threads` cores, write it in order. Memory stays at a few
+    /// chunks whatever the input's size. Bad rows become error rows; they never stop the
+    /// others. `progress` gets bytes read and rows done.
     public func routeBatch(from reader: AppealBatchReader, to writer: RoutedAppealWriter, threads: Int = 2,
-                           chunkSize: Int = 16_384, progress: ((Int, Int) -> Void)? = nil) throws -> BatchRoutingSummary {
+                           chunkSize: Int = Router.batchChunkSize, progress: ((Int, Int) -> Void)? = nil) throws -> BatchRoutingSummary {
         var summary = BatchRoutingSummary()
         var counts = [Int](repeating: 0, count: organisations.count)
         var lookup = CategoryLookup(router: self)
+        reader.prepare(for: writer.format)
+        // The next chunks are parsed on another thread while this one is routed and written.
+        reader.startReadingAhead(chunkSize: chunkSize)
+        defer { reader.stopReadingAhead() }
         try writer.begin()
         while true {
-            var rows = try reader.nextRows(limit: chunkSize)
+            var (rows, bytesRead) = try reader.nextChunk(limit: chunkSize)
             if rows.isEmpty { break }
             var categories = [Int](repeating: -1, count: rows.count)
             for i in rows.indices {
@@ -110,10 +119,11 @@ extension Router {
             // CSV rows are formatted on every core (formatting, not routing, is most of a batch's time).
             switch writer.format {
             case .csv: try writer.writeCSV(firstNumber: first, rows: rows, results: results, categories: categories, router: self)
-            case .geojson: try writer.writeGeoJSON(firstNumber: first, rows: rows, results: results, router: self)
+            case .geojson: try writer.writeGeoJSON(firstNumber: first, rows: rows, results: results, categories: categories, router: self)
             }
-            progress?(reader.bytesRead, summary.total)
+            progress?(bytesRead, summary.total)
         }
+        reader.stopReadingAhead()
         try writer.finish()
         summary.sourceCRS = reader.sourceCRS
         summary.perOrganisation = counts.enumerated()

@@ -92,6 +92,9 @@ public final class RoutedAppealWriter {
     static func feature(number: Int, row: AppealRow, result r: RouteResult, router: Router) -> Feature {
         let cells = Self.cells(number: number, row: row, result: r, router: router)
         var f = row.feature ?? Feature(geometry: nil)
+        if let json = row.encodedProperties, case .object(let properties)? = try? JSONDocument.parse(json) {
+            f.properties = properties  // read encoded, not built: build them for this row
+        }
         // WGS84 whatever the input's CRS; an error row has none (its coordinates are unusable).
         f.geometry = row.problem == nil ? Geometry.point(Point(x: row.lon, y: row.lat)) : nil
         if f.id == nil && !row.id.isEmpty { f.id = .string(row.id) }
@@ -114,13 +117,19 @@ public final class RoutedAppealWriter {
 
     /// Writes consecutive rows as GeoJSON features, numbered from `firstNumber`, encoding
     /// slices of them on two cores; the same bytes as ``write(number:row:result:router:)``.
-    func writeGeoJSON(firstNumber: Int, rows: [AppealRow], results: [RouteResult], router: Router) throws {
+    /// `categories` holds each row's category index (-1: unknown or a bad row).
+    func writeGeoJSON(firstNumber: Int, rows: [AppealRow], results: [RouteResult], categories: [Int], router: Router) throws {
         guard let geojson else { preconditionFailure("writeGeoJSON on a CSV writer") }
-        precondition(rows.count == results.count)
-        let options = geojson.options
+        precondition(rows.count == results.count && rows.count == categories.count)
+        let formatter = RoutedGeoJSONFormatter(router: router, options: geojson.options)
         let chunks: [(bytes: [UInt8], count: Int)] = try parallelMap(rows.count, minimumForTwo: 1024) { range in
-            let features = range.lazy.map { Self.feature(number: firstNumber + $0, row: rows[$0], result: results[$0], router: router) }
-            return [(GeoJSONWriter.encodeFeatures(features, options: options), range.count)]
+            var out: [UInt8] = []
+            out.reserveCapacity(range.count * 640)
+            for i in range {
+                formatter.append(number: firstNumber + i, row: rows[i], result: results[i], category: categories[i],
+                                 first: i == range.lowerBound, to: &out)
+            }
+            return [(out, range.count)]
         }
         for chunk in chunks { try geojson.write(encodedFeatures: chunk.bytes, count: chunk.count) }
     }
@@ -131,16 +140,24 @@ public final class RoutedAppealWriter {
     func writeCSV(firstNumber: Int, rows: [AppealRow], results: [RouteResult], categories: [Int], router: Router) throws {
         precondition(format == .csv && rows.count == results.count && rows.count == categories.count)
         let formatter = RoutedCSVFormatter(router: router)  // a few escaped strings per organisation and rule
-        let bytes: [UInt8] = try parallelMap(rows.count) { range in
+        let parts: [[UInt8]] = try parallelMap(rows.count) { range in
             var out: [UInt8] = []
             out.reserveCapacity(range.count * 160)
             for i in range {
                 formatter.append(number: firstNumber + i, row: rows[i], result: results[i], category: categories[i], to: &out)
             }
-            return out
+            return [out]
         }
-        pending.append(contentsOf: bytes)
-        if !toMemory && pending.count > 1 << 20 { try flush() }
+        for part in parts {
+            if !toMemory && part.count >= 1 << 18 {
+                // Large: written as it is, not copied into `pending` first.
+                try flush()
+                try GeoJSONWriter.writeAll(part, to: fd, destination: destination)
+            } else {
+                pending.append(contentsOf: part)
+                if !toMemory && pending.count > 1 << 20 { try flush() }
+            }
+        }
     }
 
     /// Ends the output and, for a file, closes it.

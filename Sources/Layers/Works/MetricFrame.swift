@@ -44,17 +44,17 @@ struct MetricFrame: Sendable {
         return (lon, lat)
     }
 
-    /// The box around the geometries of all `layers` (lon/lat).
-    static func extent(_ layers: [[Feature]]) throws -> BoundingBox {
-        var extent = BoundingBox.empty
-        for features in layers {
-            for box in try parallelMap(features.count, { range -> [BoundingBox] in
+    /// The box around the geometries of `features[i]` for every `i` of `indices` (lon/lat).
+    static func extent(_ features: [Feature], _ indices: [Int]) throws -> BoundingBox {
+        try BorrowedElements.with(features) { f in
+            var extent = BoundingBox.empty
+            for box in try parallelMap(indices.count, minimumForTwo: 4096, { range -> [BoundingBox] in
                 var box = BoundingBox.empty
-                for i in range { if let b = features[i].geometry?.boundingBox { box.extend(b) } }
+                for k in range { if let b = f[indices[k]].geometry.flatBoundingBox { box.extend(b) } }
                 return [box]
             }) { extent.extend(box) }
+            return extent
         }
-        return extent
     }
 
     /// Projects flat coordinate arrays into the frame: through the grid, else PROJ (made on
@@ -73,17 +73,19 @@ struct MetricFrame: Sendable {
 
     func projector() -> Projector { Projector(grid: grid, crs: crs, exact: nil) }
 
-    /// The geometries in metres as flat shapes (an empty shape for none or an empty one), on every core.
-    func planarShapes(_ geometries: [Geometry?]) throws -> [PlanarShape] {
-        try parallelMap(geometries.count, minimumForTwo: 1024) { range -> [PlanarShape] in
-            var project = projector()
-            return try range.map { i -> PlanarShape in
-                guard let g = geometries[i], g.pointCount > 0 else { return PlanarShape() }
-                var shape = PlanarShape()
-                try shape.load(g) { try project.transform(&$0) }
-                return shape
+    /// The geometries of `features[i]` for every `i` of `indices` in metres, as flat shapes
+    /// (an empty shape for none), on every core: one projection call per core.
+    func planarShapes(_ features: [Feature], _ indices: [Int]) throws -> PlanarShapes {
+        let chunks = try BorrowedElements.with(features) { f in
+            try parallelMap(indices.count, minimumForTwo: 1024) { range -> [PlanarShapes] in
+                var project = projector()
+                var shapes = PlanarShapes()
+                for k in range { shapes.append(f[indices[k]].geometry) }
+                try shapes.transform { try project.transform(&$0) }
+                return [shapes]
             }
         }
+        return chunks.count == 1 ? chunks[0] : PlanarShapes(concatenating: chunks)
     }
 }
 

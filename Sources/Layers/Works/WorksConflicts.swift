@@ -83,19 +83,20 @@ public enum WorksConflicts {
         let (repairWindows, repairProblems) = repairs.map { FeatureWindows.read($0, layer: options.repairsLayer, fields: options.repairFields) } ?? ([], [])
         report.problems += repairProblems
         let repairSelected = repairWindows.indices.filter { repairWindows[$0].guaranteed != nil }
-        let frame = try MetricFrame(extent: try MetricFrame.extent([selected.map { works[$0] }, repairSelected.map { repairs![$0] }]), crs: options.crs)
+        var extent = try MetricFrame.extent(works, selected)
+        extent.extend(try MetricFrame.extent(repairs ?? [], repairSelected))
+        let frame = try MetricFrame(extent: extent, crs: options.crs)
         report.crs = frame.crs
         let d = options.bufferMetres
         report.method = "\(frame.method); works within \(fixedText(d)) m of each other (GEOS distance, rounded to the millimetre; touching counts) "
             + "whose half-open time windows overlap; shared zone: the intersection of both grown by \(fixedText(d)) m"
         // Every selected works (and repair) once in metres, flat, with its box there.
-        let shapes = try frame.planarShapes(selected.map { works[$0].geometry })
-        func box(_ s: PlanarShape) -> BoundingBox { s.isEmpty ? .farAwayBox : BoundingBox(minX: s.minX, minY: s.minY, maxX: s.maxX, maxY: s.maxY) }
-        let boxes = shapes.map(box)
+        let shapes = try frame.planarShapes(works, selected)
+        let boxes = (0 ..< shapes.count).map { shapes.box($0) }
         // Grids, not trees: ten thousand small queries each look at a few cells.
         let grid = BoxGrid(boxes)
-        let repairShapes = try frame.planarShapes(repairSelected.map { repairs![$0].geometry })
-        let repairGrid = BoxGrid(repairShapes.map(box))
+        let repairShapes = try frame.planarShapes(repairs ?? [], repairSelected)
+        let repairGrid = BoxGrid((0 ..< repairShapes.count).map { repairShapes.box($0) })
         let back = frame.crs
         // The windows side by side, for the time test that comes before any geometry.
         let starts = selected.map { windows[$0].window!.start }, ends = selected.map { windows[$0].window!.end }
@@ -108,7 +109,7 @@ public enum WorksConflicts {
             var zone: Geometry?
         }
         let query = options.query
-        let found: [[Found]] = try BorrowedElements.with(shapes) { shape in try BorrowedElements.with(repairShapes) { repairShape in
+        let found: [[Found]] = try shapes.withViews { shape in try repairShapes.withViews { repairShape in
           try parallelMap(selected.count, minimumForTwo: 256) { range in
             let geos = GEOSContext()
             var project = frame.projector()
@@ -133,7 +134,7 @@ public enum WorksConflicts {
                     if j > k && starts[j] < e0 && s0 < ends[j] { candidates.append(j) }
                 }
                 near.removeAll(keepingCapacity: true)
-                if !repairShapes.isEmpty {
+                if repairShapes.count > 0 {
                     repairGrid.search(minX: box.minX - d, minY: box.minY - d, maxX: box.maxX + d, maxY: box.maxY + d, visits: &repairVisits) { near.append($0) }
                 }
                 guard !candidates.isEmpty || !near.isEmpty else { return [] }
@@ -141,8 +142,8 @@ public enum WorksConflicts {
                 var out: [Found] = []
                 for j in candidates.sorted() {
                     guard let overlap = wa.intersection(TimeWindow(start: starts[j], end: ends[j])), query.matches(overlap) else { continue }
-                    guard !shape[j].isEmpty, PlanarShape.boxGap(shape[k], shape[j]) <= d + 0.001 else { continue }
-                    let metres = AffectedBuildings.millimetres(PlanarShape.distance(shape[k], shape[j]))
+                    guard !shape[j].isEmpty, PlanarShapeView.boxGap(shape[k], shape[j]) <= d + 0.001 else { continue }
+                    let metres = AffectedBuildings.millimetres(PlanarShapeView.distance(shape[k], shape[j]))
                     guard metres <= d, let a = try built(works[selected[k]].geometry, &worksBuilt, k),
                           let b = try built(works[selected[j]].geometry, &worksBuilt, j) else { continue }
                     let (area, length, zone) = try shared(a.1, a.0, b.1, b.0, d)
@@ -151,8 +152,8 @@ public enum WorksConflicts {
                 for r in near.sorted() {
                     guard let guaranteed = repairWindows[repairSelected[r]].guaranteed,
                           let overlap = wa.intersection(guaranteed), query.matches(overlap) else { continue }
-                    guard !repairShape[r].isEmpty, PlanarShape.boxGap(shape[k], repairShape[r]) <= d + 0.001 else { continue }
-                    let metres = AffectedBuildings.millimetres(PlanarShape.distance(shape[k], repairShape[r]))
+                    guard !repairShape[r].isEmpty, PlanarShapeView.boxGap(shape[k], repairShape[r]) <= d + 0.001 else { continue }
+                    let metres = AffectedBuildings.millimetres(PlanarShapeView.distance(shape[k], repairShape[r]))
                     guard metres <= d, let a = try built(works[selected[k]].geometry, &worksBuilt, k),
                           let b = try built(repairs![repairSelected[r]].geometry, &repairBuilt, r) else { continue }
                     let (area, length, zone) = try shared(a.1, a.0, b.1, b.0, d)

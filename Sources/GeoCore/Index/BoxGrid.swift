@@ -59,6 +59,41 @@ public struct BoxGrid: Sendable {
         !(v > 0) ? 0 : v >= Double(limit - 1) ? limit - 1 : Int(v)   // NaN: the first cell
     }
 
+    /// The grid's rows, for sharing ``forEachOverlappingPair(rows:_:)`` between threads.
+    public var rowCount: Int { rows }
+
+    /// Calls `body(i, j)`, `i < j`, once for every two indexed boxes that intersect
+    /// (boundaries included) whose pair falls in `rows`: a pair belongs to the cell holding
+    /// the lower-left corner of the two boxes' intersection, a cell both boxes cover. A
+    /// self-join without queries: each cell's few boxes are compared with each other.
+    public func forEachOverlappingPair(rows range: Range<Int>, _ body: (Int, Int) -> Void) {
+        cellStart.withUnsafeBufferPointer { starts in
+            items.withUnsafeBufferPointer { list in
+                bounds.withUnsafeBufferPointer { b in
+                    for r in range {
+                        for c in 0 ..< columns {
+                            let cell = r * columns + c
+                            let first = Int(starts[cell]), end = Int(starts[cell + 1])
+                            guard end - first > 1 else { continue }
+                            for x in first ..< end - 1 {
+                                let i = Int(list[x])
+                                let iMinX = b[4 * i], iMinY = b[4 * i + 1], iMaxX = b[4 * i + 2], iMaxY = b[4 * i + 3]
+                                for y in x + 1 ..< end {
+                                    let j = Int(list[y])
+                                    guard b[4 * j] <= iMaxX && b[4 * j + 2] >= iMinX && b[4 * j + 1] <= iMaxY && b[4 * j + 3] >= iMinY else { continue }
+                                    let cornerX = Swift.max(iMinX, b[4 * j]), cornerY = Swift.max(iMinY, b[4 * j + 1])
+                                    guard Self.clamp((cornerX - originX) / cellWidth, columns) == c,
+                                          Self.clamp((cornerY - originY) / cellHeight, rows) == r else { continue }
+                                    if i < j { body(i, j) } else { body(j, i) }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+
     /// Which boxes a query has reported already; one per thread, sized by ``visits()``.
     public struct Visits {
         fileprivate var stamp: [Int32]

@@ -32,23 +32,34 @@ struct BenchWorks: ParsableCommand {
         }
         let query = TimeQuery.during(TimeWindow(start: start, end: end))
         let fields = WindowFields(defaultOffset: offset)
+        // Wall seconds, and beside them CPU seconds (both cores): the machine is shared.
+        var cpu: [Double] = []
         func median(_ body: () throws -> Void) rethrows -> Double {
-            var times: [Double] = []
+            var times: [Double] = [], cpuTimes: [Double] = []
             for _ in 0 ..< max(1, runs) {
-                let t = Terminal.now()
+                let t = Terminal.now(), c = Terminal.cpuSeconds()
                 try body()
                 times.append(Terminal.now() - t)
+                cpuTimes.append(Terminal.cpuSeconds() - c)
             }
+            cpu.append(cpuTimes.sorted()[cpuTimes.count / 2])
             return times.sorted()[times.count / 2]
         }
         // Every run's report is kept until the timing ends: `geoctl affected` never frees its
         // report (KeepUntilExit), so freeing the previous run's must not count either.
         var affectedReports: [AffectedReport] = []
         var conflictReports: [ConflictReport] = []
-        let affectedSeconds: Double, conflictSeconds: Double
+        let affectedSeconds: Double, keptBoxesSeconds: Double, conflictSeconds: Double
+        // The buildings' boxes as a store keeps them (the anchors' geometries carry theirs too:
+        // GEOS envelopes, PostGIS's serialized boxes), made outside the timing.
+        let boxes = FeatureBoxes(b)
+        let options = AffectedOptions(layer: "works", fields: fields, query: query, bufferMetres: bufferMetres)
         do {
             affectedSeconds = try median {
-                affectedReports.append(try AffectedBuildings.run(features: w, buildings: b, options: AffectedOptions(layer: "works", fields: fields, query: query, bufferMetres: bufferMetres)))
+                affectedReports.append(try AffectedBuildings.run(features: w, buildings: b, options: options))
+            }
+            keptBoxesSeconds = try median {
+                affectedReports.append(try AffectedBuildings.run(features: w, buildings: b, buildingBoxes: boxes, options: options))
             }
             conflictSeconds = try median {
                 conflictReports.append(try WorksConflicts.run(works: w, options: ConflictOptions(layer: "works", fields: fields, query: query, bufferMetres: conflictBufferMetres)))
@@ -63,9 +74,13 @@ struct BenchWorks: ParsableCommand {
         table.add("works", String(w.count))
         table.add("active works", String(affected.features.count))
         table.add("affected (s, median)", fixed(affectedSeconds, 4))
+        table.add("affected, building boxes kept from the read (s, median)", fixed(keptBoxesSeconds, 4))
+        table.add("affected CPU, both cores (s, median)", fixed(cpu[0], 4))
+        table.add("affected CPU, boxes kept (s, median)", fixed(cpu[1], 4))
         table.add("works-building pairs", String(pairs))
         table.add("buildings affected", String(affected.buildings.count))
         table.add("conflicts (s, median)", fixed(conflictSeconds, 4))
+        table.add("conflicts CPU, both cores (s, median)", fixed(cpu[2], 4))
         table.add("clashing pairs", String(conflicts.conflicts.count))
         table.add("shared area (m², sum)", fixed(area, 1))
         table.add("peak memory (MiB)", fixed(Terminal.peakMemoryMiB(), 1))

@@ -30,6 +30,14 @@ enum Terminal {
         return Double(t.tv_sec) + Double(t.tv_nsec) / 1e9
     }
 
+    /// CPU seconds this process has used so far, on every thread (beside a wall time on a
+    /// shared machine: waiting for a core does not count).
+    static func cpuSeconds() -> Double {
+        var t = timespec()
+        clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &t)
+        return Double(t.tv_sec) + Double(t.tv_nsec) / 1e9
+    }
+
     /// Peak resident memory of this process so far, in MiB.
     static func peakMemoryMiB() -> Double {
         var usage = rusage()

@@ -29,6 +29,40 @@ struct TimeWindowTests {
         #expect(ISOTimestamp.format(try ISOTimestamp.parse("2025-06-10T08:00:00+05:00").get(), offset: 5 * 3600) == "2025-06-10T08:00:00+05:00")
     }
 
+    @Test("every layout read at fixed positions (date, HH:MM, HH:MM:SS; none, Z, ±HH:MM) agrees with Foundation, and the edges they hand on still read")
+    func fixedLayoutsAgreeWithFoundation() throws {
+        let foundation = ISO8601DateFormatter()
+        foundation.formatOptions = [.withInternetDateTime]
+        var rng = SeededRandom(seed: 61)
+        for _ in 0 ..< 500 {
+            let y = 1900 + Int(rng.next() % 200), m = 1 + Int(rng.next() % 12), d = 1 + Int(rng.next() % UInt64(CivilTime.daysInMonth(y, m)))
+            let h = Int(rng.next() % 24), mi = Int(rng.next() % 60), s = Int(rng.next() % 60)
+            let oh = Int(rng.next() % 19), om = Int(rng.next() % 60), sign = rng.next() % 2 == 0 ? "+" : "-"
+            let date = String(format: "%04d-%02d-%02d", y, m, d), zone = String(format: "%@%02d:%02d", sign, oh, om)
+            let expected = try #require(foundation.date(from: "\(date)T\(String(format: "%02d:%02d:%02d", h, mi, s))\(zone)")).timeIntervalSince1970
+            #expect(try ISOTimestamp.parse("\(date)T\(String(format: "%02d:%02d:%02d", h, mi, s))\(zone)").get() == expected)
+            let minutes = try #require(foundation.date(from: "\(date)T\(String(format: "%02d:%02d", h, mi)):00Z")).timeIntervalSince1970
+            #expect(try ISOTimestamp.parse("\(date)T\(String(format: "%02d:%02d", h, mi))Z").get() == minutes)
+            #expect(try ISOTimestamp.parse("\(date)T\(String(format: "%02d:%02d", h, mi))", defaultOffset: 3600).get() == minutes - 3600)
+            let midnight = try #require(foundation.date(from: "\(date)T00:00:00Z")).timeIntervalSince1970
+            #expect(try ISOTimestamp.parse(date, defaultOffset: -7200).get() == midnight + 7200)
+            #expect(try ISOTimestamp.parse(date, date: .endOfDay).get() == midnight + 86_400)
+        }
+        // Handed on to the general reading, which accepts them.
+        #expect(try ISOTimestamp.parse("2025-06-10T24:00").get() == (try ISOTimestamp.parse("2025-06-11T00:00").get()))
+        #expect(try ISOTimestamp.parse("2016-12-31T23:59:60Z").get() == 1_483_228_800)
+        #expect(try ISOTimestamp.parse("2025-06-10t08:00Z").get() == (try ISOTimestamp.parse("2025-06-10T08:00Z").get()))
+        #expect(try ISOTimestamp.parse("2025-06-10T08:00+0500").get() == (try ISOTimestamp.parse("2025-06-10T03:00Z").get()))
+        // And refused with the general reading's reasons.
+        for bad in ["2025-02-29T08:00Z", "2025-06-10T08:61", "2025-06-10T08:00+19:00", "2025-06-10T08:00:00+05:0x", "2025-06-10X08:00"] {
+            guard case .failure(let e) = ISOTimestamp.parse(bad) else {
+                Issue.record("\(bad) was accepted")
+                continue
+            }
+            #expect(e.description.contains("\"\(bad)\""))
+        }
+    }
+
     @Test("a bare end date includes its whole day; times without an offset take the default one")
     func datesAndOffsets() throws {
         let start = try ISOTimestamp.parse("2025-06-30", date: .startOfDay, defaultOffset: 5 * 3600).get()

@@ -5,10 +5,15 @@
 public struct BoxGrid: Sendable {
     private let originX: Double, originY: Double
     private let cellWidth: Double, cellHeight: Double
+    /// 1 / cellWidth and 1 / cellHeight: every cell index, stored or looked up, is a product.
+    private let perWidth: Double, perHeight: Double
     private let columns: Int, rows: Int
     /// Cell `c` holds `items[cellStart[c] ..< cellStart[c + 1]]`.
     private let cellStart: [Int32]
     private let items: [Int32]
+    /// One bit per cell, set when the cell holds a box: a query in an empty cell (most of them,
+    /// with fine cells) reads 8 bytes that stay in cache instead of the cell's start.
+    private let occupied: [UInt64]
     /// The indexed boxes, flat: minX, minY, maxX, maxY.
     private let bounds: [Double]
 
@@ -32,12 +37,14 @@ public struct BoxGrid: Sendable {
         originY = extent.isEmpty ? 0 : extent.minY
         cellWidth = w / Double(columns)
         cellHeight = h / Double(rows)
+        perWidth = 1 / cellWidth
+        perHeight = 1 / cellHeight
         var counts = [Int32](repeating: 0, count: columns * rows + 1)
-        let cols = columns, rws = rows, ox = originX, oy = originY, cw = cellWidth, ch = cellHeight
+        let cols = columns, rws = rows, ox = originX, oy = originY, pw = perWidth, ph = perHeight
         func cellsOf(_ i: Int, _ body: (Int) -> Void) {
             guard !flat[4 * i].isNaN else { return }
-            let c0 = Self.clamp((flat[4 * i] - ox) / cw, cols), c1 = Self.clamp((flat[4 * i + 2] - ox) / cw, cols)
-            let r0 = Self.clamp((flat[4 * i + 1] - oy) / ch, rws), r1 = Self.clamp((flat[4 * i + 3] - oy) / ch, rws)
+            let c0 = Self.clamp((flat[4 * i] - ox) * pw, cols), c1 = Self.clamp((flat[4 * i + 2] - ox) * pw, cols)
+            let r0 = Self.clamp((flat[4 * i + 1] - oy) * ph, rws), r1 = Self.clamp((flat[4 * i + 3] - oy) * ph, rws)
             for r in r0 ... r1 { for c in c0 ... c1 { body(r * cols + c) } }
         }
         for i in boxes.indices { cellsOf(i) { counts[$0 + 1] += 1 } }
@@ -52,11 +59,49 @@ public struct BoxGrid: Sendable {
         }
         cellStart = counts
         items = list
+        var bits = [UInt64](repeating: 0, count: (columns * rows + 63) / 64)
+        for c in 0 ..< columns * rows where counts[c + 1] > counts[c] { bits[c >> 6] |= 1 << UInt64(c & 63) }
+        occupied = bits
     }
 
     @inline(__always)
     private static func clamp(_ v: Double, _ limit: Int) -> Int {
         !(v > 0) ? 0 : v >= Double(limit - 1) ? limit - 1 : Int(v)   // NaN: the first cell
+    }
+
+    /// The grid's rows, for sharing ``forEachOverlappingPair(rows:_:)`` between threads.
+    public var rowCount: Int { rows }
+
+    /// Calls `body(i, j)`, `i < j`, once for every two indexed boxes that intersect
+    /// (boundaries included) whose pair falls in `rows`: a pair belongs to the cell holding
+    /// the lower-left corner of the two boxes' intersection, a cell both boxes cover. A
+    /// self-join without queries: each cell's few boxes are compared with each other.
+    public func forEachOverlappingPair(rows range: Range<Int>, _ body: (Int, Int) -> Void) {
+        cellStart.withUnsafeBufferPointer { starts in
+            items.withUnsafeBufferPointer { list in
+                bounds.withUnsafeBufferPointer { b in
+                    for r in range {
+                        for c in 0 ..< columns {
+                            let cell = r * columns + c
+                            let first = Int(starts[cell]), end = Int(starts[cell + 1])
+                            guard end - first > 1 else { continue }
+                            for x in first ..< end - 1 {
+                                let i = Int(list[x])
+                                let iMinX = b[4 * i], iMinY = b[4 * i + 1], iMaxX = b[4 * i + 2], iMaxY = b[4 * i + 3]
+                                for y in x + 1 ..< end {
+                                    let j = Int(list[y])
+                                    guard b[4 * j] <= iMaxX && b[4 * j + 2] >= iMinX && b[4 * j + 1] <= iMaxY && b[4 * j + 3] >= iMinY else { continue }
+                                    let cornerX = Swift.max(iMinX, b[4 * j]), cornerY = Swift.max(iMinY, b[4 * j + 1])
+                                    guard Self.clamp((cornerX - originX) * perWidth, columns) == c,
+                                          Self.clamp((cornerY - originY) * perHeight, rows) == r else { continue }
+                                    if i < j { body(i, j) } else { body(j, i) }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
     }
 
     /// Which boxes a query has reported already; one per thread, sized by ``visits()``.
@@ -72,8 +117,28 @@ public struct BoxGrid: Sendable {
     /// particular order.
     @inline(__always)
     public func search(minX: Double, minY: Double, maxX: Double, maxY: Double, visits: inout Visits, _ body: (Int) -> Void) {
-        let c0 = Self.clamp((minX - originX) / cellWidth, columns), c1 = Self.clamp((maxX - originX) / cellWidth, columns)
-        let r0 = Self.clamp((minY - originY) / cellHeight, rows), r1 = Self.clamp((maxY - originY) / cellHeight, rows)
+        let c0 = Self.clamp((minX - originX) * perWidth, columns), c1 = Self.clamp((maxX - originX) * perWidth, columns)
+        let r0 = Self.clamp((minY - originY) * perHeight, rows), r1 = Self.clamp((maxY - originY) * perHeight, rows)
+        if c0 == c1 && r0 == r1 {
+            // One cell (most queries): each box is in it once, no need to remember which were seen.
+            let cell = r0 * columns + c0
+            if occupied.withUnsafeBufferPointer({ $0[cell >> 6] & (1 << UInt64(cell & 63)) }) == 0 { return }
+            cellStart.withUnsafeBufferPointer { starts in
+                var k = Int(starts[cell])
+                let end = Int(starts[cell + 1])
+                guard k < end else { return }
+                items.withUnsafeBufferPointer { list in
+                    bounds.withUnsafeBufferPointer { b in
+                        while k < end {
+                            let i = Int(list[k])
+                            k += 1
+                            if b[4 * i] <= maxX && b[4 * i + 1] <= maxY && b[4 * i + 2] >= minX && b[4 * i + 3] >= minY { body(i) }
+                        }
+                    }
+                }
+            }
+            return
+        }
         if visits.round == Int32.max {
             for i in visits.stamp.indices { visits.stamp[i] = -1 }
             visits.round = 0

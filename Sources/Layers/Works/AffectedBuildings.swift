@@ -44,10 +44,12 @@ public struct AffectedOptions: Sendable {
 /// one whose edge a line runs along.
 public enum AffectedBuildings {
     /// Runs on features in WGS84 lon/lat. `organisation` names who answers for a building,
-    /// given a point inside it (lon/lat); nil leaves buildings ungrouped.
-    public static func run(features: [Feature], buildings: [Feature], options: AffectedOptions,
+    /// given a point inside it (lon/lat); nil leaves buildings ungrouped. `buildingBoxes`, the
+    /// buildings' boxes kept from reading them, saves reading every building's coordinates
+    /// (nil: they are read here).
+    public static func run(features: [Feature], buildings: [Feature], buildingBoxes: FeatureBoxes? = nil, options: AffectedOptions,
                            organisation: (@Sendable (Point) -> String?)? = nil) throws -> AffectedReport {
-        let (windows, problems) = FeatureWindows.read(features, layer: options.layer, fields: options.fields)
+        let (windows, problems, allBoxes) = FeatureWindows.read(features, layer: options.layer, fields: options.fields, boxes: true)
         var unknown = options.ids ?? []
         var active: [Int] = []
         for (i, f) in features.enumerated() {
@@ -61,23 +63,20 @@ public enum AffectedBuildings {
         }
         if let missing = unknown.sorted().first { throw WorksError.unknownFeature(layer: options.layer, id: missing) }
 
-        var extent = try MetricFrame.extent([active.map { features[$0] }])
+        let boxes = active.map { allBoxes[$0] }
+        var extent = BoundingBox.empty
+        for b in boxes where b.minX.isFinite { extent.extend(b) }
         if !extent.isEmpty { extent = extent.expanded(by: 0.01 + options.bufferMetres / 50_000) }
         let frame = try MetricFrame(extent: extent, crs: options.crs)
         let buffer = options.bufferMetres
-        // Degrees a buffer spans at most; 1% and a centimetre more, as lon/lat boxes are only a filter.
-        let perDegree = extent.isEmpty ? (lon: 1.0, lat: 1.0) : try frame.leastMetresPerDegree(over: extent)
         // The active features in metres, once, flat; and their lon/lat boxes grown by their reach.
-        let shapes = try frame.planarShapes(active.map { features[$0].geometry })
+        let shapes = try frame.planarShapes(features, active)
         // A polygon or multipolygon reaches what it touches; anything else, the buffer.
         let areal = active.map { features[$0].geometry?.isAreal ?? false }
         let reaches = areal.map { $0 ? 0 : buffer }
-        let grown: [BoundingBox] = active.indices.map { k in
-            guard !shapes[k].isEmpty, let box = features[active[k]].geometry?.boundingBox else { return .farAwayBox }
-            let dLon = (reaches[k] * 1.01 + 0.01) / perDegree.lon, dLat = (reaches[k] * 1.01 + 0.01) / perDegree.lat
-            return BoundingBox(minX: box.minX - dLon, minY: box.minY - dLat, maxX: box.maxX + dLon, maxY: box.maxY + dLat)
-        }
-        let grid = BoxGrid(grown)
+        let grown: [BoundingBox] = active.indices.map { k in shapes.isEmpty(k) ? .farAwayBox : frame.grown(boxes[k], by: reaches[k]) }
+        // Fine cells: most of the 200,000 buildings then find theirs empty.
+        let grid = BoxGrid(grown, cellsPerBox: 16)
 
         // One pass over the buildings, on every core: each building's lon/lat box against the
         // features' grid (a few cells per building, most of them empty); a building some
@@ -85,7 +84,10 @@ public enum AffectedBuildings {
         // box in metres is beyond the reach, else measured.
         struct Pair: Sendable { var feature: Int32; var building: Int32; var metres: Double }
         // Shapes and buildings are read in place (no copy of a shape or a geometry per candidate).
-        let pairs: [Pair] = try BorrowedElements.with(shapes) { shape in
+        // The buildings' boxes kept from the read, else each read from its coordinates in the pass.
+        let kept = buildingBoxes.flatMap { $0.count == buildings.count ? $0.flat : nil }
+        let pairs: [Pair] = try shapes.withViews { shape in
+          try BorrowedElements.with(kept ?? []) { bx in
             try BorrowedElements.with(buildings) { building in
                 try parallelMap(buildings.count) { range in
                     var project = frame.projector()
@@ -94,23 +96,33 @@ public enum AffectedBuildings {
                     var found: [Pair] = []
                     var visits = grid.visits()
                     for b in range {
-                        guard let box = building[b].geometry.flatBoundingBox else { continue }
+                        let box: BoundingBox
+                        if kept != nil {
+                            box = BoundingBox(minX: bx[4 * b], minY: bx[4 * b + 1], maxX: bx[4 * b + 2], maxY: bx[4 * b + 3])
+                            if box.minX.isNaN { continue }
+                        } else {
+                            guard let b = building[b].geometry.flatBoundingBox else { continue }
+                            box = b
+                        }
                         candidates.removeAll(keepingCapacity: true)
                         grid.search(minX: box.minX, minY: box.minY, maxX: box.maxX, maxY: box.maxY, visits: &visits) { candidates.append($0) }
                         if candidates.isEmpty { continue }
                         try outline.load(building[b].geometry!) { try project.transform(&$0) }
-                        for k in candidates {
-                            // Features without geometry have no box in the grid: never candidates.
-                            let reach = reaches[k]
-                            // Rounded to the millimetre, anything beyond reach + 1 mm stays beyond.
-                            if PlanarShape.boxGap(shape[k], outline) > reach + 0.001 { continue }
-                            let d = millimetres(PlanarShape.distance(shape[k], outline))
-                            if d <= reach { found.append(Pair(feature: Int32(k), building: Int32(b), metres: d)) }
+                        outline.withView { o in
+                            for k in candidates {
+                                // Features without geometry have no box in the grid: never candidates.
+                                let reach = reaches[k], s = shape[k]
+                                // Rounded to the millimetre, anything beyond reach + 1 mm stays beyond.
+                                if PlanarShapeView.boxGap(s, o) > reach + 0.001 { continue }
+                                let d = millimetres(PlanarShapeView.distance(s, o))
+                                if d <= reach { found.append(Pair(feature: Int32(k), building: Int32(b), metres: d)) }
+                            }
                         }
                     }
                     return found
                 }
             }
+          }
         }
         // Per feature, its buildings in layer order (the pass ran in layer order); the affected
         // buildings, each once, in layer order, with the features touching each (in layer order).
@@ -161,7 +173,7 @@ public enum AffectedBuildings {
             range.map { k -> AffectedFeature in
                 let i = activeList[k]
                 var f = AffectedFeature(index: i, id: features[i].id?.description ?? String(i + 1), window: windows[i].window!,
-                                        kind: shapes[k].isEmpty ? "no geometry" : areal[k] ? "area" : "line or point", hits: hitLists[k])
+                                        kind: shapes.isEmpty(k) ? "no geometry" : areal[k] ? "area" : "line or point", hits: hitLists[k])
                 f.organisations = OrganisationCount.tally(affected, hitLists[k].lazy.map { Int(positions[$0.building]) })
                 return f
             }

@@ -23,6 +23,7 @@ public enum ISOTimestamp {
 
     private static func parse(_ b: UnsafeBufferPointer<UInt8>, _ text: String, _ meaning: DateMeaning,
                               _ defaultOffset: Int) -> Result<Double, TimestampError> {
+        if let seconds = fixedLayout(b, meaning, defaultOffset) { return .success(seconds) }
         var i = 0
         func digits(_ n: Int) -> Int? {
             guard i + n <= b.count else { return nil }
@@ -86,6 +87,51 @@ public enum ISOTimestamp {
         }
         guard i == b.count else { return .failure(bad) }
         return .success(seconds - Double(offset))
+    }
+
+    /// The layouts almost every layer writes, read at fixed positions: `YYYY-MM-DD`, then
+    /// `THH:MM`, then `:SS`, then `Z` or `±HH:MM`. Nil for anything else, or anything out of
+    /// range: the general reading above decides those, with its messages.
+    @inline(__always)
+    private static func fixedLayout(_ b: UnsafeBufferPointer<UInt8>, _ meaning: DateMeaning, _ defaultOffset: Int) -> Double? {
+        let n = b.count
+        guard n >= 10, let p = b.baseAddress else { return nil }
+        var ok = true
+        @inline(__always) func two(_ i: Int) -> Int {
+            let hi = p[i] &- 48, lo = p[i + 1] &- 48
+            ok = ok && hi < 10 && lo < 10
+            return Int(hi) * 10 + Int(lo)
+        }
+        guard p[4] == 45, p[7] == 45 else { return nil }   // -
+        let year = two(0) * 100 + two(2), month = two(5), day = two(8)
+        guard ok, month >= 1, month <= 12, day >= 1, day <= CivilTime.daysInMonth(year, month) else { return nil }
+        var seconds = Double(CivilTime.days(year: year, month: month, day: day)) * 86_400
+        if n == 10 {
+            if meaning == .endOfDay { seconds += 86_400 }
+            return seconds - Double(defaultOffset)
+        }
+        guard n >= 16, p[10] == 84, p[13] == 58 else { return nil }   // T, :
+        let hour = two(11), minute = two(14)
+        var end = 16, second = 0
+        if n >= 19, p[16] == 58 {
+            second = two(17)
+            end = 19
+        }
+        guard ok, hour <= 23, minute <= 59, second <= 59 else { return nil }
+        var offset = defaultOffset
+        if n == end + 1 {
+            guard p[end] == 90 else { return nil }   // Z
+            offset = 0
+        } else if n == end + 6 {
+            guard p[end] == 43 || p[end] == 45, p[end + 3] == 58 else { return nil }   // +, -, :
+            let oh = two(end + 1), om = two(end + 4)
+            guard ok, oh <= 18, om <= 59 else { return nil }
+            offset = (p[end] == 45 ? -1 : 1) * (oh * 3600 + om * 60)
+        } else if n != end {
+            return nil
+        }
+        seconds += Double(hour * 3600 + minute * 60) + Double(second)
+        return seconds - Double(offset)
     }
 
     /// `±HH:MM` (or `Z`/`UTC`) as seconds east of UTC.

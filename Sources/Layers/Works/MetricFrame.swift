@@ -8,12 +8,19 @@ struct MetricFrame: Sendable {
     let crs: String
     let grid: InterpolatedProjection?
 
+    /// The fewest metres a degree of longitude and of latitude spans in this CRS anywhere
+    /// over the extent (sampled at its corners, edge midpoints and centre): a distance of d
+    /// metres is at most d / that many degrees, so lon/lat boxes grown by it miss nothing.
+    /// (1, 1) for an empty extent.
+    let leastMetresPerDegree: (lon: Double, lat: Double)
+
     init(extent: BoundingBox, crs: String?) throws {
         if let crs { try CoordinateTransformer.requireMetric(crs: crs) }
         let target = crs ?? (extent.isEmpty ? "EPSG:32641" : UTMZone(for: extent).crsName)
         self.crs = target
         let project = try CoordinateTransformer(from: "EPSG:4326", to: target)
         grid = extent.isEmpty ? nil : try InterpolatedProjection(project, extent: extent, tolerance: 1e-5)
+        leastMetresPerDegree = extent.isEmpty ? (1, 1) : try Self.leastMetresPerDegree(project, over: extent)
     }
 
     /// The measured largest deviation of the grid from PROJ, in metres (nil: PROJ throughout).
@@ -25,11 +32,7 @@ struct MetricFrame: Sendable {
         return "planar in \(crs) (\(how))"
     }
 
-    /// The fewest metres a degree of longitude and of latitude spans in this CRS anywhere
-    /// over `extent` (sampled at its corners, edge midpoints and centre): a distance of d
-    /// metres is at most d / that many degrees, so lon/lat boxes grown by it miss nothing.
-    func leastMetresPerDegree(over extent: BoundingBox) throws -> (lon: Double, lat: Double) {
-        let t = try CoordinateTransformer(from: "EPSG:4326", to: crs)
+    private static func leastMetresPerDegree(_ t: CoordinateTransformer, over extent: BoundingBox) throws -> (lon: Double, lat: Double) {
         var lon = Double.infinity, lat = Double.infinity
         let e = 1e-3
         for u in [0.0, 0.5, 1.0] {
@@ -44,17 +47,22 @@ struct MetricFrame: Sendable {
         return (lon, lat)
     }
 
-    /// The box around the geometries of all `layers` (lon/lat).
-    static func extent(_ layers: [[Feature]]) throws -> BoundingBox {
-        var extent = BoundingBox.empty
-        for features in layers {
-            for box in try parallelMap(features.count, { range -> [BoundingBox] in
-                var box = BoundingBox.empty
-                for i in range { if let b = features[i].geometry?.boundingBox { box.extend(b) } }
-                return [box]
-            }) { extent.extend(box) }
+    /// The lon/lat box of `features[i]`'s geometry for every `i` of `indices`, read from its
+    /// coordinates; ``BoundingBox/farAwayBox`` for none or an empty one. On every core.
+    static func boxes(_ features: [Feature], _ indices: [Int]) throws -> [BoundingBox] {
+        try BorrowedElements.with(features) { f in
+            try parallelMap(indices.count, minimumForTwo: 4096) { range in
+                range.map { f[indices[$0]].geometry.flatBoundingBox ?? .farAwayBox }
+            }
         }
-        return extent
+    }
+
+    /// A lon/lat box grown by at least `metres` on every side (1% and a centimetre more, as
+    /// lon/lat boxes are only a filter); a far-away box stays far away.
+    func grown(_ box: BoundingBox, by metres: Double) -> BoundingBox {
+        guard box.minX.isFinite else { return box }
+        let dLon = (metres * 1.01 + 0.01) / leastMetresPerDegree.lon, dLat = (metres * 1.01 + 0.01) / leastMetresPerDegree.lat
+        return BoundingBox(minX: box.minX - dLon, minY: box.minY - dLat, maxX: box.maxX + dLon, maxY: box.maxY + dLat)
     }
 
     /// Projects flat coordinate arrays into the frame: through the grid, else PROJ (made on
@@ -73,29 +81,34 @@ struct MetricFrame: Sendable {
 
     func projector() -> Projector { Projector(grid: grid, crs: crs, exact: nil) }
 
-    /// The geometries in metres as flat shapes (an empty shape for none or an empty one), on every core.
-    func planarShapes(_ geometries: [Geometry?]) throws -> [PlanarShape] {
-        try parallelMap(geometries.count, minimumForTwo: 1024) { range -> [PlanarShape] in
-            var project = projector()
-            return try range.map { i -> PlanarShape in
-                guard let g = geometries[i], g.pointCount > 0 else { return PlanarShape() }
-                var shape = PlanarShape()
-                try shape.load(g) { try project.transform(&$0) }
-                return shape
+    /// The geometries of `features[i]` for every `i` of `indices` in metres, as flat shapes
+    /// (an empty shape for none), on every core: one projection call per core.
+    func planarShapes(_ features: [Feature], _ indices: [Int]) throws -> PlanarShapes {
+        let chunks = try BorrowedElements.with(features) { f in
+            try parallelMap(indices.count, minimumForTwo: 1024) { range -> [PlanarShapes] in
+                var project = projector()
+                var shapes = PlanarShapes()
+                for k in range { shapes.append(f[indices[k]].geometry) }
+                try shapes.transform { try project.transform(&$0) }
+                return [shapes]
             }
         }
+        return chunks.count == 1 ? chunks[0] : PlanarShapes(concatenating: chunks)
     }
 }
 
 extension Optional where Wrapped == Geometry {
-    /// The lon/lat box, read straight from the coordinate arrays of a polygon or multipolygon
-    /// (a building: the pass over every one of them must not allocate); nil when empty or absent.
+    /// The lon/lat box, read straight from the coordinate arrays (a building: the pass over
+    /// every one of them must not allocate); nil when empty or absent.
     var flatBoundingBox: BoundingBox? {
         var box = BoundingBox.empty
         switch self {
         case .polygon(let p)?: box.extend(flat: p.coordinates)
         case .multiPolygon(let m)?: for p in m.polygons { box.extend(flat: p.coordinates) }
         case .point(let p)?: return BoundingBox(minX: p.x, minY: p.y, maxX: p.x, maxY: p.y)
+        case .lineString(let l)?: box.extend(flat: l.coordinates)
+        case .multiLineString(let m)?: box.extend(flat: m.coordinates)
+        case .multiPoint(let m)?: box.extend(flat: m.coordinates)
         case let g?: return g.boundingBox
         case nil: return nil
         }

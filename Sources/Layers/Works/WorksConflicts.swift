@@ -76,29 +76,71 @@ public struct ConflictReport: Sendable {
 /// the repair's start to its guarantee's end.
 public enum WorksConflicts {
     public static func run(works: [Feature], repairs: [Feature]? = nil, options: ConflictOptions) throws -> ConflictReport {
-        let (windows, problems) = FeatureWindows.read(works, layer: options.layer, fields: options.fields)
+        let (windows, problems, allBoxes) = FeatureWindows.read(works, layer: options.layer, fields: options.fields, boxes: true)
         var report = ConflictReport(crs: "", method: "")
         report.problems = problems
         let selected = works.indices.filter { i in windows[i].window.map { options.query.matches($0) } ?? false }
-        let (repairWindows, repairProblems) = repairs.map { FeatureWindows.read($0, layer: options.repairsLayer, fields: options.repairFields) } ?? ([], [])
+        let repairs = repairs ?? []
+        let (repairWindows, repairProblems) = repairs.isEmpty ? ([], []) : FeatureWindows.read(repairs, layer: options.repairsLayer, fields: options.repairFields)
         report.problems += repairProblems
         let repairSelected = repairWindows.indices.filter { repairWindows[$0].guaranteed != nil }
-        let frame = try MetricFrame(extent: try MetricFrame.extent([selected.map { works[$0] }, repairSelected.map { repairs![$0] }]), crs: options.crs)
+        // Lon/lat boxes first: the frame's extent, and the search, before anything is projected.
+        let boxes = selected.map { allBoxes[$0] }, repairBoxes = try MetricFrame.boxes(repairs, repairSelected)
+        var extent = BoundingBox.empty
+        for b in boxes where b.minX.isFinite { extent.extend(b) }
+        for b in repairBoxes where b.minX.isFinite { extent.extend(b) }
+        let frame = try MetricFrame(extent: extent, crs: options.crs)
         report.crs = frame.crs
         let d = options.bufferMetres
         report.method = "\(frame.method); works within \(fixedText(d)) m of each other (GEOS distance, rounded to the millimetre; touching counts) "
             + "whose half-open time windows overlap; shared zone: the intersection of both grown by \(fixedText(d)) m"
-        // Every selected works (and repair) once in metres, flat, with its box there.
-        let shapes = try frame.planarShapes(selected.map { works[$0].geometry })
-        func box(_ s: PlanarShape) -> BoundingBox { s.isEmpty ? .farAwayBox : BoundingBox(minX: s.minX, minY: s.minY, maxX: s.maxX, maxY: s.maxY) }
-        let boxes = shapes.map(box)
-        // Grids, not trees: ten thousand small queries each look at a few cells.
-        let grid = BoxGrid(boxes)
-        let repairShapes = try frame.planarShapes(repairSelected.map { repairs![$0].geometry })
-        let repairGrid = BoxGrid(repairShapes.map(box))
-        let back = frame.crs
+        let query = options.query
         // The windows side by side, for the time test that comes before any geometry.
         let starts = selected.map { windows[$0].window!.start }, ends = selected.map { windows[$0].window!.end }
+
+        // Works pairs: every works' lon/lat box grown by half the buffer (and a margin, see
+        // MetricFrame.grown); two boxes that meet are a candidate pair when their windows
+        // overlap within the query. One self-join over a grid, no query per works.
+        let half = boxes.map { frame.grown($0, by: d / 2) }
+        let grid = BoxGrid(half)
+        struct Candidate: Sendable, Comparable {
+            var a: Int32, b: Int32
+            static func < (l: Candidate, r: Candidate) -> Bool { (l.a, l.b) < (r.a, r.b) }
+        }
+        var candidates: [Candidate] = try parallelMap(grid.rowCount, minimumForTwo: selected.count < 1024 ? Int.max : 2) { rows in
+            var found: [Candidate] = []
+            grid.forEachOverlappingPair(rows: rows) { i, j in
+                guard starts[i] < ends[j] && starts[j] < ends[i],
+                      query.matches(TimeWindow(start: max(starts[i], starts[j]), end: min(ends[i], ends[j]))) else { return }
+                found.append(Candidate(a: Int32(i), b: Int32(j)))
+            }
+            return found
+        }
+        candidates.sort()
+        // Works on repairs: each works' box against the repairs' boxes grown by the buffer.
+        var onRepairs: [Candidate] = []
+        if !repairSelected.isEmpty {
+            let repairGrid = BoxGrid(repairBoxes.map { frame.grown($0, by: d) })
+            var visits = repairGrid.visits()
+            for (k, box) in boxes.enumerated() where box.minX.isFinite {
+                let wa = TimeWindow(start: starts[k], end: ends[k])
+                var near: [Int] = []
+                repairGrid.search(minX: box.minX, minY: box.minY, maxX: box.maxX, maxY: box.maxY, visits: &visits) { near.append($0) }
+                for r in near.sorted() {
+                    guard let overlap = wa.intersection(repairWindows[repairSelected[r]].guaranteed!), query.matches(overlap) else { continue }
+                    onRepairs.append(Candidate(a: Int32(k), b: Int32(r)))
+                }
+            }
+        }
+        // Only the works and repairs of candidate pairs are projected (flat, once each).
+        var shapeOf = [Int32](repeating: -1, count: selected.count), needed: [Int] = []
+        for c in candidates { for k in [Int(c.a), Int(c.b)] where shapeOf[k] < 0 { shapeOf[k] = Int32(needed.count); needed.append(selected[k]) } }
+        for c in onRepairs where shapeOf[Int(c.a)] < 0 { shapeOf[Int(c.a)] = Int32(needed.count); needed.append(selected[Int(c.a)]) }
+        var repairShapeOf = [Int32](repeating: -1, count: repairSelected.count), repairNeeded: [Int] = []
+        for c in onRepairs where repairShapeOf[Int(c.b)] < 0 { repairShapeOf[Int(c.b)] = Int32(repairNeeded.count); repairNeeded.append(repairSelected[Int(c.b)]) }
+        let shapes = try frame.planarShapes(works, needed), repairShapes = try frame.planarShapes(repairs, repairNeeded)
+        let shapeIndex = shapeOf, repairShapeIndex = repairShapeOf, pairs = candidates, guarantees = onRepairs
+        let back = frame.crs
 
         struct Found: Sendable {
             var kind: WorksConflict.Kind
@@ -107,74 +149,59 @@ public enum WorksConflicts {
             var metres: Double, area: Double, length: Double
             var zone: Geometry?
         }
-        let query = options.query
-        let found: [[Found]] = try BorrowedElements.with(shapes) { shape in try BorrowedElements.with(repairShapes) { repairShape in
-          try parallelMap(selected.count, minimumForTwo: 256) { range in
-            let geos = GEOSContext()
-            var project = frame.projector()
-            // GEOS (and the geometry in metres) only for the pairs that clash.
-            func built(_ g: Geometry?, _ cache: inout [Int: (Geometry, GEOSGeometry)], _ k: Int) throws -> (Geometry, GEOSGeometry)? {
-                if let b = cache[k] { return b }
-                guard let g else { return nil }
-                let metric = try g.mappingFlat { try project.transform(&$0) }
-                let b = (metric, try geos.geometry(metric))
-                cache[k] = b
-                return b
-            }
-            var worksBuilt: [Int: (Geometry, GEOSGeometry)] = [:], repairBuilt: [Int: (Geometry, GEOSGeometry)] = [:]
-            var candidates: [Int] = [], near: [Int] = []
-            var visits = grid.visits(), repairVisits = repairGrid.visits()
-            return try range.map { k -> [Found] in
-                guard !shape[k].isEmpty else { return [] }
-                let box = boxes[k], s0 = starts[k], e0 = ends[k]
-                candidates.removeAll(keepingCapacity: true)
-                // Time first: only later works whose half-open window overlaps this one's.
-                grid.search(minX: box.minX - d, minY: box.minY - d, maxX: box.maxX + d, maxY: box.maxY + d, visits: &visits) { j in
-                    if j > k && starts[j] < e0 && s0 < ends[j] { candidates.append(j) }
+        let all = pairs.count + guarantees.count
+        let found: [Found?] = try shapes.withViews { shape in try repairShapes.withViews { repairShape in
+            try parallelMap(all, minimumForTwo: 64) { range in
+                let geos = GEOSContext()
+                var project = frame.projector()
+                // GEOS (and the geometry in metres) only for the pairs that clash.
+                func built(_ g: Geometry?, _ cache: inout [Int: (Geometry, GEOSGeometry)], _ k: Int) throws -> (Geometry, GEOSGeometry)? {
+                    if let b = cache[k] { return b }
+                    guard let g else { return nil }
+                    let metric = try g.mappingFlat { try project.transform(&$0) }
+                    let b = (metric, try geos.geometry(metric))
+                    cache[k] = b
+                    return b
                 }
-                near.removeAll(keepingCapacity: true)
-                if !repairShapes.isEmpty {
-                    repairGrid.search(minX: box.minX - d, minY: box.minY - d, maxX: box.maxX + d, maxY: box.maxY + d, visits: &repairVisits) { near.append($0) }
-                }
-                guard !candidates.isEmpty || !near.isEmpty else { return [] }
-                let wa = TimeWindow(start: s0, end: e0)
-                var out: [Found] = []
-                for j in candidates.sorted() {
-                    guard let overlap = wa.intersection(TimeWindow(start: starts[j], end: ends[j])), query.matches(overlap) else { continue }
-                    guard !shape[j].isEmpty, PlanarShape.boxGap(shape[k], shape[j]) <= d + 0.001 else { continue }
-                    let metres = AffectedBuildings.millimetres(PlanarShape.distance(shape[k], shape[j]))
+                var worksBuilt: [Int: (Geometry, GEOSGeometry)] = [:], repairBuilt: [Int: (Geometry, GEOSGeometry)] = [:]
+                return try range.map { n -> Found? in
+                    if n < pairs.count {
+                        let k = Int(pairs[n].a), j = Int(pairs[n].b)
+                        let sk = shape[Int(shapeIndex[k])], sj = shape[Int(shapeIndex[j])]
+                        guard PlanarShapeView.boxGap(sk, sj) <= d + 0.001 else { return nil }
+                        let metres = AffectedBuildings.millimetres(PlanarShapeView.distance(sk, sj))
+                        guard metres <= d, let a = try built(works[selected[k]].geometry, &worksBuilt, k),
+                              let b = try built(works[selected[j]].geometry, &worksBuilt, j) else { return nil }
+                        let period = TimeWindow(start: max(starts[k], starts[j]), end: min(ends[k], ends[j]))
+                        let (area, length, zone) = try shared(a.1, a.0, b.1, b.0, d)
+                        return Found(kind: .works, a: k, b: j, period: period, metres: metres, area: area, length: length, zone: zone)
+                    }
+                    let k = Int(guarantees[n - pairs.count].a), r = Int(guarantees[n - pairs.count].b)
+                    let sk = shape[Int(shapeIndex[k])], sr = repairShape[Int(repairShapeIndex[r])]
+                    guard PlanarShapeView.boxGap(sk, sr) <= d + 0.001 else { return nil }
+                    let metres = AffectedBuildings.millimetres(PlanarShapeView.distance(sk, sr))
                     guard metres <= d, let a = try built(works[selected[k]].geometry, &worksBuilt, k),
-                          let b = try built(works[selected[j]].geometry, &worksBuilt, j) else { continue }
+                          let b = try built(repairs[repairSelected[r]].geometry, &repairBuilt, r) else { return nil }
+                    let period = TimeWindow(start: starts[k], end: ends[k]).intersection(repairWindows[repairSelected[r]].guaranteed!)!
                     let (area, length, zone) = try shared(a.1, a.0, b.1, b.0, d)
-                    out.append(Found(kind: .works, a: k, b: j, period: overlap, metres: metres, area: area, length: length, zone: zone))
+                    return Found(kind: .guarantee, a: k, b: r, period: period, metres: metres, area: area, length: length, zone: zone)
                 }
-                for r in near.sorted() {
-                    guard let guaranteed = repairWindows[repairSelected[r]].guaranteed,
-                          let overlap = wa.intersection(guaranteed), query.matches(overlap) else { continue }
-                    guard !repairShape[r].isEmpty, PlanarShape.boxGap(shape[k], repairShape[r]) <= d + 0.001 else { continue }
-                    let metres = AffectedBuildings.millimetres(PlanarShape.distance(shape[k], repairShape[r]))
-                    guard metres <= d, let a = try built(works[selected[k]].geometry, &worksBuilt, k),
-                          let b = try built(repairs![repairSelected[r]].geometry, &repairBuilt, r) else { continue }
-                    let (area, length, zone) = try shared(a.1, a.0, b.1, b.0, d)
-                    out.append(Found(kind: .guarantee, a: k, b: r, period: overlap, metres: metres, area: area, length: length, zone: zone))
-                }
-                return out
             }
-          }
         } }
-        let unproject = try CoordinateTransformer(from: back, to: "EPSG:4326")
-        var pairs: [WorksConflict] = [], guarantees: [WorksConflict] = []
-        for f in found.joined() {
+        var conflicts: [WorksConflict] = []
+        // PROJ's way back only when something clashed.
+        var unproject: CoordinateTransformer?
+        for case let f? in found {
             let i = selected[f.a]
             let j = f.kind == .works ? selected[f.b] : repairSelected[f.b]
-            let other = f.kind == .works ? works[j] : repairs![j]
-            let c = WorksConflict(kind: f.kind, first: i, firstID: works[i].id?.description ?? String(i + 1),
-                                  second: j, secondID: other.id?.description ?? String(j + 1), period: f.period,
-                                  metres: f.metres, areaSquareMetres: f.area, lengthMetres: f.length,
-                                  geometry: try f.zone.map { try unproject.transform($0) })
-            if f.kind == .works { pairs.append(c) } else { guarantees.append(c) }
+            let other = f.kind == .works ? works[j] : repairs[j]
+            if unproject == nil, f.zone != nil { unproject = try CoordinateTransformer(from: back, to: "EPSG:4326") }
+            conflicts.append(WorksConflict(kind: f.kind, first: i, firstID: works[i].id?.description ?? String(i + 1),
+                                           second: j, secondID: other.id?.description ?? String(j + 1), period: f.period,
+                                           metres: f.metres, areaSquareMetres: f.area, lengthMetres: f.length,
+                                           geometry: try f.zone.map { try unproject!.transform($0) }))
         }
-        report.conflicts = pairs + guarantees
+        report.conflicts = conflicts
         return report
     }
 

@@ -119,4 +119,56 @@ struct AppealReadTests {
         }
         #expect(fastTaken > 20_000)
     }
+
+    @Test("a SpatiaLite layer read in two halves on two connections equals one pass: ids, first-seen codes, problems with their examples, zone votes")
+    func twoPartsEqualOnePass() throws {
+        let t = try TemporaryStore(.spatiaLite)
+        try t.importLayer(AppealFixture.path, "year")
+        let store = try #require(t.spatiaLite)
+        // Categories and statuses first seen in the second half, integer ids then text ids there,
+        // bad timestamps (more than three examples) in both halves, offsets voting for two zones.
+        var features: [Feature] = []
+        for k in 0 ..< 60 {
+            let created = k % 7 == 3 ? "bad \(k)" : String(format: "2024-03-%02dT10:00:00", 1 + k % 28) + (k < 30 ? "+05:00" : k % 2 == 0 ? "+04:00" : "Z")
+            features.append(Feature(id: k < 45 ? .integer(Int64(1000 + k)) : .string("t\(k)"), geometry: .point(Point(x: 60.6 + Double(k) / 1000, y: 56.8)),
+                                    properties: ["category": .string(k < 30 ? ["свет", "мусор"][k % 2] : ["двор", "мусор", "вода"][k % 3]),
+                                                 "created": .string(created), "closed": .string(k % 5 == 0 ? "soon" : ""),
+                                                 "status": .string(k < 40 ? "open" : "closed"), "deadline_days": .integer(Int64(k % 4))]))
+        }
+        try t.importLayer(try t.write(features, name: "halves.geojson"), "halves")
+        for layer in ["year", "halves"] {
+            let one = try AppealSet.load(from: t.store, layer: layer, options: AppealLoadOptions(), twoPartsFrom: .max)
+            let two = try AppealSet.load(from: t.store, layer: layer, options: AppealLoadOptions(), twoPartsFrom: 0)
+            #expect(Self.same(one, two), "\(layer): \(one.problems) vs \(two.problems)")
+            var rows = [0, 0]
+            #expect(try store.forEachPointRowInTwoParts(of: layer, properties: ["category"], minimumRows: 0, states: &rows) { n, _ in n += 1 })
+            #expect(rows[0] > 0 && rows[1] > 0 && rows[0] + rows[1] == one.featuresRead, "\(rows)")
+        }
+        let halves = try AppealSet.load(from: t.store, layer: "halves", options: AppealLoadOptions(), twoPartsFrom: 0)
+        #expect(halves.categories == ["свет", "мусор", "двор", "вода"] && Array(halves.ids.suffix(2)) == ["t57", "t58"])
+        #expect(halves.problems.contains { $0.field == "created" && $0.count == 9 && $0.examples == ["1003: bad 3", "1010: bad 10", "1017: bad 17"] })
+    }
+
+    @Test("two halves fall back to one pass when a writer holds the store, or an appeal of the second half has no id at all (named by its row number)")
+    func twoPartsFallBack() throws {
+        let t = try TemporaryStore(.spatiaLite)
+        var features: [Feature] = []
+        for k in 0 ..< 20 {
+            features.append(Feature(id: k == 15 ? nil : .integer(Int64(k)), geometry: k == 15 ? nil : .point(Point(x: 60.6, y: 56.8)),
+                                    properties: ["category": .string("свет"), "created": .string("2024-03-05T10:00:00+05:00")]))
+        }
+        try t.importLayer(try t.write(features, name: "noid.geojson"), "noid")
+        let one = try AppealSet.load(from: t.store, layer: "noid", options: AppealLoadOptions(), twoPartsFrom: .max)
+        let two = try AppealSet.load(from: t.store, layer: "noid", options: AppealLoadOptions(), twoPartsFrom: 0)
+        #expect(Self.same(one, two) && one.problems.first?.examples == ["16: null"], "\(two.problems)")
+
+        let store = try #require(t.spatiaLite)
+        let writer = try SpatiaLiteConnection(path: store.path, create: false)
+        try writer.execute("BEGIN IMMEDIATE")
+        var rows = [0, 0]
+        #expect(try store.forEachPointRowInTwoParts(of: "noid", properties: [], minimumRows: 0, states: &rows) { n, _ in n += 1 } == false)
+        #expect(rows == [0, 0])
+        #expect(Self.same(one, try AppealSet.load(from: t.store, layer: "noid", options: AppealLoadOptions(), twoPartsFrom: 0)))
+        try writer.execute("ROLLBACK")
+    }
 }

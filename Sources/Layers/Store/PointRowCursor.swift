@@ -1,20 +1,22 @@
+import CSpatiaLite
 import GeoCore
 
 /// One row of a point layer as ``LayerStore/forEachPointRow(of:properties:_:)`` reads it: the
 /// feature's id, its point, and the asked-for properties, each readable as raw UTF-8 bytes or a
 /// number without building a `String` or a ``JSONValue`` first, for analyses that read 10^6 rows
 /// and parse the values themselves. Valid only inside the call that received it.
-public struct PointRowCursor {
+public final class PointRowCursor {
     /// A SpatiaLite row: feature_id, geom (SpatiaLite blob), geoctl_kind, then the properties'
-    /// columns (`types[k]` nil when the property has no column: it reads as null). Stored
-    /// properties, not an enum's payload: copying the payload out retained and released the
-    /// statement and the types on every value read.
-    let statement: Statement?
-    let types: [ColumnType?]
+    /// columns (`types[k]` nil when the property has no column: it reads as null). One cursor
+    /// per statement, read through the raw `sqlite3_stmt` (a struct holding the statement and
+    /// an enum's payload was copied, retained and released on every value read).
+    private let statement: Statement?
+    private let handle: OpaquePointer?
+    private let types: [ColumnType?]
     /// Values already decoded (any other store), when ``statement`` is nil.
-    let decoded: Decoded?
+    private let decoded: Decoded?
 
-    struct Decoded {
+    private struct Decoded {
         var id: FeatureID?
         var point: Point?
         var values: [JSONValue]
@@ -23,6 +25,7 @@ public struct PointRowCursor {
 
     init(statement: Statement, types: [ColumnType?]) {
         self.statement = statement
+        handle = statement.handle
         self.types = types
         decoded = nil
     }
@@ -30,13 +33,20 @@ public struct PointRowCursor {
     /// A row of values already decoded (features in memory, or a store without a faster read).
     public init(id: FeatureID?, point: Point?, values: [JSONValue], geometryName: String? = "not a Point") {
         statement = nil
+        handle = nil
         types = []
         decoded = Decoded(id: id, point: point, values: values, geometryName: geometryName)
     }
 
+    @inline(__always)
+    private func type(_ h: OpaquePointer, _ column: Int32) -> Int32 { sqlite3_column_type(h, column) }
+
     /// The point's X and Y, or nil when the geometry is missing or not a Point.
     public var point: (x: Double, y: Double)? {
-        if let s = statement { return s.withBlob(1) { SpatiaLiteBlob.point($0) } ?? nil }
+        if let h = handle {
+            guard type(h, 1) == SQLITE_BLOB, let p = sqlite3_column_blob(h, 1) else { return nil }
+            return SpatiaLiteBlob.point(UnsafeRawBufferPointer(start: p, count: Int(sqlite3_column_bytes(h, 1))))
+        }
         return decoded!.point.map { ($0.x, $0.y) }
     }
 
@@ -53,14 +63,14 @@ public struct PointRowCursor {
 
     /// The feature's id when it is an integer (the common case), without allocating.
     public var integerID: Int64? {
-        if let s = statement { return s.integer(0) }
+        if let h = handle { return type(h, 0) == SQLITE_INTEGER ? sqlite3_column_int64(h, 0) : nil }
         if case .integer(let i)? = decoded!.id { return i }
         return nil
     }
 
     /// Whether the feature has an id.
     public var hasID: Bool {
-        if let s = statement { return !s.isNull(0) }
+        if let h = handle { return type(h, 0) != SQLITE_NULL }
         return decoded!.id != nil
     }
 
@@ -80,9 +90,10 @@ public struct PointRowCursor {
     /// Calls `body` with the UTF-8 bytes of property `k` when it is a string; nil otherwise
     /// (null, a number, a boolean: read those with ``value(_:)``).
     public func withText<T>(_ k: Int, _ body: (UnsafeRawBufferPointer) throws -> T) rethrows -> T? {
-        if let s = statement {
-            guard types[k] != nil else { return nil }
-            return try s.withText(Int32(3 + k), body)
+        if let h = handle {
+            let column = Int32(3 + k)
+            guard types[k] != nil, type(h, column) == SQLITE_TEXT, let p = sqlite3_column_text(h, column) else { return nil }
+            return try body(UnsafeRawBufferPointer(start: p, count: Int(sqlite3_column_bytes(h, column))))
         }
         guard case .string(var text) = decoded!.values[k] else { return nil }
         return try text.withUTF8 { try body(UnsafeRawBufferPointer($0)) }
@@ -90,9 +101,9 @@ public struct PointRowCursor {
 
     /// Property `k` when it is an integer (not a boolean); nil otherwise.
     public func integer(_ k: Int) -> Int64? {
-        if let s = statement {
-            guard let type = types[k], type != .boolean else { return nil }
-            return s.integer(Int32(3 + k))
+        if let h = handle {
+            guard let t = types[k], t != .boolean, type(h, Int32(3 + k)) == SQLITE_INTEGER else { return nil }
+            return sqlite3_column_int64(h, Int32(3 + k))
         }
         if case .integer(let i) = decoded!.values[k] { return i }
         return nil
@@ -100,9 +111,13 @@ public struct PointRowCursor {
 
     /// Property `k` as a number when it is one; nil otherwise.
     public func double(_ k: Int) -> Double? {
-        if let s = statement {
-            guard let type = types[k], type != .boolean else { return nil }
-            return s.double(Int32(3 + k))
+        if let h = handle {
+            guard let t = types[k], t != .boolean else { return nil }
+            let column = Int32(3 + k)
+            switch type(h, column) {
+            case SQLITE_INTEGER, SQLITE_FLOAT: return sqlite3_column_double(h, column)
+            default: return nil
+            }
         }
         return decoded!.values[k].doubleValue
     }

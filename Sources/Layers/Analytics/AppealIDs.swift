@@ -33,13 +33,6 @@ public struct AppealIDs: Sendable, RandomAccessCollection {
         texts!.append(id)
     }
 
-    /// Appends another list's ids, as appending them one by one would.
-    mutating func append(contentsOf other: AppealIDs) {
-        if texts == nil, other.texts == nil { integers += other.integers; return }
-        if texts == nil { texts = integers.map { String($0) }; integers = [] }
-        texts! += other.texts ?? other.integers.map { String($0) }
-    }
-
     /// The ids whose flag is true, in order.
     func selecting(_ keep: [Bool]) -> AppealIDs {
         var out = AppealIDs()

@@ -82,27 +82,8 @@ public struct AppealSet: Sendable {
     public init() {}
 
     /// Reads the layer through the store and projects it.
-    ///
-    /// A SpatiaLite store of at least `twoPartsFrom` appeals is read in two halves on two
-    /// cores (``SpatiaLiteStore/forEachPointRowInTwoParts(of:properties:minimumRows:states:_:)``),
-    /// merged into what one pass would read.
-    public static func load(from store: any LayerStore, layer: String, options: AppealLoadOptions,
-                            twoPartsFrom minimumRows: Int = 65_536) throws -> AppealSet {
+    public static func load(from store: any LayerStore, layer: String, options: AppealLoadOptions) throws -> AppealSet {
         let featureCount = try store.layer(named: layer)?.featureCount ?? 0
-        if let spatiaLite = store as? SpatiaLiteStore, featureCount >= minimumRows {
-            var parts = [try RawAppeals(options: options), try RawAppeals(options: options)]
-            for k in 0 ..< 2 { parts[k].reserve(featureCount / 2 + 1) }
-            parts[1].rowNumbersUnknown = true
-            if try spatiaLite.forEachPointRowInTwoParts(of: layer, properties: parts[0].wanted, minimumRows: minimumRows, states: &parts,
-                                                        { raw, row in raw.add(row) }),
-               !parts[1].neededRowNumber {
-                var raw = parts.removeFirst()
-                raw.append(parts.removeFirst())
-                return try raw.finish(layer: layer)
-            }
-            // (An appeal without any id in the second half is named by its row number, which
-            // only one pass knows: read again in one.)
-        }
         var raw = try RawAppeals(options: options)
         raw.reserve(featureCount)
         try store.forEachPointRow(of: layer, properties: raw.wanted) { row in raw.add(row) }
@@ -137,10 +118,6 @@ struct RawAppeals {
     var offsetVotes: [Int32: Int] = [:]
     var problems: [String: AppealFieldProblem] = [:]
     var problemOrder: [String] = []
-    /// Reading the second half of a layer: rows are not numbered from the layer's start, so an
-    /// appeal without an id cannot be named by its row number (``neededRowNumber`` says one was).
-    var rowNumbersUnknown = false
-    var neededRowNumber = false
     static let naive = Int32.min
 
     init(options: AppealLoadOptions) throws {
@@ -203,11 +180,7 @@ struct RawAppeals {
 
     mutating func add(_ row: PointRowCursor) {
         set.featuresRead += 1
-        func id() -> String {
-            if let known = row.id?.description ?? row.value(5).plainText { return known }
-            if rowNumbersUnknown { neededRowNumber = true }
-            return String(set.featuresRead)
-        }
+        func id() -> String { row.id?.description ?? row.value(5).plainText ?? String(set.featuresRead) }
         guard let p = row.point else {
             let name = row.geometryName
             problem("geometry", name == nil ? "missing" : "not a Point", id: id(), value: name ?? "null")
@@ -262,36 +235,6 @@ struct RawAppeals {
         closedOffset.append(closed.1)
         set.statusCode.append(row.withText(3, { statuses.code($0) }) ?? statuses.code(row.value(3).plainText ?? ""))
         set.deadlineDays.append(row.double(4) ?? .nan)
-    }
-
-    /// Appends the appeals another reader read after this one's (the second half of the layer):
-    /// codes, problems and votes as one pass over both would have left them.
-    mutating func append(_ other: RawAppeals) {
-        set.featuresRead += other.set.featuresRead
-        set.ids.append(contentsOf: other.set.ids)
-        set.lon += other.set.lon
-        set.lat += other.set.lat
-        let categoryCode = other.categories.names.map { categories.code($0) }
-        set.category += other.set.category.map { categoryCode[Int($0)] }
-        let statusCode = other.statuses.names.map { statuses.code($0) }
-        set.statusCode += other.set.statusCode.map { statusCode[Int($0)] }
-        set.deadlineDays += other.set.deadlineDays
-        createdLocal += other.createdLocal
-        createdOffset += other.createdOffset
-        closedLocal += other.closedLocal
-        closedOffset += other.closedOffset
-        for (offset, votes) in other.offsetVotes { offsetVotes[offset, default: 0] += votes }
-        for key in other.problemOrder {
-            let theirs = other.problems[key]!
-            if var mine = problems[key] {
-                mine.count += theirs.count
-                mine.examples += theirs.examples.prefix(3 - mine.examples.count)
-                problems[key] = mine
-            } else {
-                problems[key] = theirs
-                problemOrder.append(key)
-            }
-        }
     }
 
     mutating func reserve(_ n: Int) {

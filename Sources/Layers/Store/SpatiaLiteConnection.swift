@@ -12,9 +12,8 @@ public final class SpatiaLiteConnection {
     static let readCacheKiB = -8192
     static let writeCacheKiB = -65536
 
-    /// Opens the database at `path` (creating it when `create` is true) and loads SpatiaLite
-    /// (unless `loadSpatiaLite` is false: a reader of plain columns and BLOBs).
-    public init(path: String, create: Bool = true, readOnly: Bool = false, loadSpatiaLite: Bool = true) throws(StoreError) {
+    /// Opens the database at `path` (creating it when `create` is true) and loads SpatiaLite.
+    public init(path: String, create: Bool = true, readOnly: Bool = false) throws(StoreError) {
         self.path = path
         var db: OpaquePointer?
         var flags = SQLITE_OPEN_NOMUTEX
@@ -31,7 +30,6 @@ public final class SpatiaLiteConnection {
         // In WAL mode NORMAL keeps every commit atomic and the file consistent after a crash
         // of the process or the machine (a power cut may lose only the last commit).
         sqlite3_exec(db, "PRAGMA synchronous=NORMAL; PRAGMA cache_size=\(Self.readCacheKiB)", nil, nil, nil)
-        guard loadSpatiaLite else { return }
         spatialiteCache = spatialite_alloc_connection()
         spatialite_init_ex(db, spatialiteCache, 0)
     }

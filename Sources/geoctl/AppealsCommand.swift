@@ -108,7 +108,22 @@ struct AppealsOptions: ParsableArguments {
         guard let output else {
             // After whatever `print` has buffered, straight to the file descriptor.
             fflush(nil)
-            FileHandle.standardOutput.write(Data(bytes))
+            let failure = bytes.withUnsafeBytes { b -> Int32? in
+                var offset = 0
+                while offset < b.count {
+                    let n = write(1, b.baseAddress! + offset, b.count - offset)
+                    if n < 0 {
+                        if errno == EINTR { continue }
+                        return errno
+                    }
+                    offset += n
+                }
+                return nil
+            }
+            if let failure {
+                Terminal.error("stdout: cannot write: \(String(cString: strerror(failure)))")
+                throw ExitStatus.ioError
+            }
             return
         }
         do {

@@ -64,7 +64,6 @@ struct CSVBuffer {
         CivilTime.appendISO(utc, zone: zone, to: &bytes)
     }
 
-    /// The text on stdout followed by a newline (as `print` would), or the file `name` in
-    /// `output` (one newline at the end), for ``AppealsOptions/emit(_:name:)``.
+    /// The CSV as text.
     var text: String { String(decoding: bytes, as: UTF8.self) }
 }

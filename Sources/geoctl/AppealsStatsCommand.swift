@@ -47,12 +47,25 @@ struct AppealsStatsCommand: ParsableCommand {
         let cutOff = try common.cutOff(asOf, appeals: appeals)
         let rows = AppealStats.rows(appeals, areas: areas, period: period.value, asOf: cutOff)
         timer.mark("step")
-        var table = TextTable("area", "period", "category", "count", "closed", "breaches", "median_hours", "p90_hours", "change")
-        for r in rows {
-            table.add(r.area, r.period, r.category, String(r.count), String(r.closed), r.breaches.map(String.init) ?? "",
-                      number(r.medianHours), number(r.p90Hours), r.change.map(String.init) ?? "")
+        let columns = ["area", "period", "category", "count", "closed", "breaches", "median_hours", "p90_hours", "change"]
+        if common.format == .csv {
+            // Straight into bytes: a TextTable of 240,000 rows was a third of the process at 10^6 appeals.
+            var csv = CSVBuffer(capacity: 64 * (rows.count + 1))
+            csv.row(columns)
+            for r in rows {
+                csv.row()
+                csv.field(r.area); csv.field(r.period); csv.field(r.category); csv.int(r.count); csv.int(r.closed)
+                csv.int(r.breaches); csv.number(r.medianHours); csv.number(r.p90Hours); csv.int(r.change)
+            }
+            try common.emit(csv, name: "stats.csv")
+        } else {
+            var table = TextTable(columns: columns)
+            for r in rows {
+                table.add(r.area, r.period, r.category, String(r.count), String(r.closed), r.breaches.map(String.init) ?? "",
+                          number(r.medianHours), number(r.p90Hours), r.change.map(String.init) ?? "")
+            }
+            try common.emit(render(table, common.format), name: "stats.\(common.format == .json ? "json" : "txt")")
         }
-        try common.emit(render(table, common.format), name: "stats.\(common.format == .json ? "json" : common.format == .table ? "txt" : "csv")")
         common.note("\(appeals.count) appeals (\(appeals.featuresRead) read, \(appeals.filteredOut) filtered out); areas: \(areas.method); periods in \(appeals.zone) (\(appeals.zoneNote)); cut-off \(CivilTime.iso(cutOff, zone: appeals.zone))")
     }
 }

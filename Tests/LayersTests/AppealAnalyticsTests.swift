@@ -120,8 +120,10 @@ struct AppealAnalyticsTests {
     @Test("duplicate groups equal the components of an exact all-pairs computation, and hold every planted group")
     func duplicatesEqualAllPairs() throws {
         let appeals = try AppealFixture.appeals()
-        for (metres, hours, any) in [(40.0, 48.0, false), (40.0, 48.0, true), (120.0, 12.0, false), (7.5, 200.0, true)] {
-            let groups = DuplicateGroups(appeals, metres: metres, hours: hours, anyCategory: any)
+        // Both ways to find neighbouring cells: the sweep over cells in key order, and hashing.
+        for (metres, hours, any, sweep) in [(40.0, 48.0, false, true), (40.0, 48.0, true, true), (120.0, 12.0, false, true), (7.5, 200.0, true, true),
+                                            (40.0, 48.0, false, false), (120.0, 12.0, true, false)] {
+            let groups = DuplicateGroups(appeals, metres: metres, hours: hours, anyCategory: any, sweep: sweep)
             // All pairs, by brute force, with union-find of their own.
             let n = appeals.count
             var parent = Array(0 ..< n)

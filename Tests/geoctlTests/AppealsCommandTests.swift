@@ -50,6 +50,15 @@ struct AppealsCommandTests {
         #expect(try s.geoctl(["appeals", "stats", "nope"]).status == 1)
     }
 
+    @Test("a CSV that cannot be written to stdout (a full disk) exits 74 and says so")
+    func stdoutFull() throws {
+        let s = try cityWithYear()
+        for job in [["stats", "year", "--by", "territories.code"], ["duplicates", "year"]] {
+            let r = try Geoctl.run(executable: "/bin/sh", ["-c", "\"$0\" appeals \"$@\" > /dev/full", Geoctl.binary] + job + ["--format", "csv", "--store", s.store])
+            #expect(r.status == 74 && r.stderr.contains("stdout: cannot write"), "\(job): \(r.status) \(r.stderr)")
+        }
+    }
+
     @Test("unparseable timestamps are counted per field with examples; US 311 layouts and naive times in --tz")
     func timestamps() throws {
         let s = try Scratch()

@@ -1,3 +1,4 @@
+import Foundation
 import GeoCore
 
 /// The appeals' ids as text, stored as integers while every id is one (the usual case), so that
@@ -46,18 +47,20 @@ public struct AppealIDs: Sendable, RandomAccessCollection {
 }
 
 /// Distinct short strings (categories, statuses) numbered in first-seen order, looked up from
-/// raw UTF-8 bytes without building a `String` for a value already seen.
+/// raw UTF-8 bytes without building a `String` for a value already seen (their bytes kept in
+/// one flat array, compared with memcmp).
 struct ByteInterner {
     private(set) var names: [String] = []
-    private var bytes: [[UInt8]] = []
+    private var flat: [UInt8] = []
+    private var starts: [Int] = [0]
     private var index: [String: Int32] = [:]
     private var last: Int32 = -1
 
     /// The number of the value `b` holds (UTF-8).
     mutating func code(_ b: UnsafeRawBufferPointer) -> Int32 {
-        if last >= 0, equal(bytes[Int(last)], b) { return last }
+        if last >= 0, equal(Int(last), b) { return last }
         if names.count <= 64 {
-            for k in bytes.indices where equal(bytes[k], b) { last = Int32(k); return last }
+            for k in names.indices where equal(k, b) { last = Int32(k); return last }
         }
         return code(String(decoding: b, as: UTF8.self))
     }
@@ -66,15 +69,18 @@ struct ByteInterner {
         if let known = index[s] { last = known; return known }
         let k = Int32(names.count)
         names.append(s)
-        bytes.append(Array(s.utf8))
+        flat += Array(s.utf8)
+        starts.append(flat.count)
         index[s] = k
         last = k
         return k
     }
 
     @inline(__always)
-    private func equal(_ a: [UInt8], _ b: UnsafeRawBufferPointer) -> Bool {
-        guard a.count == b.count else { return false }
-        return a.withUnsafeBytes { $0.elementsEqual(b) }
+    private func equal(_ k: Int, _ b: UnsafeRawBufferPointer) -> Bool {
+        let start = starts[k], n = starts[k + 1] - start
+        guard n == b.count else { return false }
+        if n == 0 { return true }
+        return flat.withUnsafeBytes { memcmp($0.baseAddress! + start, b.baseAddress!, n) == 0 }
     }
 }

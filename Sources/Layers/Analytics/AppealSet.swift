@@ -83,9 +83,10 @@ public struct AppealSet: Sendable {
 
     /// Reads the layer through the store and projects it.
     public static func load(from store: any LayerStore, layer: String, options: AppealLoadOptions) throws -> AppealSet {
+        let featureCount = try store.layer(named: layer)?.featureCount ?? 0
         var raw = try RawAppeals(options: options)
-        raw.reserve(try store.layer(named: layer)?.featureCount ?? 0)
-        try store.forEachPointRow(of: layer, properties: raw.wanted) { row in raw.add(row, geometryName: row.geometryName) }
+        raw.reserve(featureCount)
+        try store.forEachPointRow(of: layer, properties: raw.wanted) { row in raw.add(row) }
         return try raw.finish(layer: layer)
     }
 
@@ -96,7 +97,7 @@ public struct AppealSet: Sendable {
         for f in features {
             var point: Point?
             if case .point(let p)? = f.geometry { point = p }
-            raw.add(PointRowCursor(id: f.id, point: point, values: wanted.map { f.properties[$0] ?? .null }), geometryName: f.geometry?.typeName)
+            raw.add(PointRowCursor(id: f.id, point: point, values: wanted.map { f.properties[$0] ?? .null }, geometryName: f.geometry?.typeName))
         }
         return try raw.finish(layer: layer)
     }
@@ -164,39 +165,50 @@ struct RawAppeals {
         return text.withUTF8 { b in parseLocal(UnsafeRawBufferPointer(b), layout: layout).map { .parsed($0.0, $0.1) } } ?? .unparseable(text)
     }
 
+    /// ``timestamp(_:_:layout:)`` for ISO 8601.
+    @inline(__always)
+    static func isoTimestamp(_ row: PointRowCursor, _ k: Int) -> Timestamp {
+        if let r = row.withText(k, { raw -> Timestamp in
+            let b = UnsafeBufferPointer(start: raw.baseAddress?.assumingMemoryBound(to: UInt8.self), count: raw.count)
+            if let (local, offset) = AppealTimestampParser.iso(b) { return .parsed(local, offset.map(Int32.init) ?? RawAppeals.naive) }
+            return raw.isEmpty ? .missing : .unparseable(String(decoding: raw, as: UTF8.self))
+        }) { return r }
+        return timestamp(row, k, layout: nil)
+    }
+
     var layoutName: String { options.timeFormat.map { "layout \($0)" } ?? "ISO 8601" }
 
-    /// `geometryName` is asked only for a row without a point.
-    mutating func add(_ row: PointRowCursor, geometryName: @autoclosure () -> String?) {
+    mutating func add(_ row: PointRowCursor) {
         set.featuresRead += 1
         func id() -> String { row.id?.description ?? row.value(5).plainText ?? String(set.featuresRead) }
         guard let p = row.point else {
-            let name = geometryName()
+            let name = row.geometryName
             problem("geometry", name == nil ? "missing" : "not a Point", id: id(), value: name ?? "null")
             return
         }
-        let fields = options.fields
+        // (Neither the fields nor the layout parser copied per row: copies of their strings
+        // were retained and released on every appeal.)
         let created: (Double, Int32)
-        switch Self.timestamp(row, 1, layout: layoutParser) {
+        switch layoutParser == nil ? Self.isoTimestamp(row, 1) : Self.timestamp(row, 1, layout: layoutParser) {
         case .parsed(let local, let offset): created = (local, offset)
         case .missing:
             // An empty string is not a timestamp either: say so with its value.
             if row.withText(1, { $0.isEmpty }) == true {
-                problem(fields.created, "unparseable (\(layoutName))", id: id(), value: "")
+                problem(options.fields.created, "unparseable (\(layoutName))", id: id(), value: "")
             } else {
-                problem(fields.created, "missing", id: id(), value: "null")
+                problem(options.fields.created, "missing", id: id(), value: "null")
             }
             return
         case .unparseable(let text):
-            problem(fields.created, "unparseable (\(layoutName))", id: id(), value: text)
+            problem(options.fields.created, "unparseable (\(layoutName))", id: id(), value: text)
             return
         }
         var closed: (Double, Int32) = (.nan, RawAppeals.naive)
-        switch Self.timestamp(row, 2, layout: layoutParser) {
+        switch layoutParser == nil ? Self.isoTimestamp(row, 2) : Self.timestamp(row, 2, layout: layoutParser) {
         case .parsed(let local, let offset): closed = (local, offset)
         case .missing: break
         case .unparseable(let text):
-            problem(fields.closed, "unparseable (\(layoutName)); counted as not closed", id: id(), value: text)
+            problem(options.fields.closed, "unparseable (\(layoutName)); counted as not closed", id: id(), value: text)
         }
         let c: Int32
         if let known = row.withText(0, { categories.code($0) }) {
@@ -205,7 +217,7 @@ struct RawAppeals {
             let name = row.value(0).plainText ?? ""
             c = categories.code(name)
         }
-        if categories.names[Int(c)].isEmpty { problem(fields.category, "missing; counted under \"\"", id: id(), value: "null") }
+        if categories.names[Int(c)].isEmpty { problem(options.fields.category, "missing; counted under \"\"", id: id(), value: "null") }
         if created.1 != RawAppeals.naive { offsetVotes[created.1, default: 0] += 1 }
         if let integer = row.integerID {
             set.ids.append(integer)

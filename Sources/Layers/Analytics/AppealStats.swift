@@ -97,14 +97,36 @@ public enum AppealStats {
                 fill[r] += 1
             }
         }
-        var out: [(Key, AppealStatsRow)] = []
+        // Rows in order of area name, period and category name: names ranked once (equal
+        // names share a rank), then integers compared, ties in first-seen order as a stable
+        // sort by the names would leave them.
+        let areaRank = ranks(areas.names), categoryRank = ranks(appeals.categories)
+        var order = Array(0 ..< rows)
+        order.sort { a, b in
+            let ka = keys[a], kb = keys[b]
+            let ra = areaRank[ka.area], rb = areaRank[kb.area]
+            if ra != rb { return ra < rb }
+            if ka.period != kb.period { return ka.period < kb.period }
+            let ca = categoryRank.isEmpty ? 0 : categoryRank[ka.category], cb = categoryRank.isEmpty ? 0 : categoryRank[kb.category]
+            if ca != cb { return ca < cb }
+            return a < b
+        }
+        var labels: [Int: String] = [:]
+        var out: [AppealStatsRow] = []
         out.reserveCapacity(rows)
         hours.withUnsafeMutableBufferPointer { all in
-            for r in 0 ..< rows {
+            for r in order {
                 let key = keys[r]
                 var run = UnsafeMutableBufferPointer(rebasing: all[hoursStart[r] ..< hoursStart[r + 1]])
                 run.sort()
-                var row = AppealStatsRow(area: areas.names[key.area], period: period.map { $0.label(key: key.period) } ?? "all",
+                var label = "all"
+                if let period {
+                    if let known = labels[key.period] { label = known } else {
+                        label = period.label(key: key.period)
+                        labels[key.period] = label
+                    }
+                }
+                var row = AppealStatsRow(area: areas.names[key.area], period: label,
                                          category: appeals.categories.isEmpty ? "" : appeals.categories[key.category],
                                          count: count[r], closed: closed[r],
                                          breaches: withDeadline[r] > 0 ? breaches[r] : nil,
@@ -113,15 +135,22 @@ public enum AppealStats {
                     let previous = slot(Key(area: key.area, period: key.period - 1, category: key.category), create: false)
                     row.change = count[r] - (previous.map { count[Int($0)] } ?? 0)
                 }
-                out.append((key, row))
+                out.append(row)
             }
         }
-        out.sort { a, b in
-            if a.1.area != b.1.area { return a.1.area < b.1.area }
-            if a.0.period != b.0.period { return a.0.period < b.0.period }
-            return a.1.category < b.1.category
+        return out
+    }
+
+    /// Each name's place among the names in `<` order; names equal under `==` share one.
+    static func ranks(_ names: [String]) -> [Int] {
+        let sorted = names.indices.sorted { names[$0] < names[$1] }
+        var rank = [Int](repeating: 0, count: names.count)
+        var r = 0
+        for (k, i) in sorted.enumerated() {
+            if k > 0, names[sorted[k - 1]] != names[i] { r = k }
+            rank[i] = r
         }
-        return out.map(\.1)
+        return rank
     }
 
     /// The breach rule.

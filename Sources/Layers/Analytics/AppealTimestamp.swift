@@ -361,13 +361,31 @@ public enum CivilTime {
 
     /// `2024-03-05T14:23:11+05:00` for an instant in a zone.
     public static func iso(_ utc: Double, zone: AppealTimeZone) -> String {
+        var out: [UInt8] = []
+        out.reserveCapacity(25)
+        appendISO(utc, zone: zone, to: &out)
+        return String(decoding: out, as: UTF8.self)
+    }
+
+    /// Appends ``iso(_:zone:)``'s text: fixed-width digits for years 0…9999 (millions of
+    /// members in a duplicates CSV), `String(format:)` otherwise.
+    public static func appendISO(_ utc: Double, zone: AppealTimeZone, to out: inout [UInt8]) {
         let offset = zone.offset(atUTC: utc)
         let local = Int((utc + Double(offset)).rounded(.down))
         let d = local >= 0 ? local / 86400 : (local - 86399) / 86400
         let s = local - d * 86400
         let (y, m, day) = civil(days: d)
         let a = abs(offset)
-        return String(format: "%04d-%02d-%02dT%02d:%02d:%02d", y, m, day, s / 3600, s % 3600 / 60, s % 60)
-            + (offset < 0 ? "-" : "+") + String(format: "%02d:%02d", a / 3600, a % 3600 / 60)
+        guard y >= 0, y <= 9999, a / 3600 <= 99 else {
+            let text = String(format: "%04d-%02d-%02dT%02d:%02d:%02d", y, m, day, s / 3600, s % 3600 / 60, s % 60)
+                + (offset < 0 ? "-" : "+") + String(format: "%02d:%02d", a / 3600, a % 3600 / 60)
+            out.append(contentsOf: text.utf8)
+            return
+        }
+        @inline(__always) func two(_ v: Int) { out.append(UInt8(48 + v / 10)); out.append(UInt8(48 + v % 10)) }
+        two(y / 100); two(y % 100)
+        out.append(0x2D); two(m); out.append(0x2D); two(day)
+        out.append(0x54); two(s / 3600); out.append(0x3A); two(s % 3600 / 60); out.append(0x3A); two(s % 60)
+        out.append(offset < 0 ? 0x2D : 0x2B); two(a / 3600); out.append(0x3A); two(a % 3600 / 60)
     }
 }

@@ -1,118 +1,130 @@
+import CSpatiaLite
 import GeoCore
 
 /// One row of a point layer as ``LayerStore/forEachPointRow(of:properties:_:)`` reads it: the
 /// feature's id, its point, and the asked-for properties, each readable as raw UTF-8 bytes or a
 /// number without building a `String` or a ``JSONValue`` first, for analyses that read 10^6 rows
 /// and parse the values themselves. Valid only inside the call that received it.
-public struct PointRowCursor {
-    enum Source {
-        /// A SpatiaLite row: feature_id, geom (SpatiaLite blob), geoctl_kind, then the properties' columns
-        /// (`types[k]` nil when the property has no column: it reads as null).
-        case spatiaLite(Statement, types: [ColumnType?])
-        /// Values already decoded (any other store).
-        case values(FeatureID?, Point?, [JSONValue], geometryName: String?)
+public final class PointRowCursor {
+    /// A SpatiaLite row: feature_id, geom (SpatiaLite blob), geoctl_kind, then the properties'
+    /// columns (`types[k]` nil when the property has no column: it reads as null). One cursor
+    /// per statement, read through the raw `sqlite3_stmt` (a struct holding the statement and
+    /// an enum's payload was copied, retained and released on every value read).
+    private let statement: Statement?
+    private let handle: OpaquePointer?
+    private let types: [ColumnType?]
+    /// Values already decoded (any other store), when ``statement`` is nil.
+    private let decoded: Decoded?
+
+    private struct Decoded {
+        var id: FeatureID?
+        var point: Point?
+        var values: [JSONValue]
+        var geometryName: String?
     }
 
-    let source: Source
-
-    init(source: Source) { self.source = source }
+    init(statement: Statement, types: [ColumnType?]) {
+        self.statement = statement
+        handle = statement.handle
+        self.types = types
+        decoded = nil
+    }
 
     /// A row of values already decoded (features in memory, or a store without a faster read).
     public init(id: FeatureID?, point: Point?, values: [JSONValue], geometryName: String? = "not a Point") {
-        source = .values(id, point, values, geometryName: geometryName)
+        statement = nil
+        handle = nil
+        types = []
+        decoded = Decoded(id: id, point: point, values: values, geometryName: geometryName)
     }
+
+    @inline(__always)
+    private func type(_ h: OpaquePointer, _ column: Int32) -> Int32 { sqlite3_column_type(h, column) }
 
     /// The point's X and Y, or nil when the geometry is missing or not a Point.
     public var point: (x: Double, y: Double)? {
-        switch source {
-        case .spatiaLite(let s, _): return s.withBlob(1) { SpatiaLiteBlob.point($0) } ?? nil
-        case .values(_, let p, _, _): return p.map { ($0.x, $0.y) }
+        if let h = handle {
+            guard type(h, 1) == SQLITE_BLOB, let p = sqlite3_column_blob(h, 1) else { return nil }
+            return SpatiaLiteBlob.point(UnsafeRawBufferPointer(start: p, count: Int(sqlite3_column_bytes(h, 1))))
         }
+        return decoded!.point.map { ($0.x, $0.y) }
     }
 
     /// The geometry's type name (`Polygon`…), or nil when the feature has no geometry: for
     /// saying why a row has no ``point``.
     public var geometryName: String? {
-        switch source {
-        case .spatiaLite(let s, _):
+        if let s = statement {
             if s.isNull(1) { return nil }
             if case .text(let kind) = s.value(2) { return kind }
             return "not a Point"
-        case .values(_, _, _, let name): return name
         }
+        return decoded!.geometryName
     }
 
     /// The feature's id when it is an integer (the common case), without allocating.
     public var integerID: Int64? {
-        switch source {
-        case .spatiaLite(let s, _): return s.integer(0)
-        case .values(let id, _, _, _):
-            if case .integer(let i)? = id { return i }
-            return nil
-        }
+        if let h = handle { return type(h, 0) == SQLITE_INTEGER ? sqlite3_column_int64(h, 0) : nil }
+        if case .integer(let i)? = decoded!.id { return i }
+        return nil
     }
 
     /// Whether the feature has an id.
     public var hasID: Bool {
-        switch source {
-        case .spatiaLite(let s, _): return !s.isNull(0)
-        case .values(let id, _, _, _): return id != nil
-        }
+        if let h = handle { return type(h, 0) != SQLITE_NULL }
+        return decoded!.id != nil
     }
 
     /// The feature's id.
     public var id: FeatureID? {
-        switch source {
-        case .spatiaLite(let s, _):
+        if let s = statement {
             return switch s.value(0) {
             case .integer(let i): .integer(i)
             case .real(let d): .number(d)
             case .text(let t): .string(t)
             default: nil
             }
-        case .values(let id, _, _, _): return id
         }
+        return decoded!.id
     }
 
     /// Calls `body` with the UTF-8 bytes of property `k` when it is a string; nil otherwise
     /// (null, a number, a boolean: read those with ``value(_:)``).
     public func withText<T>(_ k: Int, _ body: (UnsafeRawBufferPointer) throws -> T) rethrows -> T? {
-        switch source {
-        case .spatiaLite(let s, let types):
-            guard types[k] != nil else { return nil }
-            return try s.withText(Int32(3 + k), body)
-        case .values(_, _, let values, _):
-            guard case .string(var text) = values[k] else { return nil }
-            return try text.withUTF8 { try body(UnsafeRawBufferPointer($0)) }
+        if let h = handle {
+            let column = Int32(3 + k)
+            guard types[k] != nil, type(h, column) == SQLITE_TEXT, let p = sqlite3_column_text(h, column) else { return nil }
+            return try body(UnsafeRawBufferPointer(start: p, count: Int(sqlite3_column_bytes(h, column))))
         }
+        guard case .string(var text) = decoded!.values[k] else { return nil }
+        return try text.withUTF8 { try body(UnsafeRawBufferPointer($0)) }
     }
 
     /// Property `k` when it is an integer (not a boolean); nil otherwise.
     public func integer(_ k: Int) -> Int64? {
-        switch source {
-        case .spatiaLite(let s, let types):
-            guard let type = types[k], type != .boolean else { return nil }
-            return s.integer(Int32(3 + k))
-        case .values(_, _, let values, _):
-            if case .integer(let i) = values[k] { return i }
-            return nil
+        if let h = handle {
+            guard let t = types[k], t != .boolean, type(h, Int32(3 + k)) == SQLITE_INTEGER else { return nil }
+            return sqlite3_column_int64(h, Int32(3 + k))
         }
+        if case .integer(let i) = decoded!.values[k] { return i }
+        return nil
     }
 
     /// Property `k` as a number when it is one; nil otherwise.
     public func double(_ k: Int) -> Double? {
-        switch source {
-        case .spatiaLite(let s, let types):
-            guard let type = types[k], type != .boolean else { return nil }
-            return s.double(Int32(3 + k))
-        case .values(_, _, let values, _): return values[k].doubleValue
+        if let h = handle {
+            guard let t = types[k], t != .boolean else { return nil }
+            let column = Int32(3 + k)
+            switch type(h, column) {
+            case SQLITE_INTEGER, SQLITE_FLOAT: return sqlite3_column_double(h, column)
+            default: return nil
+            }
         }
+        return decoded!.values[k].doubleValue
     }
 
     /// Property `k` as a JSON value (null when absent): the general, allocating path.
     public func value(_ k: Int) -> JSONValue {
-        switch source {
-        case .spatiaLite(let s, let types):
+        if let s = statement {
             guard let type = types[k] else { return .null }
             return switch s.value(Int32(3 + k)) {
             case .integer(let i): type == .boolean ? .bool(i != 0) : .integer(i)
@@ -120,8 +132,8 @@ public struct PointRowCursor {
             case .text(let t): .string(t)
             default: .null
             }
-        case .values(_, _, let values, _): return values[k]
         }
+        return decoded!.values[k]
     }
 }
 
@@ -148,8 +160,9 @@ extension SpatiaLiteStore {
         let sql = "SELECT feature_id, geom, geoctl_kind" + selected.map { ", " + $0 }.joined() + " FROM \(SQL.identifier(layer)) ORDER BY fid"
         let statement = try db.prepare(sql)
         let types = columns.map { $0?.type }
+        let cursor = PointRowCursor(statement: statement, types: types)
         while try statement.step() {
-            try body(PointRowCursor(source: .spatiaLite(statement, types: types)))
+            try body(cursor)
         }
     }
 }

@@ -164,6 +164,9 @@ public final class Statement {
 
     deinit { sqlite3_finalize(statement) }
 
+    /// The `sqlite3_stmt`, for readers that call SQLite's column functions themselves.
+    var handle: OpaquePointer { statement }
+
     /// Binds values to parameters 1…n.
     public func bind(_ values: [SQLValue]) throws(StoreError) {
         for (i, v) in values.enumerated() { try bind(v, at: Int32(i + 1)) }

@@ -6,7 +6,7 @@ import Darwin
 import GeoCore
 
 /// The import in one pass over the file, for a store that can lay out a layer's table before
-/// it has seen every feature (``OnePassLayerStore``, the PostGIS store).
+/// it has seen every feature (``OnePassLayerStore``: the SpatiaLite and PostGIS stores).
 ///
 /// The typed columns and the geometry column type are learnt from the first
 /// ``LayerImporter/layoutSample`` features; then every feature is read once, checked exactly
@@ -17,7 +17,7 @@ import GeoCore
 /// city's appeals this saves the check pass, about a third of the import (BENCHMARKS.md).
 extension LayerImporter {
     /// `GEOCTL_IMPORT_PASSES=2` keeps the two passes on any store: the same binary's A/B for
-    /// bench/postgis.sh.
+    /// bench/postgis.sh and bench/import.sh.
     static let twoPassesForced = getenv("GEOCTL_IMPORT_PASSES").map { String(cString: $0) == "2" } ?? false
 
     /// How many features are read ahead to lay out the table.

@@ -13,7 +13,8 @@ import GeoCore
 /// as pass 1 checks it, and written. When the rest of the file contradicts that layout (a new
 /// property, a property of another type, another geometry type), holds an invalid geometry,
 /// or cannot be read, the store's transaction is rolled back and the two-pass import runs
-/// instead: it then decides, repairs or reports exactly as it always did. On the synthetic
+/// instead: it then decides, repairs or reports exactly as it always did. The file is read and
+/// checked on a thread of its own while this one writes (``FeaturePipeline``). On the synthetic
 /// city's appeals this saves the check pass, about a third of the import (BENCHMARKS.md).
 extension LayerImporter {
     /// `GEOCTL_IMPORT_PASSES=2` keeps the two passes on any store: the same binary's A/B for
@@ -22,6 +23,9 @@ extension LayerImporter {
 
     /// How many features are read ahead to lay out the table.
     static let layoutSample = 1000
+
+    /// How many checked features go to the writing thread at a time.
+    static let pipelineBatch = 256
 
     /// Thrown inside the store's transaction when the file does not fit the layout.
     private struct LayoutContradicted: Error {}
@@ -61,27 +65,46 @@ extension LayerImporter {
             sourceCRS: crsLabel ?? sourceCRS ?? "EPSG:4326", sourceFile: file, sourceSHA256: "", version: 0,
             importedAt: utcTimestamp(), columns: sample.columns(), dateFields: metadata.dateFields)
 
-        let geos = GEOSContext()
         var scan = Scan()
-        scan.sourceCRS = sourceCRS
         do {
             let written = try store.writeLayer(laidOutAs: provisional, replace: options.replace) { writer in
-                let reader = try openReader(source, options: options, sequence: sequence)
-                var index = 0
-                while let original = try nextFeature(reader, source) {
-                    var feature = try withID(original, index: index, options: options, file: file)
-                    let invalid = scan.invalid.count
-                    feature.geometry = try check(feature, index: index, into: &scan, transformer: transformer, region: region,
-                                                 geos: geos, options: options, file: file)
-                    // An invalid geometry is rejected, skipped or repaired by the two-pass import.
-                    if scan.invalid.count != invalid { throw LayoutContradicted() }
-                    try writer.insert(feature)
-                    if index % 4096 == 0 {
-                        progress?(ImportProgress(phase: .writing, bytesDone: reader.bytesRead, bytesTotal: source.size, features: index))
+                // Parsing and checking on a thread of their own, the inserts on this one.
+                let (found, _) = try FeaturePipeline<Scan>.run(depth: 8, produce: { pipeline in
+                    var scan = Scan()
+                    scan.sourceCRS = sourceCRS
+                    let geos = GEOSContext()
+                    let reader = try openReader(source, options: options, sequence: sequence)
+                    var index = 0
+                    var batch = FeaturePipeline<Scan>.Batch()
+                    while let original = try nextFeature(reader, source) {
+                        var feature = try withID(original, index: index, options: options, file: file)
+                        let invalid = scan.invalid.count
+                        feature.geometry = try check(feature, index: index, into: &scan, transformer: transformer, region: region,
+                                                     geos: geos, options: options, file: file)
+                        // An invalid geometry is rejected, skipped or repaired by the two-pass import.
+                        if scan.invalid.count != invalid { throw LayoutContradicted() }
+                        batch.features.append(feature)
+                        index += 1
+                        if batch.features.count == Self.pipelineBatch {
+                            batch.bytesRead = reader.bytesRead
+                            guard pipeline.send(batch) else { throw CancellationError() }
+                            batch = FeaturePipeline<Scan>.Batch(firstIndex: index)
+                        }
                     }
-                    index += 1
-                }
-                try finish(&scan, reader: reader, options: options, file: file)
+                    batch.bytesRead = reader.bytesRead
+                    guard pipeline.send(batch) else { throw CancellationError() }
+                    try finish(&scan, reader: reader, options: options, file: file)
+                    return scan
+                }, consume: { pipeline in
+                    while let batch = try pipeline.next() {
+                        for feature in batch.features { try writer.insert(feature) }
+                        let end = batch.firstIndex + batch.features.count
+                        if batch.firstIndex / 4096 != end / 4096 {
+                            progress?(ImportProgress(phase: .writing, bytesDone: batch.bytesRead, bytesTotal: source.size, features: end))
+                        }
+                    }
+                })
+                scan = found
                 guard scan.schema.columns() == provisional.columns,
                       GeometryPromotion.columnType(for: Set(scan.writtenKinds.keys)) == provisional.geometryColumnType else {
                     throw LayoutContradicted()

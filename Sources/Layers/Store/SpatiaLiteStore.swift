@@ -495,8 +495,20 @@ final class SpatiaLiteLayerWriter: LayerWriter {
         JSONText.appendObject(feature.properties, to: &json)
         try statement.bindText(utf8: json, at: i)
         i += 1
+        // The columns follow the properties' first order, which most features keep: each is
+        // first looked for after the previous one's member (the reader refuses duplicate names).
+        let members = feature.properties.members
+        var next = 0
         for c in columns {
-            try Self.bind(feature.properties[c.property], as: c.type, to: statement, at: i)
+            var value: JSONValue?
+            if next < members.count && members[next].key == c.property {
+                value = members[next].value
+                next += 1
+            } else if let k = members.firstIndex(where: { $0.key == c.property }) {
+                value = members[k].value
+                next = k + 1
+            }
+            try Self.bind(value, as: c.type, to: statement, at: i)
             i += 1
         }
         if let promoted {

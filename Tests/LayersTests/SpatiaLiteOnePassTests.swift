@@ -23,6 +23,38 @@ struct SpatiaLiteOnePassTests {
         }
     }
 
+    @Test("parsing on a second thread (the pipeline) makes the same layer, and the same errors, as one thread")
+    func pipelined() throws {
+        let odd = #"{"type":"Feature","id":1200,"properties":{"n":1200,"s":"x"},"geometry":{"type":"Point","coordinates":[60.6]}}"#
+        for text in [Files.file(), Files.file(polygons: true), Files.file(odd: #"{"type":"Feature","id":1200,"properties":{"n":12.5,"s":"x"},"geometry":{"type":"Point","coordinates":[60.6,56.9]}}"#)] {
+            var outcomes: [[Feature]] = []
+            for pipelined in [true, false] {
+                let t = try TemporaryStore(.spatiaLite)
+                let path = try t.writeText(text, name: "layer.geojson")
+                var importer = t.importer
+                importer.pipelined = pipelined
+                let report = try importer.importFile(path, options: ImportOptions(layer: "layer", kind: .other))
+                #expect(report.layer.featureCount == 1500)
+                outcomes.append(try t.features("layer"))
+                #expect(try t.problems() == [])
+            }
+            #expect(outcomes[0] == outcomes[1])
+        }
+        var messages: [String] = []
+        for pipelined in [true, false] {
+            let t = try TemporaryStore(.spatiaLite)
+            let path = try t.writeText(Files.file(odd: odd), name: "bad.geojson")
+            var importer = t.importer
+            importer.pipelined = pipelined
+            var failure: (any Error)?
+            do { _ = try importer.importFile(path, options: ImportOptions(layer: "bad", kind: .other)) } catch { failure = error }
+            messages.append(try #require(failure.map { "\($0)" }).replacing(t.folder, with: ""))
+            #expect(try t.store.layer(named: "bad") == nil)
+            #expect(try t.problems() == [])
+        }
+        #expect(messages[0] == messages[1])
+    }
+
     @Test("a later feature with another property, another value type or another geometry type: two passes, the same layer",
           arguments: [
             #"{"type":"Feature","id":1200,"properties":{"n":1200,"s":"x","late":true},"geometry":{"type":"Point","coordinates":[60.6,56.9]}}"#,

@@ -29,6 +29,9 @@ public struct LayerImporter {
     /// Whether a ``OnePassLayerStore`` may import in one pass (OnePassImport.swift); false
     /// keeps the two passes, as `GEOCTL_IMPORT_PASSES=2` does for every importer.
     public var onePass = !LayerImporter.twoPassesForced
+    /// Whether the one-pass import parses and checks on a second thread (FeaturePipeline.swift);
+    /// `GEOCTL_IMPORT_PIPELINE=1` turns it on.
+    public var pipelined = LayerImporter.pipelinedByDefault
 
     public init(store: LayerStore, sidecarFolder: String) {
         self.store = store

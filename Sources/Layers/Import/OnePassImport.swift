@@ -24,6 +24,11 @@ extension LayerImporter {
     /// How many features are read ahead to lay out the table.
     static let layoutSample = 1000
 
+    /// `GEOCTL_IMPORT_PIPELINE=1` reads and checks on a thread of their own while the caller's
+    /// thread writes (``FeaturePipeline``). Off by default: on the shared two-core machine
+    /// of BENCHMARKS.md (load 3–9) it measured no faster than one thread.
+    static let pipelinedByDefault = getenv("GEOCTL_IMPORT_PIPELINE").map { String(cString: $0) == "1" } ?? false
+
     /// How many checked features go to the writing thread at a time.
     static let pipelineBatch = 256
 
@@ -66,8 +71,29 @@ extension LayerImporter {
             importedAt: utcTimestamp(), columns: sample.columns(), dateFields: metadata.dateFields)
 
         var scan = Scan()
+        scan.sourceCRS = sourceCRS
         do {
             let written = try store.writeLayer(laidOutAs: provisional, replace: options.replace) { writer in
+                if !pipelined {
+                    // Everything on this thread.
+                    let geos = GEOSContext()
+                    let reader = try openReader(source, options: options, sequence: sequence)
+                    var index = 0
+                    while let original = try nextFeature(reader, source) {
+                        var feature = try withID(original, index: index, options: options, file: file)
+                        let invalid = scan.invalid.count
+                        feature.geometry = try check(feature, index: index, into: &scan, transformer: transformer, region: region,
+                                                     geos: geos, options: options, file: file)
+                        if scan.invalid.count != invalid { throw LayoutContradicted() }
+                        try writer.insert(feature)
+                        if index % 4096 == 0 {
+                            progress?(ImportProgress(phase: .writing, bytesDone: reader.bytesRead, bytesTotal: source.size, features: index))
+                        }
+                        index += 1
+                    }
+                    try finish(&scan, reader: reader, options: options, file: file)
+                    return try completed(scan)
+                }
                 // Parsing and checking on a thread of their own, the inserts on this one.
                 let (found, _) = try FeaturePipeline<Scan>.run(depth: 8, produce: { pipeline in
                     var scan = Scan()
@@ -105,22 +131,27 @@ extension LayerImporter {
                     }
                 })
                 scan = found
-                guard scan.schema.columns() == provisional.columns,
-                      GeometryPromotion.columnType(for: Set(scan.writtenKinds.keys)) == provisional.geometryColumnType else {
-                    throw LayoutContradicted()
-                }
-                var info = provisional
-                info.geometryKinds = scan.sortedKinds
-                info.extent = scan.extent.isEmpty ? nil : scan.extent
-                info.sourceSHA256 = try source.sha256()
-                info.regionWarnings = scan.regionWarningCount
-                return info
+                return try completed(scan)
             }
             return (written, scan)
         } catch is LayoutContradicted {
             return nil
         } catch is ImportError {
             return nil
+        }
+
+        /// The catalog entry of the layer the whole file describes, or LayoutContradicted.
+        func completed(_ scan: Scan) throws -> LayerInfo {
+            guard scan.schema.columns() == provisional.columns,
+                  GeometryPromotion.columnType(for: Set(scan.writtenKinds.keys)) == provisional.geometryColumnType else {
+                throw LayoutContradicted()
+            }
+            var info = provisional
+            info.geometryKinds = scan.sortedKinds
+            info.extent = scan.extent.isEmpty ? nil : scan.extent
+            info.sourceSHA256 = try source.sha256()
+            info.regionWarnings = scan.regionWarningCount
+            return info
         }
     }
 }

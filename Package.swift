@@ -42,7 +42,9 @@ let package = Package(
             providers: [.apt(["libpq-dev"]), .brew(["libpq"])]),
 
         // Geometry values, GeoJSON, GEOS/PROJ bindings, spatial index.
-        .target(name: "GeoCore", dependencies: ["CGEOS", "CPROJ"]),
+        .target(name: "GeoCore", dependencies: ["CGEOS", "CPROJ", "CSHA256"]),
+        // SHA-256 blocks through the x86 SHA extensions, when the CPU has them (GeoCore's SHA256).
+        .target(name: "CSHA256"),
         // glibc's malloc.h (mallopt), for the service's memory bound.
         .systemLibrary(name: "CMalloc", path: "Sources/CMalloc"),
         // The domain: layer store, catalog, routing, coverage and other analyses.

@@ -7,7 +7,7 @@ import TestSupport
 /// The PostGIS store imports in one pass, laying the table out from the first
 /// `LayerImporter.layoutSample` features; a file that contradicts that layout later on falls
 /// back to the two passes. Either way the layer must be exactly what SpatiaLite's two-pass
-/// import makes of the same file.
+/// import makes of the same file. (SpatiaLiteOnePassTests: the same for SpatiaLite's own one pass.)
 @Suite("One-pass import: the same layer as two passes, falling back when the file contradicts its first features",
        .enabled(if: PostgresTestDatabase.isAvailable))
 struct OnePassImportTests {
@@ -39,14 +39,18 @@ struct OnePassImportTests {
         var repaired: Int
     }
 
-    /// Imports `text` into a fresh store of `kind`; returns the layer and whether a check pass ran.
-    static func load(_ text: String, into kind: StoreKind, configure: (inout ImportOptions) -> Void = { _ in }) throws -> (Outcome, checked: Bool) {
+    /// Imports `text` into a fresh store of `kind` (SpatiaLite in two passes unless
+    /// `onePass`); returns the layer and whether a check pass ran.
+    static func load(_ text: String, into kind: StoreKind, onePass: Bool? = nil,
+                     configure: (inout ImportOptions) -> Void = { _ in }) throws -> (Outcome, checked: Bool) {
         let t = try TemporaryStore(kind)
         let path = try t.writeText(text, name: "layer.geojson")
         var options = ImportOptions(layer: "layer", kind: .other)
         configure(&options)
         var phases = Set<ImportProgress.Phase>()
-        let report = try t.importer.importFile(path, options: options) { phases.insert($0.phase) }
+        var importer = t.importer
+        importer.onePass = onePass ?? (kind == .postGIS)
+        let report = try importer.importFile(path, options: options) { phases.insert($0.phase) }
         var info = try #require(try t.store.layer(named: "layer"))
         // Where the stores may differ on their own: when, and the file's folder.
         info.importedAt = ""

@@ -104,6 +104,41 @@ struct CrashSafetyTests {
         #expect(try s.geoctl(["import", big, "--layer", "big", "--kind", "other"]).status == 0)
     }
 
+    @Test("SIGKILL during the first import into a new store (written through a rollback journal), at several moments: the store opens sound, back in WAL mode, with the layer whole or without it, and takes the import again")
+    func killDuringFreshStoreImport() throws {
+        let s = try Scratch()
+        let big = s.folder + "/big.geojson"
+        try Self.bigFile(big, count: 60_000)
+        // How long the whole import takes here, to spread the kills over it.
+        let started = Date()
+        #expect(try Geoctl.run(["import", big, "--layer", "big", "--kind", "other", "--store", s.folder + "/timed.sqlite"]).status == 0)
+        let duration = Date().timeIntervalSince(started)
+        var outcomes: Set<String> = []
+        for (trial, fraction) in [0.3, 0.5, 0.7, 0.85, 0.95].enumerated() {
+            let store = s.folder + "/fresh-\(trial).sqlite"
+            let process = try Self.start(["import", big, "--layer", "big", "--kind", "other", "--store", store])
+            usleep(useconds_t(duration * fraction * 1_000_000))
+            let inJournal = FileManager.default.fileExists(atPath: store + "-journal")
+            let killed = process.isRunning
+            Self.kill9(process)
+            guard FileManager.default.fileExists(atPath: store) else { outcomes.insert("no store yet"); continue }
+            try Self.expectConsistent(store, "first import killed at \(fraction) of its time")
+            let head = try #require(FileManager.default.contents(atPath: store)).prefix(20).map { $0 }
+            #expect(head[18] == 2 && head[19] == 2, "the store is not back in WAL mode")
+            let layers = try Geoctl.run(["layers", "--format", "csv", "--store", store]).stdout
+            if layers.contains("\nbig,") {
+                #expect(layers.contains("\nbig,other,60000,"))
+                outcomes.insert(killed ? "killed, whole" : "finished")
+            } else {
+                #expect(killed, "the import finished but the layer is missing")
+                outcomes.insert(inJournal ? "killed in the rollback journal, gone" : "killed, gone")
+            }
+            #expect(try Geoctl.run(["import", big, "--layer", "big", "--kind", "other", "--replace", "--store", store]).status == 0)
+            #expect(try Geoctl.run(["layers", "--format", "csv", "--store", store]).stdout.contains("\nbig,other,60000,"))
+        }
+        #expect(outcomes.contains("killed in the rollback journal, gone"), "\(outcomes)")
+    }
+
     @Test("SIGKILL during drop, at several moments: the layer is there whole or gone whole")
     func killDuringDrop() throws {
         let s = try Scratch()

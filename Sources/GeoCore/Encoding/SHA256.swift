@@ -1,4 +1,7 @@
-/// SHA-256 (FIPS 180-4), streaming: the fingerprint of an imported source file.
+import CSHA256
+
+/// SHA-256 (FIPS 180-4), streaming: the fingerprint of an imported source file. Whole blocks
+/// go through the CPU's SHA instructions when it has them (CSHA256), else through Swift.
 public struct SHA256: Sendable {
     private var state: (UInt32, UInt32, UInt32, UInt32, UInt32, UInt32, UInt32, UInt32) =
         (0x6a09_e667, 0xbb67_ae85, 0x3c6e_f372, 0xa54f_f53a, 0x510e_527f, 0x9b05_688c, 0x1f83_d9ab, 0x5be0_cd19)
@@ -27,13 +30,14 @@ public struct SHA256: Sendable {
             pending.append(contentsOf: bytes[0 ..< take])
             i = take
             if pending.count == 64 {
-                pending.withUnsafeBytes { compress($0.baseAddress!) }
+                pending.withUnsafeBytes { compress($0.baseAddress!, blocks: 1) }
                 pending.removeAll(keepingCapacity: true)
             }
         }
-        while i + 64 <= bytes.count {
-            compress(bytes.baseAddress! + i)
-            i += 64
+        let blocks = (bytes.count - i) / 64
+        if blocks > 0 {
+            compress(bytes.baseAddress! + i, blocks: blocks)
+            i += 64 * blocks
         }
         if i < bytes.count { pending.append(contentsOf: bytes[i...]) }
     }
@@ -63,6 +67,20 @@ public struct SHA256: Sendable {
 
     @inline(__always)
     private static func rotr(_ x: UInt32, _ n: UInt32) -> UInt32 { (x >> n) | (x << (32 - n)) }
+
+    /// Whether the CPU has the SHA extensions.
+    static let accelerated = csha256_has_sha_ni() != 0
+
+    private mutating func compress(_ data: UnsafeRawPointer, blocks: Int) {
+        if Self.accelerated {
+            withUnsafeMutableBytes(of: &state) { words in
+                csha256_compress_sha_ni(words.baseAddress!.assumingMemoryBound(to: UInt32.self),
+                                        data.assumingMemoryBound(to: UInt8.self), blocks)
+            }
+            return
+        }
+        for b in 0 ..< blocks { compress(data + 64 * b) }
+    }
 
     private mutating func compress(_ block: UnsafeRawPointer) {
         var (a, b, c, d, e, f, g, h) = state

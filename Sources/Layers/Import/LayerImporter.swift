@@ -17,7 +17,7 @@ import GeoCore
 ///    skipping the invalid features as asked.
 ///
 /// A store that can lay a table out before it has seen every feature (``OnePassLayerStore``:
-/// PostGIS) gets both passes in one where the file allows (OnePassImport.swift).
+/// SpatiaLite and PostGIS) gets both passes in one where the file allows (OnePassImport.swift).
 ///
 /// A file whose SHA-256 matches the layer's current version changes no feature; metadata
 /// that differs from the catalog's (kind, sphere, owner, visibility) is applied.
@@ -25,6 +25,13 @@ public struct LayerImporter {
     public let store: LayerStore
     /// Where `skip` writes rejected features when the options name no path.
     public let sidecarFolder: String
+
+    /// Whether a ``OnePassLayerStore`` may import in one pass (OnePassImport.swift); false
+    /// keeps the two passes, as `GEOCTL_IMPORT_PASSES=2` does for every importer.
+    public var onePass = !LayerImporter.twoPassesForced
+    /// Whether the one-pass import parses and checks on a second thread (FeaturePipeline.swift);
+    /// `GEOCTL_IMPORT_PIPELINE=1` turns it on.
+    public var pipelined = LayerImporter.pipelinedByDefault
 
     public init(store: LayerStore, sidecarFolder: String) {
         self.store = store
@@ -90,7 +97,7 @@ public struct LayerImporter {
 
         // One pass where the store can lay the table out from the first features (OnePassImport.swift);
         // nil when the file does not fit that layout, and then nothing was written.
-        if let onePassStore = store as? OnePassLayerStore, !Self.twoPassesForced,
+        if onePass, let onePassStore = store as? OnePassLayerStore,
            let (written, scan) = try importInOnePass(into: onePassStore, source: source, options: options,
                                                      metadata: options.metadata(over: existing), sequence: sequence,
                                                      crsLabel: crs.label, region: region, progress: progress) {

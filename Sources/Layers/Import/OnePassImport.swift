@@ -6,22 +6,31 @@ import Darwin
 import GeoCore
 
 /// The import in one pass over the file, for a store that can lay out a layer's table before
-/// it has seen every feature (``OnePassLayerStore``, the PostGIS store).
+/// it has seen every feature (``OnePassLayerStore``: the SpatiaLite and PostGIS stores).
 ///
 /// The typed columns and the geometry column type are learnt from the first
 /// ``LayerImporter/layoutSample`` features; then every feature is read once, checked exactly
 /// as pass 1 checks it, and written. When the rest of the file contradicts that layout (a new
 /// property, a property of another type, another geometry type), holds an invalid geometry,
 /// or cannot be read, the store's transaction is rolled back and the two-pass import runs
-/// instead: it then decides, repairs or reports exactly as it always did. On the synthetic
+/// instead: it then decides, repairs or reports exactly as it always did. The file is read and
+/// checked on a thread of its own while this one writes (``FeaturePipeline``). On the synthetic
 /// city's appeals this saves the check pass, about a third of the import (BENCHMARKS.md).
 extension LayerImporter {
     /// `GEOCTL_IMPORT_PASSES=2` keeps the two passes on any store: the same binary's A/B for
-    /// bench/postgis.sh.
+    /// bench/postgis.sh and bench/import.sh.
     static let twoPassesForced = getenv("GEOCTL_IMPORT_PASSES").map { String(cString: $0) == "2" } ?? false
 
     /// How many features are read ahead to lay out the table.
     static let layoutSample = 1000
+
+    /// `GEOCTL_IMPORT_PIPELINE=1` reads and checks on a thread of their own while the caller's
+    /// thread writes (``FeaturePipeline``). Off by default: on the shared two-core machine
+    /// of BENCHMARKS.md (load 3–9) it measured no faster than one thread.
+    static let pipelinedByDefault = getenv("GEOCTL_IMPORT_PIPELINE").map { String(cString: $0) == "1" } ?? false
+
+    /// How many checked features go to the writing thread at a time.
+    static let pipelineBatch = 256
 
     /// Thrown inside the store's transaction when the file does not fit the layout.
     private struct LayoutContradicted: Error {}
@@ -61,43 +70,88 @@ extension LayerImporter {
             sourceCRS: crsLabel ?? sourceCRS ?? "EPSG:4326", sourceFile: file, sourceSHA256: "", version: 0,
             importedAt: utcTimestamp(), columns: sample.columns(), dateFields: metadata.dateFields)
 
-        let geos = GEOSContext()
         var scan = Scan()
         scan.sourceCRS = sourceCRS
         do {
             let written = try store.writeLayer(laidOutAs: provisional, replace: options.replace) { writer in
-                let reader = try openReader(source, options: options, sequence: sequence)
-                var index = 0
-                while let original = try nextFeature(reader, source) {
-                    var feature = try withID(original, index: index, options: options, file: file)
-                    let invalid = scan.invalid.count
-                    feature.geometry = try check(feature, index: index, into: &scan, transformer: transformer, region: region,
-                                                 geos: geos, options: options, file: file)
-                    // An invalid geometry is rejected, skipped or repaired by the two-pass import.
-                    if scan.invalid.count != invalid { throw LayoutContradicted() }
-                    try writer.insert(feature)
-                    if index % 4096 == 0 {
-                        progress?(ImportProgress(phase: .writing, bytesDone: reader.bytesRead, bytesTotal: source.size, features: index))
+                if !pipelined {
+                    // Everything on this thread.
+                    let geos = GEOSContext()
+                    let reader = try openReader(source, options: options, sequence: sequence)
+                    var index = 0
+                    while let original = try nextFeature(reader, source) {
+                        var feature = try withID(original, index: index, options: options, file: file)
+                        let invalid = scan.invalid.count
+                        feature.geometry = try check(feature, index: index, into: &scan, transformer: transformer, region: region,
+                                                     geos: geos, options: options, file: file)
+                        if scan.invalid.count != invalid { throw LayoutContradicted() }
+                        try writer.insert(feature)
+                        if index % 4096 == 0 {
+                            progress?(ImportProgress(phase: .writing, bytesDone: reader.bytesRead, bytesTotal: source.size, features: index))
+                        }
+                        index += 1
                     }
-                    index += 1
+                    try finish(&scan, reader: reader, options: options, file: file)
+                    return try completed(scan)
                 }
-                try finish(&scan, reader: reader, options: options, file: file)
-                guard scan.schema.columns() == provisional.columns,
-                      GeometryPromotion.columnType(for: Set(scan.writtenKinds.keys)) == provisional.geometryColumnType else {
-                    throw LayoutContradicted()
-                }
-                var info = provisional
-                info.geometryKinds = scan.sortedKinds
-                info.extent = scan.extent.isEmpty ? nil : scan.extent
-                info.sourceSHA256 = try source.sha256()
-                info.regionWarnings = scan.regionWarningCount
-                return info
+                // Parsing and checking on a thread of their own, the inserts on this one.
+                let (found, _) = try FeaturePipeline<Scan>.run(depth: 8, produce: { pipeline in
+                    var scan = Scan()
+                    scan.sourceCRS = sourceCRS
+                    let geos = GEOSContext()
+                    let reader = try openReader(source, options: options, sequence: sequence)
+                    var index = 0
+                    var batch = FeaturePipeline<Scan>.Batch()
+                    while let original = try nextFeature(reader, source) {
+                        var feature = try withID(original, index: index, options: options, file: file)
+                        let invalid = scan.invalid.count
+                        feature.geometry = try check(feature, index: index, into: &scan, transformer: transformer, region: region,
+                                                     geos: geos, options: options, file: file)
+                        // An invalid geometry is rejected, skipped or repaired by the two-pass import.
+                        if scan.invalid.count != invalid { throw LayoutContradicted() }
+                        batch.features.append(feature)
+                        index += 1
+                        if batch.features.count == Self.pipelineBatch {
+                            batch.bytesRead = reader.bytesRead
+                            guard pipeline.send(batch) else { throw CancellationError() }
+                            batch = FeaturePipeline<Scan>.Batch(firstIndex: index)
+                        }
+                    }
+                    batch.bytesRead = reader.bytesRead
+                    guard pipeline.send(batch) else { throw CancellationError() }
+                    try finish(&scan, reader: reader, options: options, file: file)
+                    return scan
+                }, consume: { pipeline in
+                    while let batch = try pipeline.next() {
+                        for feature in batch.features { try writer.insert(feature) }
+                        let end = batch.firstIndex + batch.features.count
+                        if batch.firstIndex / 4096 != end / 4096 {
+                            progress?(ImportProgress(phase: .writing, bytesDone: batch.bytesRead, bytesTotal: source.size, features: end))
+                        }
+                    }
+                })
+                scan = found
+                return try completed(scan)
             }
             return (written, scan)
         } catch is LayoutContradicted {
             return nil
         } catch is ImportError {
             return nil
+        }
+
+        /// The catalog entry of the layer the whole file describes, or LayoutContradicted.
+        func completed(_ scan: Scan) throws -> LayerInfo {
+            guard scan.schema.columns() == provisional.columns,
+                  GeometryPromotion.columnType(for: Set(scan.writtenKinds.keys)) == provisional.geometryColumnType else {
+                throw LayoutContradicted()
+            }
+            var info = provisional
+            info.geometryKinds = scan.sortedKinds
+            info.extent = scan.extent.isEmpty ? nil : scan.extent
+            info.sourceSHA256 = try source.sha256()
+            info.regionWarnings = scan.regionWarningCount
+            return info
         }
     }
 }

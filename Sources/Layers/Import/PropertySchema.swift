@@ -21,10 +21,16 @@ struct PropertySchema {
         static let other = Seen(rawValue: 16)
     }
 
+    /// Property names in order of first appearance, what their values were, and where each
+    /// name stands in `order`.
     private var order: [String] = []
-    private var seen: [String: Seen] = [:]
+    private var seen: [Seen] = []
+    private var position: [String: Int] = [:]
 
     mutating func add(_ properties: JSONObject) {
+        // Features usually list their properties in the same order: each member is first
+        // compared with the name after the previous one, and only looked up when it differs.
+        var next = 0
         for member in properties {
             let flag: Seen
             switch member.value {
@@ -35,12 +41,21 @@ struct PropertySchema {
             case .bool: flag = .bool
             case .array, .object: flag = .other
             }
-            if let current = seen[member.key] {
-                if !current.contains(flag) { seen[member.key] = current.union(flag) }
+            let k: Int
+            if next < order.count && order[next] == member.key {
+                k = next
+            } else if let known = position[member.key] {
+                k = known
             } else {
+                k = order.count
                 order.append(member.key)
-                seen[member.key] = flag
+                seen.append(flag)
+                position[member.key] = k
+                next = k + 1
+                continue
             }
+            if !seen[k].contains(flag) { seen[k].formUnion(flag) }
+            next = k + 1
         }
     }
 
@@ -51,8 +66,7 @@ struct PropertySchema {
     func columns() -> [PropertyColumn] {
         var taken = Self.reservedColumns
         var result: [PropertyColumn] = []
-        for property in order.prefix(Self.maxColumns) {
-            let s = seen[property] ?? []
+        for (property, s) in zip(order, seen).prefix(Self.maxColumns) {
             let type: ColumnType
             switch s {
             case .integer: type = .integer

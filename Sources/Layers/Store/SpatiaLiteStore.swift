@@ -17,9 +17,11 @@ import GeoCore
 /// Two tables of geoctl's own hold the catalog: `geoctl_catalog` (one row per layer) and
 /// `geoctl_columns` (its typed columns). The file is in WAL mode: readers see the last
 /// committed state and are never blocked by an import. Every write is one transaction.
-public final class SpatiaLiteStore: LayerStore {
+public final class SpatiaLiteStore: OnePassLayerStore {
     public let path: String
     let db: SpatiaLiteConnection
+    /// Whether this connection created the file (FreshStoreJournal.swift).
+    let createdHere: Bool
 
     /// The store at `path`; created (with spatial metadata and the catalog) when `create` is
     /// true and no file is there.
@@ -27,6 +29,7 @@ public final class SpatiaLiteStore: LayerStore {
         self.path = path
         var st = stat()
         let exists = stat(path, &st) == 0
+        createdHere = !exists || st.st_size == 0
         if exists {
             if (st.st_mode & S_IFMT) == S_IFDIR { throw .notAStore(path: path, what: "a folder") }
             // An empty file is a new database to SQLite: fine to create a store in.
@@ -59,7 +62,10 @@ public final class SpatiaLiteStore: LayerStore {
 
     private func prepareSchema() throws(StoreError) {
         let hasCatalog = try db.scalarText("SELECT count(*) FROM sqlite_master WHERE name = 'geoctl_catalog'") == "1"
-        if hasCatalog { return try migrate() }
+        if hasCatalog {
+            restoreWAL()
+            return try migrate()
+        }
         // InitSpatialMetadata must run outside a transaction; WGS84-only is 5x faster.
         if try db.scalarText("SELECT count(*) FROM sqlite_master WHERE name = 'spatial_ref_sys'") != "1" {
             try db.execute("SELECT InitSpatialMetadata(1, 'WGS84')")
@@ -186,9 +192,18 @@ public final class SpatiaLiteStore: LayerStore {
     // MARK: Writing
 
     public func writeLayer(_ layer: LayerInfo, replace: Bool, features: (LayerWriter) throws -> Void) throws -> LayerInfo {
+        try writeLayer(laidOutAs: layer, replace: replace) { writer in
+            try features(writer)
+            return layer
+        }
+    }
+
+    /// The table is laid out from `layer`'s columns and geometry column type; the catalog
+    /// entry is the one `features` returns (the one-pass import learns it while writing).
+    public func writeLayer(laidOutAs layer: LayerInfo, replace: Bool, features: (LayerWriter) throws -> LayerInfo) throws -> LayerInfo {
         try LayerName.validate(layer.name)
         var written = layer
-        try db.transaction {
+        try writingFreshStore { try db.transaction {
             let existing = try self.layer(named: layer.name)
             if let existing {
                 guard replace else { throw StoreError.layerExists(layer.name, version: existing.version) }
@@ -226,7 +241,10 @@ public final class SpatiaLiteStore: LayerStore {
             let writer = SpatiaLiteLayerWriter(db: db, table: table, insert: try db.prepare(prefix + "?)"),
                                                insertFromWKB: try db.prepare(prefix + "GeomFromWKB(?, 4326))"),
                                                columns: layer.columns, columnType: layer.geometryColumnType)
-            try features(writer)
+            let completed = try features(writer)
+            let version = written.version
+            written = completed
+            written.version = version
             written.featureCount = writer.count
             try writer.index.write(into: db, table: "idx_\(layer.name)_geom")
             for t in insertTriggers { if let sql = t[1].text { try db.execute(sql) } }
@@ -248,7 +266,7 @@ public final class SpatiaLiteStore: LayerStore {
                 try db.run("INSERT INTO geoctl_columns (layer, position, property, column_name, type) VALUES (?,?,?,?,?)",
                            [.text(written.name), .integer(Int64(i)), .text(c.property), .text(c.column), .text(c.type.rawValue)])
             }
-        }
+        } }
         return written
     }
 
@@ -477,8 +495,20 @@ final class SpatiaLiteLayerWriter: LayerWriter {
         JSONText.appendObject(feature.properties, to: &json)
         try statement.bindText(utf8: json, at: i)
         i += 1
+        // The columns follow the properties' first order, which most features keep: each is
+        // first looked for after the previous one's member (the reader refuses duplicate names).
+        let members = feature.properties.members
+        var next = 0
         for c in columns {
-            try Self.bind(feature.properties[c.property], as: c.type, to: statement, at: i)
+            var value: JSONValue?
+            if next < members.count && members[next].key == c.property {
+                value = members[next].value
+                next += 1
+            } else if let k = members.firstIndex(where: { $0.key == c.property }) {
+                value = members[k].value
+                next = k + 1
+            }
+            try Self.bind(value, as: c.type, to: statement, at: i)
             i += 1
         }
         if let promoted {

@@ -53,7 +53,15 @@ public enum JSONText {
             out.append(UInt8(ascii: "\""))
             return
         }
-        for byte in s.utf8 {
+        appendEscaped(s.utf8, to: &out)
+        out.append(UInt8(ascii: "\""))
+    }
+
+    /// Appends UTF-8 text escaped as a JSON string's content (no quotes): `"` and `\\`, the
+    /// short escapes for newline, return and tab, `\\u00XX` for the other control characters.
+    @inlinable
+    public static func appendEscaped(_ bytes: some Sequence<UInt8>, to out: inout [UInt8]) {
+        for byte in bytes {
             switch byte {
             case UInt8(ascii: "\""): out.append(contentsOf: [92, 34])
             case UInt8(ascii: "\\"): out.append(contentsOf: [92, 92])
@@ -61,12 +69,11 @@ public enum JSONText {
             case 0x0D: out.append(contentsOf: [92, UInt8(ascii: "r")])
             case 0x09: out.append(contentsOf: [92, UInt8(ascii: "t")])
             case 0 ..< 0x20:
-                let hex = Array("0123456789abcdef".utf8)
-                out.append(contentsOf: [92, UInt8(ascii: "u"), 48, 48, hex[Int(byte >> 4)], hex[Int(byte & 15)]])
+                let hex: StaticString = "0123456789abcdef"
+                out.append(contentsOf: [92, UInt8(ascii: "u"), 48, 48, hex.utf8Start[Int(byte >> 4)], hex.utf8Start[Int(byte & 15)]])
             default: out.append(byte)
             }
         }
-        out.append(UInt8(ascii: "\""))
     }
 
     public static func appendInteger(_ value: Int64, to out: inout [UInt8]) {

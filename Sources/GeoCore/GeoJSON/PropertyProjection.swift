@@ -141,7 +141,7 @@ extension JSONScanner {
                 if encodes {
                     if !first { projection.encoded.append(UInt8(ascii: ",")) }
                     let key = projection.names.lastRange
-                    projection.names.bytes.withUnsafeBufferPointer { Self.appendEscaped(UnsafeBufferPointer(rebasing: $0[key]), to: &projection.encoded) }
+                    projection.names.bytes.withUnsafeBufferPointer { Self.appendQuoted(UnsafeBufferPointer(rebasing: $0[key]), to: &projection.encoded) }
                     projection.encoded.append(UInt8(ascii: ":"))
                 }
                 first = false
@@ -185,7 +185,7 @@ extension JSONScanner {
                 if encodes {
                     if !first { out.append(UInt8(ascii: ",")) }
                     let key = names.lastRange
-                    names.bytes.withUnsafeBufferPointer { Self.appendEscaped(UnsafeBufferPointer(rebasing: $0[key]), to: &out) }
+                    names.bytes.withUnsafeBufferPointer { Self.appendQuoted(UnsafeBufferPointer(rebasing: $0[key]), to: &out) }
                     out.append(UInt8(ascii: ":"))
                 }
                 first = false
@@ -230,7 +230,7 @@ extension JSONScanner {
             }
             if raw.hasEscapes {
                 try unescape(raw)
-                if encodes { scratch.withUnsafeBufferPointer { Self.appendEscaped($0, to: &out) } }
+                if encodes { scratch.withUnsafeBufferPointer { Self.appendQuoted($0, to: &out) } }
             } else if encodes {
                 // No escapes: no quote, backslash or control character, so the bytes are the text.
                 out.append(UInt8(ascii: "\""))
@@ -270,26 +270,14 @@ extension JSONScanner {
     }
 
     /// A string's UTF-8 bytes as ``JSONText/appendString(_:to:)`` writes them.
-    static func appendEscaped(_ bytes: UnsafeBufferPointer<UInt8>, to out: inout [UInt8]) {
+    static func appendQuoted(_ bytes: UnsafeBufferPointer<UInt8>, to out: inout [UInt8]) {
         out.append(UInt8(ascii: "\""))
         var plain = true
         for byte in bytes where byte < 0x20 || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") { plain = false; break }
         if plain {
             out.append(contentsOf: bytes)
         } else {
-            for byte in bytes {
-                switch byte {
-                case UInt8(ascii: "\""): out.append(contentsOf: [92, 34])
-                case UInt8(ascii: "\\"): out.append(contentsOf: [92, 92])
-                case 0x0A: out.append(contentsOf: [92, UInt8(ascii: "n")])
-                case 0x0D: out.append(contentsOf: [92, UInt8(ascii: "r")])
-                case 0x09: out.append(contentsOf: [92, UInt8(ascii: "t")])
-                case 0 ..< 0x20:
-                    let hex = Array("0123456789abcdef".utf8)
-                    out.append(contentsOf: [92, UInt8(ascii: "u"), 48, 48, hex[Int(byte >> 4)], hex[Int(byte & 15)]])
-                default: out.append(byte)
-                }
-            }
+            JSONText.appendEscaped(bytes, to: &out)
         }
         out.append(UInt8(ascii: "\""))
     }

@@ -79,12 +79,7 @@ extension LayerImporter {
                     let geos = GEOSContext()
                     let reader = try openReader(source, options: options, sequence: sequence)
                     var index = 0
-                    while let original = try nextFeature(reader, source) {
-                        var feature = try withID(original, index: index, options: options, file: file)
-                        let invalid = scan.invalid.count
-                        feature.geometry = try check(feature, index: index, into: &scan, transformer: transformer, region: region,
-                                                     geos: geos, options: options, file: file)
-                        if scan.invalid.count != invalid { throw LayoutContradicted() }
+                    while let feature = try nextChecked(reader, index: index, scan: &scan, geos: geos) {
                         try writer.insert(feature)
                         if index % 4096 == 0 {
                             progress?(ImportProgress(phase: .writing, bytesDone: reader.bytesRead, bytesTotal: source.size, features: index))
@@ -102,13 +97,7 @@ extension LayerImporter {
                     let reader = try openReader(source, options: options, sequence: sequence)
                     var index = 0
                     var batch = FeaturePipeline<Scan>.Batch()
-                    while let original = try nextFeature(reader, source) {
-                        var feature = try withID(original, index: index, options: options, file: file)
-                        let invalid = scan.invalid.count
-                        feature.geometry = try check(feature, index: index, into: &scan, transformer: transformer, region: region,
-                                                     geos: geos, options: options, file: file)
-                        // An invalid geometry is rejected, skipped or repaired by the two-pass import.
-                        if scan.invalid.count != invalid { throw LayoutContradicted() }
+                    while let feature = try nextChecked(reader, index: index, scan: &scan, geos: geos) {
                         batch.features.append(feature)
                         index += 1
                         if batch.features.count == Self.pipelineBatch {
@@ -138,6 +127,18 @@ extension LayerImporter {
             return nil
         } catch is ImportError {
             return nil
+        }
+
+        /// The next feature with its id, checked into `scan`. An invalid geometry contradicts
+        /// the one pass: the two-pass import rejects, skips or repairs it.
+        func nextChecked(_ reader: GeoJSONReader, index: Int, scan: inout Scan, geos: GEOSContext) throws -> Feature? {
+            guard let original = try nextFeature(reader, source) else { return nil }
+            var feature = try withID(original, index: index, options: options, file: file)
+            let invalid = scan.invalid.count
+            feature.geometry = try check(feature, index: index, into: &scan, transformer: transformer, region: region,
+                                         geos: geos, options: options, file: file)
+            if scan.invalid.count != invalid { throw LayoutContradicted() }
+            return feature
         }
 
         /// The catalog entry of the layer the whole file describes, or LayoutContradicted.

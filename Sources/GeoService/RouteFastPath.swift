@@ -13,8 +13,8 @@ import NIOHTTP1
 /// together cost more than the routing decision itself.
 ///
 /// Only a request whose answer is a 200 is taken: the body comes from the same function as
-/// the Hummingbird route (``ServiceContext/routeAnswer(_:loaded:)``'s decision written by
-/// `DecisionJSON`), so the bytes are the same, and anything else (a bad parameter, an unknown
+/// the Hummingbird route (the router's decision written by
+/// ``ServiceContext/answerBody(_:lon:lat:)``), so the bytes are the same, and anything else (a bad parameter, an unknown
 /// or unavailable category, no router yet, any other path, method or HTTP version, a query
 /// ``RouteQuery`` does not read exactly as Hummingbird would, `Connection`, `Expect` or
 /// API-key headers) goes on to Hummingbird, which answers it with its problem document. While
@@ -92,10 +92,7 @@ final class RouteFastPath: ChannelDuplexHandler, RemovableChannelHandler {
               let loaded = state.current, let c = loaded.availableCategory(utf8: query.category) else { return nil }
         let router = loaded.router
         let decision = router.explain(router.route(x: query.lon, y: query.lat, category: c), lon: query.lon, lat: query.lat, category: c)
-        var out: [UInt8] = []
-        out.reserveCapacity(1024)
-        DecisionJSON.append(decision, lon: query.lon, lat: query.lat, to: &out)
-        return out
+        return ServiceContext.answerBody(decision, lon: query.lon, lat: query.lat)
     }
 
     /// Writes the whole answer as one buffer on the socket side of NIO's response encoder

@@ -33,6 +33,11 @@ extension ServiceContext {
         } catch {
             throw Self.problem(for: error)
         }
+        return answerBody(decision, lon: lon, lat: lat)
+    }
+
+    /// The JSON of a decision, as `GET /route` answers it (the fast path too).
+    static func answerBody(_ decision: RoutingDecision, lon: Double, lat: Double) -> [UInt8] {
         var out: [UInt8] = []
         out.reserveCapacity(1024)
         DecisionJSON.append(decision, lon: lon, lat: lat, to: &out)

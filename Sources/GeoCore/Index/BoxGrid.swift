@@ -39,28 +39,52 @@ public struct BoxGrid: Sendable {
         cellHeight = h / Double(rows)
         perWidth = 1 / cellWidth
         perHeight = 1 / cellHeight
-        var counts = [Int32](repeating: 0, count: columns * rows + 1)
+        // Counts, prefix sums, then the lists: plain buffers and loops (a closure over the
+        // arrays made every count an exclusivity-checked access; `conflicts` builds its grid
+        // on one core, so this is wall time).
         let cols = columns, rws = rows, ox = originX, oy = originY, pw = perWidth, ph = perHeight
-        func cellsOf(_ i: Int, _ body: (Int) -> Void) {
-            guard !flat[4 * i].isNaN else { return }
-            let c0 = Self.clamp((flat[4 * i] - ox) * pw, cols), c1 = Self.clamp((flat[4 * i + 2] - ox) * pw, cols)
-            let r0 = Self.clamp((flat[4 * i + 1] - oy) * ph, rws), r1 = Self.clamp((flat[4 * i + 3] - oy) * ph, rws)
-            for r in r0 ... r1 { for c in c0 ... c1 { body(r * cols + c) } }
+        let cellCount = columns * rows
+        var counts = [Int32](repeating: 0, count: cellCount + 1)
+        var total = 0
+        flat.withUnsafeBufferPointer { b in
+            counts.withUnsafeMutableBufferPointer { n in
+                for i in 0 ..< b.count / 4 where !b[4 * i].isNaN {
+                    let c0 = Self.clamp((b[4 * i] - ox) * pw, cols), c1 = Self.clamp((b[4 * i + 2] - ox) * pw, cols)
+                    let r0 = Self.clamp((b[4 * i + 1] - oy) * ph, rws), r1 = Self.clamp((b[4 * i + 3] - oy) * ph, rws)
+                    for r in r0 ... r1 { for c in c0 ... c1 { n[r * cols + c + 1] &+= 1 } }
+                }
+                for c in 0 ..< cellCount { n[c + 1] &+= n[c] }
+                total = Int(n[cellCount])
+            }
         }
-        for i in boxes.indices { cellsOf(i) { counts[$0 + 1] += 1 } }
-        for c in 0 ..< columns * rows { counts[c + 1] += counts[c] }
-        var next = counts
-        var list = [Int32](repeating: 0, count: Int(counts[columns * rows]))
-        for i in boxes.indices {
-            cellsOf(i) { cell in
-                list[Int(next[cell])] = Int32(i)
-                next[cell] += 1
+        var list = [Int32](repeating: 0, count: total)
+        var bits = [UInt64](repeating: 0, count: (cellCount + 63) / 64)
+        flat.withUnsafeBufferPointer { b in
+            counts.withUnsafeMutableBufferPointer { n in
+                list.withUnsafeMutableBufferPointer { out in
+                    // Fill each cell from its end backwards: n[cell + 1] counts down to the cell's start.
+                    for i in stride(from: b.count / 4 - 1, through: 0, by: -1) where !b[4 * i].isNaN {
+                        let c0 = Self.clamp((b[4 * i] - ox) * pw, cols), c1 = Self.clamp((b[4 * i + 2] - ox) * pw, cols)
+                        let r0 = Self.clamp((b[4 * i + 1] - oy) * ph, rws), r1 = Self.clamp((b[4 * i + 3] - oy) * ph, rws)
+                        for r in r0 ... r1 {
+                            for c in c0 ... c1 {
+                                let at = Int(n[r * cols + c + 1]) - 1
+                                n[r * cols + c + 1] = Int32(at)
+                                out[at] = Int32(i)
+                            }
+                        }
+                    }
+                }
+                // n[c + 1] is now cell c's start; the last cell ends at the total.
+                for c in 0 ..< cellCount { n[c] = n[c + 1] }
+                n[cellCount] = Int32(total)
+                bits.withUnsafeMutableBufferPointer { bit in
+                    for c in 0 ..< cellCount where n[c + 1] > n[c] { bit[c >> 6] |= 1 << UInt64(c & 63) }
+                }
             }
         }
         cellStart = counts
         items = list
-        var bits = [UInt64](repeating: 0, count: (columns * rows + 63) / 64)
-        for c in 0 ..< columns * rows where counts[c + 1] > counts[c] { bits[c >> 6] |= 1 << UInt64(c & 63) }
         occupied = bits
     }
 
@@ -145,20 +169,25 @@ public struct BoxGrid: Sendable {
         }
         visits.round += 1
         let round = visits.round
-        cellStart.withUnsafeBufferPointer { starts in
-            items.withUnsafeBufferPointer { list in
-                bounds.withUnsafeBufferPointer { b in
-                    for r in r0 ... r1 {
-                        for c in c0 ... c1 {
-                            let cell = r * columns + c
-                            var k = Int(starts[cell])
-                            let end = Int(starts[cell + 1])
-                            while k < end {
-                                let i = Int(list[k])
-                                k += 1
-                                if visits.stamp[i] == round { continue }
-                                visits.stamp[i] = round
-                                if b[4 * i] <= maxX && b[4 * i + 1] <= maxY && b[4 * i + 2] >= minX && b[4 * i + 3] >= minY { body(i) }
+        // The bitmap first here too: a building's box covers a few fine cells, mostly empty,
+        // and each empty cell's start would be a cache miss.
+        occupied.withUnsafeBufferPointer { occupied in
+            cellStart.withUnsafeBufferPointer { starts in
+                items.withUnsafeBufferPointer { list in
+                    bounds.withUnsafeBufferPointer { b in
+                        for r in r0 ... r1 {
+                            for c in c0 ... c1 {
+                                let cell = r * columns + c
+                                if occupied[cell >> 6] & (1 << UInt64(cell & 63)) == 0 { continue }
+                                var k = Int(starts[cell])
+                                let end = Int(starts[cell + 1])
+                                while k < end {
+                                    let i = Int(list[k])
+                                    k += 1
+                                    if visits.stamp[i] == round { continue }
+                                    visits.stamp[i] = round
+                                    if b[4 * i] <= maxX && b[4 * i + 1] <= maxY && b[4 * i + 2] >= minX && b[4 * i + 3] >= minY { body(i) }
+                                }
                             }
                         }
                     }

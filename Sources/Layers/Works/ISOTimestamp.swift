@@ -93,7 +93,7 @@ public enum ISOTimestamp {
     /// `THH:MM`, then `:SS`, then `Z` or `±HH:MM`. Nil for anything else, or anything out of
     /// range: the general reading above decides those, with its messages.
     @inline(__always)
-    private static func fixedLayout(_ b: UnsafeBufferPointer<UInt8>, _ meaning: DateMeaning, _ defaultOffset: Int) -> Double? {
+    static func fixedLayout(_ b: UnsafeBufferPointer<UInt8>, _ meaning: DateMeaning, _ defaultOffset: Int) -> Double? {
         let n = b.count
         guard n >= 10, let p = b.baseAddress else { return nil }
         var ok = true

@@ -58,16 +58,27 @@ public enum FeatureWindows {
     static func read(_ features: [Feature], layer: String, fields: WindowFields, boxes: Bool)
         -> (windows: [FeatureWindow], problems: [DateProblem], boxes: [BoundingBox]) {
         struct Chunk: Sendable { var windows: [FeatureWindow] = []; var problems: [DateProblem] = []; var boxes: [BoundingBox] = [] }
-        // parallelMap only rethrows: this body never throws. One chunk per core, features read in place.
+        // parallelMap only rethrows: this body never throws. A few chunks per core, features read in place.
         let chunks = BorrowedElements.with(features) { f in
-            (try? parallelMap(features.count, minimumForTwo: 4096) { range -> [Chunk] in
+            (try? parallelMap(features.count, minimumForTwo: 4096, slicesPerWorker: 4) { range -> [Chunk] in
                 var chunk = Chunk()
                 chunk.windows.reserveCapacity(range.count)
                 if boxes { chunk.boxes.reserveCapacity(range.count) }
                 // Where the previous feature kept its dates: a layer's features mostly share one order.
                 var hints = PropertyHints()
+                // Start and end only (no guarantee): first the dates copied out where the
+                // previous feature had them, in the usual layouts; the general reading for the rest.
+                let plain = fields.guarantee == nil && fields.guaranteeYears == nil
+                var startText = DateText(), endText = DateText()
                 for i in range {
-                    chunk.windows.append(read(f[i], index: i, layer: layer, fields: fields, problems: &chunk.problems, hints: &hints))
+                    if plain, startText.copy(f[i].properties, fields.start, at: hints.start),
+                       endText.copy(f[i].properties, fields.end, at: hints.end),
+                       let start = startText.seconds(.startOfDay, fields.defaultOffset),
+                       let end = endText.seconds(.endOfDay, fields.defaultOffset), end > start {
+                        chunk.windows.append(FeatureWindow(window: TimeWindow(start: start, end: end)))
+                    } else {
+                        chunk.windows.append(read(f[i], index: i, layer: layer, fields: fields, problems: &chunk.problems, hints: &hints))
+                    }
                     if boxes { chunk.boxes.append(f[i].geometry.flatBoundingBox ?? .farAwayBox) }
                 }
                 return [chunk]

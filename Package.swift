@@ -47,8 +47,10 @@ let package = Package(
         .target(name: "CSHA256"),
         // glibc's malloc.h (mallopt), for the service's memory bound.
         .systemLibrary(name: "CMalloc", path: "Sources/CMalloc"),
+        // __builtin_prefetch, for the pass over every building in `affected`.
+        .systemLibrary(name: "CPrefetch", path: "Sources/CPrefetch"),
         // The domain: layer store, catalog, routing, coverage and other analyses.
-        .target(name: "Layers", dependencies: ["GeoCore", "CSpatiaLite", .product(name: "Yams", package: "Yams")]),
+        .target(name: "Layers", dependencies: ["GeoCore", "CSpatiaLite", "CPrefetch", .product(name: "Yams", package: "Yams")]),
         // The layer store in PostgreSQL/PostGIS, through libpq (binary COPY; see PGConnection.swift).
         .target(name: "PostGISStore", dependencies: ["Layers", "GeoCore", "CLibPQ"]),
         // The HTTP service (`geoctl serve`): routes to Layers calls to JSON, no domain logic.

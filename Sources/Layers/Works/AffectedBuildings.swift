@@ -89,17 +89,27 @@ public enum AffectedBuildings {
         let pairs: [Pair] = try shapes.withViews { shape in
           try BorrowedElements.with(kept ?? []) { bx in
             try BorrowedElements.with(buildings) { building in
-                try parallelMap(buildings.count) { range in
+                try parallelMap(buildings.count, slicesPerWorker: 8) { range in
                     var project = frame.projector()
                     var outline = PlanarShape()
                     var candidates: [Int] = []
                     var found: [Pair] = []
                     var visits = grid.visits()
+                    // A polygon building's positions are copied out as its box is read: no
+                    // reference count touched per building (see PolygonScratch).
+                    var scratch = PolygonScratch()
+                    defer { scratch.free() }
+                    let ahead = 12
                     for b in range {
+                        if kept == nil && b + ahead < range.upperBound { PolygonScratch.prefetch(building[b + ahead].geometry) }
                         let box: BoundingBox
+                        var copied = false
                         if kept != nil {
                             box = BoundingBox(minX: bx[4 * b], minY: bx[4 * b + 1], maxX: bx[4 * b + 2], maxY: bx[4 * b + 3])
                             if box.minX.isNaN { continue }
+                        } else if let read = scratch.read(building[b].geometry) {
+                            box = read
+                            copied = true
                         } else {
                             guard let b = building[b].geometry.flatBoundingBox else { continue }
                             box = b
@@ -107,7 +117,12 @@ public enum AffectedBuildings {
                         candidates.removeAll(keepingCapacity: true)
                         grid.search(minX: box.minX, minY: box.minY, maxX: box.maxX, maxY: box.maxY, visits: &visits) { candidates.append($0) }
                         if candidates.isEmpty { continue }
-                        try outline.load(building[b].geometry!) { try project.transform(&$0) }
+                        if !copied { copied = scratch.read(building[b].geometry) != nil }
+                        if copied {
+                            try outline.load(polygon: scratch.coordinates, ringStarts: scratch.ringStarts) { try project.transform(&$0) }
+                        } else {
+                            try outline.load(building[b].geometry!) { try project.transform(&$0) }
+                        }
                         outline.withView { o in
                             for k in candidates {
                                 // Features without geometry have no box in the grid: never candidates.
@@ -138,7 +153,7 @@ public enum AffectedBuildings {
         }
         for i in featuresOf.indices where featuresOf[i].count > 1 { featuresOf[i].sort() }
         let touched = buildingsHit
-        let organisations: [String?] = try parallelMap(touched.count, minimumForTwo: 4096) { range in
+        let organisations: [String?] = try parallelMap(touched.count, minimumForTwo: 4096, slicesPerWorker: 4) { range in
             guard let organisation else { return range.map { _ in nil } }
             let geos = GEOSContext()
             return try range.map { k -> String? in
@@ -156,7 +171,7 @@ public enum AffectedBuildings {
         // The report's buildings and features, on every core (property lookups, ids, tallies).
         let featuresOfTouched = featuresOf
         report.buildings = try BorrowedElements.with(buildings) { building in
-            try parallelMap(touched.count, minimumForTwo: 4096) { range in
+            try parallelMap(touched.count, minimumForTwo: 4096, slicesPerWorker: 4) { range in
                 range.map { k -> AffectedBuilding in
                     let b = touched[k]
                     let p = building[b].properties
@@ -169,7 +184,7 @@ public enum AffectedBuildings {
             }
         }
         let affected = report.buildings, hitLists = hits, positions = position, activeList = active
-        report.features = try parallelMap(active.count, minimumForTwo: 4096) { range in
+        report.features = try parallelMap(active.count, minimumForTwo: 4096, slicesPerWorker: 4) { range in
             range.map { k -> AffectedFeature in
                 let i = activeList[k]
                 var f = AffectedFeature(index: i, id: features[i].id?.description ?? String(i + 1), window: windows[i].window!,

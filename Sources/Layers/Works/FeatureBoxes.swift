@@ -13,7 +13,7 @@ public struct FeatureBoxes: Sendable {
     public init(_ features: [Feature]) {
         let parts = BorrowedElements.with(features) { f in
             // parallelMap only rethrows: this body never throws.
-            (try? parallelMap(features.count, minimumForTwo: 8192) { range -> [[Double]] in
+            (try? parallelMap(features.count, minimumForTwo: 8192, slicesPerWorker: 4) { range -> [[Double]] in
                 var flat: [Double] = []
                 flat.reserveCapacity(4 * range.count)
                 for i in range {

@@ -51,7 +51,7 @@ struct MetricFrame: Sendable {
     /// coordinates; ``BoundingBox/farAwayBox`` for none or an empty one. On every core.
     static func boxes(_ features: [Feature], _ indices: [Int]) throws -> [BoundingBox] {
         try BorrowedElements.with(features) { f in
-            try parallelMap(indices.count, minimumForTwo: 4096) { range in
+            try parallelMap(indices.count, minimumForTwo: 4096, slicesPerWorker: 4) { range in
                 range.map { f[indices[$0]].geometry.flatBoundingBox ?? .farAwayBox }
             }
         }
@@ -85,7 +85,7 @@ struct MetricFrame: Sendable {
     /// (an empty shape for none), on every core: one projection call per core.
     func planarShapes(_ features: [Feature], _ indices: [Int]) throws -> PlanarShapes {
         let chunks = try BorrowedElements.with(features) { f in
-            try parallelMap(indices.count, minimumForTwo: 1024) { range -> [PlanarShapes] in
+            try parallelMap(indices.count, minimumForTwo: 1024, slicesPerWorker: 4) { range -> [PlanarShapes] in
                 var project = projector()
                 var shapes = PlanarShapes()
                 for k in range { shapes.append(f[indices[k]].geometry) }
@@ -99,19 +99,36 @@ struct MetricFrame: Sendable {
 
 extension Optional where Wrapped == Geometry {
     /// The lon/lat box, read straight from the coordinate arrays (a building: the pass over
-    /// every one of them must not allocate); nil when empty or absent.
+    /// every one of them must not allocate); nil when empty or absent. Inlined and calling
+    /// nothing while it reads the arrays in place, so no reference count is touched (see
+    /// ``PolygonScratch``); a collection goes the general way.
+    @inline(__always)
     var flatBoundingBox: BoundingBox? {
-        var box = BoundingBox.empty
+        var minX = Double.infinity, minY = Double.infinity, maxX = -Double.infinity, maxY = -Double.infinity
+        @inline(__always) func extend(_ c: UnsafeBufferPointer<Double>) {
+            var i = 0
+            while i + 1 < c.count {
+                let x = c[i], y = c[i + 1]
+                if x < minX { minX = x }
+                if x > maxX { maxX = x }
+                if y < minY { minY = y }
+                if y > maxY { maxY = y }
+                i += 2
+            }
+        }
+        var collection = false
         switch self {
-        case .polygon(let p)?: box.extend(flat: p.coordinates)
-        case .multiPolygon(let m)?: for p in m.polygons { box.extend(flat: p.coordinates) }
-        case .point(let p)?: return BoundingBox(minX: p.x, minY: p.y, maxX: p.x, maxY: p.y)
-        case .lineString(let l)?: box.extend(flat: l.coordinates)
-        case .multiLineString(let m)?: box.extend(flat: m.coordinates)
-        case .multiPoint(let m)?: box.extend(flat: m.coordinates)
-        case let g?: return g.boundingBox
+        case .polygon(let p)?: p.coordinates.withUnsafeBufferPointer(extend)
+        case .multiPolygon(let m)?: for p in m.polygons { p.coordinates.withUnsafeBufferPointer(extend) }
+        case .point(let p)?: (minX, minY, maxX, maxY) = (p.x, p.y, p.x, p.y)
+        case .lineString(let l)?: l.coordinates.withUnsafeBufferPointer(extend)
+        case .multiLineString(let m)?: m.coordinates.withUnsafeBufferPointer(extend)
+        case .multiPoint(let m)?: m.coordinates.withUnsafeBufferPointer(extend)
+        case .geometryCollection?: collection = true
         case nil: return nil
         }
+        if collection { return self?.boundingBox }
+        let box = BoundingBox(minX: minX, minY: minY, maxX: maxX, maxY: maxY)
         return box.isEmpty ? nil : box
     }
 }

@@ -29,6 +29,28 @@ struct PlanarShape {
         (minX, minY, maxX, maxY) = (box.minX, box.minY, box.maxX, box.maxY)
     }
 
+    /// Replaces the contents with one polygon given flat (x, y interleaved, rings starting at
+    /// `ringStarts`, in positions), its coordinates passed through `transform`: what
+    /// ``load(_:_:)`` does for a `.polygon`, from a ``PolygonScratch``.
+    mutating func load(polygon flat: UnsafeBufferPointer<Double>, ringStarts: UnsafeBufferPointer<Int>,
+                       _ transform: (inout [Double]) throws -> Void) rethrows {
+        xy.removeAll(keepingCapacity: true)
+        parts.removeAll(keepingCapacity: true)
+        polygons.removeAll(keepingCapacity: true)
+        polygons.append(0)
+        xy.append(contentsOf: flat)
+        let n = flat.count / 2
+        for r in 0 ..< ringStarts.count {
+            parts.append(Int32(ringStarts[r]))
+            parts.append(Int32(r + 1 < ringStarts.count ? ringStarts[r + 1] : n))
+        }
+        polygons.append(Int32(parts.count / 2))
+        try transform(&xy)
+        var box = BoundingBox.empty
+        box.extend(flat: xy)
+        (minX, minY, maxX, maxY) = (box.minX, box.minY, box.maxX, box.maxY)
+    }
+
     /// Calls `body` with the shape read in place (valid only inside `body`).
     @inline(__always)
     func withView<R>(_ body: (PlanarShapeView) throws -> R) rethrows -> R {

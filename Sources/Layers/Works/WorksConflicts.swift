@@ -107,7 +107,7 @@ public enum WorksConflicts {
             var a: Int32, b: Int32
             static func < (l: Candidate, r: Candidate) -> Bool { (l.a, l.b) < (r.a, r.b) }
         }
-        var candidates: [Candidate] = try parallelMap(grid.rowCount, minimumForTwo: selected.count < 1024 ? Int.max : 2) { rows in
+        var candidates: [Candidate] = try parallelMap(grid.rowCount, minimumForTwo: selected.count < 1024 ? Int.max : 2, slicesPerWorker: 4) { rows in
             var found: [Candidate] = []
             grid.forEachOverlappingPair(rows: rows) { i, j in
                 guard starts[i] < ends[j] && starts[j] < ends[i],
@@ -151,7 +151,7 @@ public enum WorksConflicts {
         }
         let all = pairs.count + guarantees.count
         let found: [Found?] = try shapes.withViews { shape in try repairShapes.withViews { repairShape in
-            try parallelMap(all, minimumForTwo: 64) { range in
+            try parallelMap(all, minimumForTwo: 64, slicesPerWorker: 4) { range in
                 let geos = GEOSContext()
                 var project = frame.projector()
                 // GEOS (and the geometry in metres) only for the pairs that clash.

@@ -66,6 +66,8 @@ struct RecordedPropertiesTests {
 
     @Test("bad properties: the same error, at the same place, as the full read", arguments: [
         #"{"a":1,"a":2}"#, #"{"a":"\x"}"#, #"{"a":[1,]}"#, #"{"a":-Infinity}"#, #"{"a":tru}"#, #"{"a":{"b":1,"b":1}}"#,
+        "{" + (0 ..< 70).map { #""k\#($0)":1"# }.joined(separator: ",") + #","k65":2}"#,
+        "{" + (0 ..< 30).map { #""k\#($0)":1"# }.joined(separator: ",") + #","k7":2}"#,
         #"{"a":1e999}"#, #"{"a":1,}"#, #"{"a" 1}"#, #"{"a":"\ud800"}"#, #"{"a":01}"#, #"{"a":}"#,
     ])
     func sameErrors(_ properties: String) throws {

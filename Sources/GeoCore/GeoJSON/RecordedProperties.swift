@@ -94,9 +94,46 @@ public struct RecordedProperties {
 struct PropertyRecorder {
     var projection: PropertyProjection
     var recorded = RecordedProperties()
+    /// The previous object's names and where each one is, and whether the names read so
+    /// far repeat them one for one.
+    var previousNames: [UInt8] = []
+    var previousRanges: [Range<Int>] = []
+    var samePrefix = false
 
     init(keeping names: [String]) {
         projection = PropertyProjection(keeping: names, encodesAll: false, flaggingPrefix: "")
+    }
+
+    /// Starts a new object: the last one's names become the previous ones.
+    mutating func startObject() {
+        swap(&previousNames, &recorded.names)
+        recorded.names = []  // so that the names' buffer is not shared while it is refilled
+        samePrefix = true
+        projection.names.reset()
+    }
+
+    /// Ends an object read without error: its names are in ``RecordedProperties/names``,
+    /// where they stay (a feature without properties changes neither) until the next object.
+    mutating func finishObject() {
+        recorded.names = projection.names.bytes
+        previousRanges.removeAll(keepingCapacity: true)
+        for member in recorded.members { previousRanges.append(member.name) }
+    }
+
+    /// ``MemberNames/lastIsDuplicate()``'s answer. Most features repeat the previous one's
+    /// names in order, and those were found distinct byte for byte (as MemberNames compares
+    /// the first 64): while every name so far equals the previous object's at the same place,
+    /// a name equal to its counterpart cannot repeat an earlier one. Anything else, and from
+    /// the 64th member on, is MemberNames' own check (a wide file's 30 names made it 4% of its import).
+    mutating func lastIsDuplicate() -> Bool {
+        let k = projection.names.count - 1
+        if samePrefix && k < 63 && k < previousRanges.count {
+            let last = projection.names.lastRange, other = previousRanges[k]
+            if last.count == other.count
+                && projection.names.bytes[last].elementsEqual(previousNames[other]) { return false }
+        }
+        samePrefix = false
+        return projection.names.lastIsDuplicate()
     }
 }
 
@@ -105,8 +142,7 @@ extension JSONScanner {
     /// into `recorder`'s ``RecordedProperties``; returns only the members its projection keeps.
     mutating func parseObject(recording recorder: inout PropertyRecorder) throws(GeoJSONError) -> JSONObject {
         var members: [JSONObject.Member] = []
-        recorder.recorded.names = []  // so that the names' buffer is not shared while it is refilled
-        recorder.projection.names.reset()
+        recorder.startObject()
         recorder.recorded.reset()
         recorder.recorded.present = true
         pos += 1
@@ -129,17 +165,17 @@ extension JSONScanner {
                 recorder.recorded.json.append(UInt8(ascii: ":"))
                 var member = RecordedProperties.Member(kind: .null, name: key, nameIsASCII: isASCII)
                 let start = recorder.recorded.json.count
-                if recorder.projection.keepsLastName(isASCII: isASCII, keptSoFar: members) {
+                if !recorder.projection.kept.isEmpty && recorder.projection.keepsLastName(isASCII: isASCII, keptSoFar: members) {
                     let value = try parseValue()
                     JSONText.append(value, to: &recorder.recorded.json)
-                    if recorder.projection.names.lastIsDuplicate() {
+                    if recorder.lastIsDuplicate() {
                         throw error("duplicate member name \"\(recorder.projection.names.lastName)\"", at: keyLocation)
                     }
                     Self.describe(value, from: start, as: &member, in: &recorder.recorded)
                     members.append(JSONObject.Member(key: recorder.projection.names.lastName, value: value))
                 } else {
                     try recordValue(&member, in: &recorder.recorded)
-                    if recorder.projection.names.lastIsDuplicate() {
+                    if recorder.lastIsDuplicate() {
                         throw error("duplicate member name \"\(recorder.projection.names.lastName)\"", at: keyLocation)
                     }
                 }
@@ -149,7 +185,7 @@ extension JSONScanner {
         }
         leave()
         recorder.recorded.json.append(UInt8(ascii: "}"))
-        recorder.recorded.names = recorder.projection.names.bytes
+        recorder.finishObject()
         return JSONObject(members: members)
     }
 

@@ -1,7 +1,7 @@
 /// Writes JSON text into a byte buffer: the one place that escapes strings and formats numbers.
 public enum JSONText {
     /// Appends fixed text (a member name and its punctuation, say) in one copy.
-    @inline(__always)
+    @inlinable
     public static func appendRaw(_ text: StaticString, to out: inout [UInt8]) {
         out.append(contentsOf: UnsafeBufferPointer(start: text.utf8Start, count: text.utf8CodeUnitCount))
     }
@@ -84,15 +84,17 @@ public enum JSONText {
 
     public static func appendInteger(_ value: Int64, to out: inout [UInt8]) {
         if value == 0 { out.append(48); return }
-        var digits: (UInt64, Bool) = (value.magnitude, value < 0)
-        if digits.1 { out.append(UInt8(ascii: "-")) }
-        var tmp: [UInt8] = []
-        tmp.reserveCapacity(20)
-        while digits.0 > 0 {
-            tmp.append(UInt8(48 + digits.0 % 10))
-            digits.0 /= 10
+        if value < 0 { out.append(UInt8(ascii: "-")) }
+        var magnitude = value.magnitude
+        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 20) { digits in
+            var i = 20
+            while magnitude > 0 {
+                i -= 1
+                digits[i] = UInt8(truncatingIfNeeded: magnitude % 10) + 48
+                magnitude /= 10
+            }
+            out.append(contentsOf: UnsafeMutableBufferPointer(rebasing: digits[i...]))
         }
-        out.append(contentsOf: tmp.reversed())
     }
 
     /// Appends the shortest text that reads back as exactly `value` (integral values without
@@ -104,6 +106,7 @@ public enum JSONText {
             appendInteger(Int64(value), to: &out)
             return
         }
+        if appendShortDecimal(value, to: &out) { return }
         out.append(contentsOf: value.description.utf8)
     }
 

@@ -47,6 +47,9 @@ final class RouteFastPath: ChannelDuplexHandler, RemovableChannelHandler {
     @exclusivity(unchecked) private var query = RouteQuery()
     @exclusivity(unchecked) private var started = ContinuousClock.now
     @exclusivity(unchecked) private var unflushed = false
+    /// Whether a read was handed on since the last read-complete: only then do the handlers
+    /// behind this one need the read-complete event (they saw nothing otherwise).
+    @exclusivity(unchecked) private var handedOn = false
     @exclusivity(unchecked) private var date = HTTPDateHeader()
     private static let apiKeyHeader = APIKeys.header.rawName
 
@@ -67,12 +70,19 @@ final class RouteFastPath: ChannelDuplexHandler, RemovableChannelHandler {
                 }
             }
             forwarded += 1
+            handedOn = true
             context.fireChannelRead(data)
         case .body:
             // A body on GET /route means nothing, as for the Hummingbird route.
-            if !answering { context.fireChannelRead(data) }
+            if !answering {
+                handedOn = true
+                context.fireChannelRead(data)
+            }
         case .end:
-            guard answering else { return context.fireChannelRead(data) }
+            guard answering else {
+                handedOn = true
+                return context.fireChannelRead(data)
+            }
             answering = false
             respond(context: context)
         }
@@ -88,7 +98,10 @@ final class RouteFastPath: ChannelDuplexHandler, RemovableChannelHandler {
             unflushed = false
             context.flush()
         }
-        context.fireChannelReadComplete()
+        if handedOn {
+            handedOn = false
+            context.fireChannelReadComplete()
+        }
     }
 
     /// Writes the answer's body into `answer` and returns true when this request is a

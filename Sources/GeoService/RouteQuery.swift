@@ -34,34 +34,42 @@ struct RouteQuery {
     private mutating func read(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
         let prefix: StaticString = "/route?"
         let head = prefix.utf8CodeUnitCount
-        guard bytes.count > head, memcmp(bytes.baseAddress!, prefix.utf8Start, head) == 0 else { return false }
+        guard bytes.count > head, let base = bytes.baseAddress, memcmp(base, prefix.utf8Start, head) == 0 else { return false }
+        /// The position of the first `byte` in `from ..< to`, found by memchr.
+        func find(_ byte: UInt8, from: Int, to: Int) -> Int? {
+            guard to > from, let p = memchr(base + from, Int32(byte), to - from) else { return nil }
+            return UnsafeRawPointer(base).distance(to: UnsafeRawPointer(p))
+        }
         var seen = (lon: false, lat: false, category: false)
         var start = head
         while start <= bytes.count {
-            var end = start
-            var equals = -1
-            var escaped = false
-            while end < bytes.count {
-                let b = bytes[end]
-                if b == UInt8(ascii: "&") { break }
-                guard Self.isQueryByte(b) else { return false }
-                if b == UInt8(ascii: "=") && equals < 0 { equals = end }
-                if b == UInt8(ascii: "%") { escaped = true }
-                end += 1
-            }
+            // The parameter runs to the next `&`, its name to the first `=` in it.
+            let end = find(UInt8(ascii: "&"), from: start, to: bytes.count) ?? bytes.count
             if end > start {
+                // Every byte checked, without a branch per byte.
+                var valid: UInt64 = 1, escaped: UInt8 = 0
+                var p = base + start
+                let stop = base + end
+                while p < stop {
+                    let b = p.pointee
+                    valid &= Self.queryByteBit(b)
+                    escaped |= b == UInt8(ascii: "%") ? 1 : 0
+                    p += 1
+                }
+                guard valid == 1 else { return false }
+                let equals = find(UInt8(ascii: "="), from: start, to: end) ?? -1
                 let nameEnd = equals < 0 ? end : equals
-                let which = Self.parameter(UnsafeBufferPointer(rebasing: bytes[start ..< nameEnd]))
+                let which = Self.parameter(UnsafeBufferPointer(start: base + start, count: nameEnd - start))
                 if which >= 0 {
                     guard equals >= 0 else { return false }
-                    let value = UnsafeBufferPointer(rebasing: bytes[(equals + 1) ..< end])
+                    let value = UnsafeBufferPointer(start: base + equals + 1, count: end - equals - 1)
                     switch which {
                     case 0:
-                        guard !seen.lon, let v = number(value, escaped: escaped) else { return false }
+                        guard !seen.lon, let v = number(value, escaped: escaped != 0) else { return false }
                         lon = v
                         seen.lon = true
                     case 1:
-                        guard !seen.lat, let v = number(value, escaped: escaped) else { return false }
+                        guard !seen.lat, let v = number(value, escaped: escaped != 0) else { return false }
                         lat = v
                         seen.lat = true
                     default:
@@ -95,9 +103,14 @@ struct RouteQuery {
     /// which some clients mean as a space and Hummingbird does not. One bit per ASCII byte:
     /// `A-Za-z0-9-._~%!$&'()*,;=:@/?` (a test checks the masks against that list).
     @inline(__always)
-    static func isQueryByte(_ b: UInt8) -> Bool {
+    static func isQueryByte(_ b: UInt8) -> Bool { queryByteBit(b) == 1 }
+
+    /// 1 for a query byte, 0 for any other.
+    @inline(__always)
+    static func queryByteBit(_ b: UInt8) -> UInt64 {
         let low: UInt64 = 0xAFFF_F7F2_0000_0000, high: UInt64 = 0x47FF_FFFE_87FF_FFFF
-        return b < 64 ? (low >> b) & 1 == 1 : b < 128 ? (high >> (b & 63)) & 1 == 1 : false
+        let word = b < 64 ? low : high
+        return (word >> UInt64(b & 63)) & UInt64(b >> 7 ^ 1)
     }
 
     /// Replaces `out` with the value's bytes, `%XX` decoded; false for a `%` without two hex digits.

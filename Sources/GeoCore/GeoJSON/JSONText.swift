@@ -1,5 +1,11 @@
 /// Writes JSON text into a byte buffer: the one place that escapes strings and formats numbers.
 public enum JSONText {
+    /// Appends fixed text (a member name and its punctuation, say) in one copy.
+    @inlinable
+    public static func appendRaw(_ text: StaticString, to out: inout [UInt8]) {
+        out.append(contentsOf: UnsafeBufferPointer(start: text.utf8Start, count: text.utf8CodeUnitCount))
+    }
+
     /// Appends `value` as compact JSON.
     public static func append(_ value: JSONValue, to out: inout [UInt8]) {
         switch value {
@@ -107,6 +113,7 @@ public enum JSONText {
             appendInteger(Int64(value), to: &out)
             return
         }
+        if appendShortDecimal(value, to: &out) { return }
         out.append(contentsOf: value.description.utf8)
     }
 

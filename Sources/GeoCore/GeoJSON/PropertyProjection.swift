@@ -41,7 +41,9 @@ public struct PropertyProjection {
     func lastNameIsFlagged() -> Bool {
         let key = names.lastRange
         guard !flaggedPrefix.isEmpty, key.count >= flaggedPrefix.count else { return false }
-        return names.bytes[key.lowerBound ..< key.lowerBound + flaggedPrefix.count].elementsEqual(flaggedPrefix)
+        return names.bytes.withUnsafeBufferPointer { all in
+            flaggedPrefix.withUnsafeBufferPointer { memcmp(all.baseAddress! + key.lowerBound, $0.baseAddress!, $0.count) == 0 }
+        }
     }
 
     /// Whether the member name just read (the last in ``names``) is one of the kept names;

@@ -5,6 +5,9 @@ import CSpatiaLite
 public final class SpatiaLiteConnection {
     private(set) var handle: OpaquePointer?
     private var spatialiteCache: UnsafeMutableRawPointer?
+    /// Whether SpatiaLite's SQL functions and virtual tables are registered (see
+    /// ``loadSpatialFunctions()``).
+    private(set) var spatialFunctionsLoaded = false
     /// The database file's path (`:memory:` for a private in-memory database).
     public let path: String
 
@@ -30,8 +33,28 @@ public final class SpatiaLiteConnection {
         // In WAL mode NORMAL keeps every commit atomic and the file consistent after a crash
         // of the process or the machine (a power cut may lose only the last commit).
         sqlite3_exec(db, "PRAGMA synchronous=NORMAL; PRAGMA cache_size=\(Self.readCacheKiB)", nil, nil, nil)
+    }
+
+    /// Registers SpatiaLite's SQL functions and virtual tables on this connection, once.
+    ///
+    /// That takes about 6 ms (over a thousand functions), a twentieth of a whole `geoctl
+    /// appeals` process at 10^5 appeals, and most reads need none of them: so it happens on
+    /// first need. ``execute(_:)`` (writes, schema changes, several statements at once) always
+    /// loads them first; ``prepare(_:)`` loads them and prepares again when SQLite answers "no
+    /// such function" or "no such module" (SpatiaLite's functions and virtual tables, in the
+    /// statement or in a trigger or view it compiles). No SQL here uses a function SQLite
+    /// itself also defines (its math functions), whose meaning SpatiaLite's would change.
+    func loadSpatialFunctions() {
+        guard !spatialFunctionsLoaded, let handle else { return }
+        spatialFunctionsLoaded = true
         spatialiteCache = spatialite_alloc_connection()
-        spatialite_init_ex(db, spatialiteCache, 0)
+        spatialite_init_ex(handle, spatialiteCache, 0)
+    }
+
+    /// Runs a PRAGMA (no SpatiaLite needed); false when SQLite refused it.
+    @discardableResult
+    func pragma(_ sql: String) -> Bool {
+        sqlite3_exec(handle, sql, nil, nil, nil) == SQLITE_OK
     }
 
     deinit {
@@ -45,6 +68,7 @@ public final class SpatiaLiteConnection {
 
     /// Runs SQL that returns no rows (several statements allowed).
     public func execute(_ sql: String) throws(StoreError) {
+        loadSpatialFunctions()
         var message: UnsafeMutablePointer<CChar>?
         let rc = sqlite3_exec(handle, sql, nil, nil, &message)
         if rc != SQLITE_OK {
@@ -57,7 +81,15 @@ public final class SpatiaLiteConnection {
     /// A prepared statement.
     public func prepare(_ sql: String) throws(StoreError) -> Statement {
         var statement: OpaquePointer?
-        guard sqlite3_prepare_v2(handle, sql, -1, &statement, nil) == SQLITE_OK, let statement else {
+        var rc = sqlite3_prepare_v2(handle, sql, -1, &statement, nil)
+        if rc != SQLITE_OK, !spatialFunctionsLoaded {
+            let message = lastMessage
+            if message.contains("no such function") || message.contains("no such module") {
+                loadSpatialFunctions()
+                rc = sqlite3_prepare_v2(handle, sql, -1, &statement, nil)
+            }
+        }
+        guard rc == SQLITE_OK, let statement else {
             throw .sql(statement: sql, reason: lastMessage)
         }
         return Statement(statement, connection: self, sql: sql)

@@ -51,6 +51,12 @@ public final class SpatiaLiteConnection {
         spatialite_init_ex(handle, spatialiteCache, 0)
     }
 
+    /// Whether SQLite's error message says a statement needs SpatiaLite's functions or virtual
+    /// tables (at prepare; at step for a virtual table connected late, e.g. by integrity_check).
+    static func wantsSpatialFunctions(_ message: String) -> Bool {
+        message.contains("no such function") || message.contains("no such module")
+    }
+
     /// Runs a PRAGMA (no SpatiaLite needed); false when SQLite refused it.
     @discardableResult
     func pragma(_ sql: String) -> Bool {
@@ -83,8 +89,7 @@ public final class SpatiaLiteConnection {
         var statement: OpaquePointer?
         var rc = sqlite3_prepare_v2(handle, sql, -1, &statement, nil)
         if rc != SQLITE_OK, !spatialFunctionsLoaded {
-            let message = lastMessage
-            if message.contains("no such function") || message.contains("no such module") {
+            if Self.wantsSpatialFunctions(lastMessage) {
                 loadSpatialFunctions()
                 rc = sqlite3_prepare_v2(handle, sql, -1, &statement, nil)
             }
@@ -248,20 +253,36 @@ public final class Statement {
 
     /// Rewinds for the next execution, keeping the bindings (each is bound again anyway).
     public func rewind() {
+        steppedToRow = false
         sqlite3_reset(statement)
     }
 
     /// Advances to the next row; false when done.
     public func step() throws(StoreError) -> Bool {
-        switch sqlite3_step(statement) {
-        case SQLITE_ROW: return true
+        var rc = sqlite3_step(statement)
+        // A virtual table SpatiaLite defines may be connected only now (PRAGMA integrity_check
+        // visits every table): before any row, load SpatiaLite and run the statement again.
+        if rc != SQLITE_ROW, rc != SQLITE_DONE, !steppedToRow, !connection.spatialFunctionsLoaded,
+           SpatiaLiteConnection.wantsSpatialFunctions(connection.lastMessage) {
+            sqlite3_reset(statement)
+            connection.loadSpatialFunctions()
+            rc = sqlite3_step(statement)
+        }
+        switch rc {
+        case SQLITE_ROW:
+            steppedToRow = true
+            return true
         case SQLITE_DONE: return false
         default: throw .sql(statement: sql, reason: connection.lastMessage)
         }
     }
 
+    /// Whether this execution has returned a row (a statement is run again only before that).
+    private var steppedToRow = false
+
     /// Clears bindings and rewinds, for the next execution.
     public func reset() {
+        steppedToRow = false
         sqlite3_reset(statement)
         sqlite3_clear_bindings(statement)
     }

@@ -23,18 +23,20 @@ final class ConnectionLifetime: ChannelDuplexHandler, RemovableChannelHandler {
     typealias OutboundOut = HTTPServerResponsePart
 
     private let idleTimeout: TimeAmount?
+    // Touched only on the channel's event loop, by methods that do not re-enter one another:
+    // the per-request counters skip the run-time exclusivity checks.
     /// Requests whose head has been read and whose answer has not ended.
-    private var inProgress = 0
+    @exclusivity(unchecked) private var inProgress = 0
     /// A request's head has been read but not its end.
-    private var beingRead = false
-    private var lastActive = NIODeadline.now()
+    @exclusivity(unchecked) private var beingRead = false
+    @exclusivity(unchecked) private var lastActive = NIODeadline.now()
     private var idleTask: Scheduled<Void>?
     /// Shutdown asked for a close once the answers in progress are written.
-    private var closeWhenAnswered = false
+    @exclusivity(unchecked) private var closeWhenAnswered = false
     private var heldClose: (mode: CloseMode, promise: EventLoopPromise<Void>?)?
     /// This handler's context and that of NIO's response encoder, while in the pipeline.
-    private var own: ChannelHandlerContext?
-    private(set) var socketSide: ChannelHandlerContext?
+    @exclusivity(unchecked) private var own: ChannelHandlerContext?
+    @exclusivity(unchecked) private(set) var socketSide: ChannelHandlerContext?
 
     init(idleTimeout: TimeAmount?) {
         self.idleTimeout = idleTimeout

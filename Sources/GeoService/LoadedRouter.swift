@@ -7,6 +7,8 @@ import Layers
 /// changes an answer half-way.
 public final class LoadedRouter: Sendable {
     public let router: Layers.Router
+    /// The router's decisions as JSON, for the fast path of `GET /route`.
+    let decisions: DecisionJSONWriter
     /// The catalog (restricted layers included) when the router was built.
     public let catalog: [LayerInfo]
     public let fingerprint: StoreFingerprint
@@ -18,6 +20,7 @@ public final class LoadedRouter: Sendable {
 
     init(router: Layers.Router, catalog: [LayerInfo], fingerprint: StoreFingerprint) {
         self.router = router
+        decisions = DecisionJSONWriter(router: router)
         let unavailable = router.unavailableCategories
         availableCategoryIDs = router.rules.categories.map { unavailable[$0.id] == nil ? Array($0.id.utf8) : nil }
         self.catalog = catalog
@@ -31,8 +34,12 @@ public final class LoadedRouter: Sendable {
     /// unknown or unavailable category (or the same id in another Unicode normalisation,
     /// which the router's own lookup still finds).
     func availableCategory(utf8 id: [UInt8]) -> Int? {
-        id.withUnsafeBufferPointer { bytes in
-            availableCategoryIDs.firstIndex { $0?.withUnsafeBufferPointer { $0.elementsEqual(bytes) } ?? false }
+        id.withUnsafeBytes { bytes in
+            for (i, known) in availableCategoryIDs.enumerated() {
+                guard let known, known.count == bytes.count else { continue }
+                if known.withUnsafeBytes({ bytes.count == 0 || memcmp($0.baseAddress!, bytes.baseAddress!, bytes.count) == 0 }) { return i }
+            }
+            return nil
         }
     }
 }

@@ -1,101 +1,128 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
 /// The `lon`, `lat` and `category` of a `GET /route?…` request target, read from its bytes
 /// for ``RouteFastPath`` with the meaning Hummingbird's `URI.queryParameters` gives them:
 /// parameters split at `&`, the name before the first `=` taken as written, the value
 /// percent-decoded, other parameters ignored.
 ///
-/// Anything this reader is not sure to read the same way gives nil, and the request goes on
+/// Anything this reader is not sure to read the same way is refused, and the request goes on
 /// to Hummingbird, which answers it: a byte outside RFC 3986's query characters, a `%` not
-/// followed by two hex digits, `+`, a value that is not UTF-8 once decoded, or one of the
-/// three parameters given twice or missing.
+/// followed by two hex digits, `+`, or one of the three parameters given twice or missing.
+/// The category's bytes are not checked for UTF-8 here: they are only ever compared with the
+/// ids of the rules' categories, so bytes that are not UTF-8 match none and go on too.
+///
+/// One value per connection: the category's storage is reused from one request to the next.
 struct RouteQuery {
-    var lon: Double
-    var lat: Double
+    private(set) var lon = 0.0
+    private(set) var lat = 0.0
     /// The category id's UTF-8 bytes, decoded.
-    var category: [UInt8]
+    private(set) var category: [UInt8] = []
+    /// A decoded coordinate's bytes, when it had escapes (rare).
+    private var scratch: [UInt8] = []
 
-    private init(lon: Double, lat: Double, category: [UInt8]) {
-        self.lon = lon
-        self.lat = lat
-        self.category = category
-    }
-
-    init?(target: String) {
+    /// Reads `target`; false when it is not a `/route?` target this reader reads exactly as
+    /// Hummingbird does (the values are then meaningless).
+    mutating func read(target: String) -> Bool {
         var target = target
-        guard let parsed = target.withUTF8({ Self.parse($0) }) else { return nil }
-        self = parsed
+        return target.withUTF8 { read($0) }
     }
 
-    private static func parse(_ bytes: UnsafeBufferPointer<UInt8>) -> RouteQuery? {
+    private mutating func read(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
         let prefix: StaticString = "/route?"
-        let head = UnsafeBufferPointer(start: prefix.utf8Start, count: prefix.utf8CodeUnitCount)
-        guard bytes.count > head.count, bytes.prefix(head.count).elementsEqual(head) else { return nil }
-        var lon: Double?, lat: Double?, category: [UInt8]?
-        var start = prefix.utf8CodeUnitCount
+        let head = prefix.utf8CodeUnitCount
+        guard bytes.count > head, let base = bytes.baseAddress, memcmp(base, prefix.utf8Start, head) == 0 else { return false }
+        /// The position of the first `byte` in `from ..< to`, found by memchr.
+        func find(_ byte: UInt8, from: Int, to: Int) -> Int? {
+            guard to > from, let p = memchr(base + from, Int32(byte), to - from) else { return nil }
+            return UnsafeRawPointer(base).distance(to: UnsafeRawPointer(p))
+        }
+        var seen = (lon: false, lat: false, category: false)
+        var start = head
         while start <= bytes.count {
-            var end = start
-            var equals = -1
-            while end < bytes.count, bytes[end] != UInt8(ascii: "&") {
-                let b = bytes[end]
-                guard Self.isQueryByte(b) else { return nil }
-                if b == UInt8(ascii: "=") && equals < 0 { equals = end }
-                end += 1
-            }
+            // The parameter runs to the next `&`, its name to the first `=` in it.
+            let end = find(UInt8(ascii: "&"), from: start, to: bytes.count) ?? bytes.count
             if end > start {
+                // Every byte checked, without a branch per byte.
+                var valid: UInt64 = 1, escaped: UInt8 = 0
+                var p = base + start
+                let stop = base + end
+                while p < stop {
+                    let b = p.pointee
+                    valid &= Self.queryByteBit(b)
+                    escaped |= b == UInt8(ascii: "%") ? 1 : 0
+                    p += 1
+                }
+                guard valid == 1 else { return false }
+                let equals = find(UInt8(ascii: "="), from: start, to: end) ?? -1
                 let nameEnd = equals < 0 ? end : equals
-                let name = UnsafeBufferPointer(rebasing: bytes[start ..< nameEnd])
-                if let which = Self.parameter(name) {
-                    guard equals >= 0, let value = Self.percentDecoded(bytes[(equals + 1) ..< end]) else { return nil }
+                let which = Self.parameter(UnsafeBufferPointer(start: base + start, count: nameEnd - start))
+                if which >= 0 {
+                    guard equals >= 0 else { return false }
+                    let value = UnsafeBufferPointer(start: base + equals + 1, count: end - equals - 1)
                     switch which {
                     case 0:
-                        guard lon == nil, let v = Self.number(value) else { return nil }
+                        guard !seen.lon, let v = number(value, escaped: escaped != 0) else { return false }
                         lon = v
+                        seen.lon = true
                     case 1:
-                        guard lat == nil, let v = Self.number(value) else { return nil }
+                        guard !seen.lat, let v = number(value, escaped: escaped != 0) else { return false }
                         lat = v
+                        seen.lat = true
                     default:
-                        guard category == nil else { return nil }
-                        category = value
+                        guard !seen.category, Self.percentDecode(value, into: &category) else { return false }
+                        seen.category = true
                     }
                 }
             }
             start = end + 1
         }
-        guard let lon, let lat, let category else { return nil }
-        return RouteQuery(lon: lon, lat: lat, category: category)
+        return seen.lon && seen.lat && seen.category
     }
 
-    /// 0 for `lon`, 1 for `lat`, 2 for `category`, nil for any other name.
-    private static func parameter(_ name: UnsafeBufferPointer<UInt8>) -> Int? {
-        if name.elementsEqual("lon".utf8) { return 0 }
-        if name.elementsEqual("lat".utf8) { return 1 }
-        if name.elementsEqual("category".utf8) { return 2 }
-        return nil
-    }
-
-    /// RFC 3986 `query` characters (unreserved, sub-delims, `:`, `@`, `/`, `?`, `%`), less `+`,
-    /// which some clients mean as a space and Hummingbird does not.
-    private static func isQueryByte(_ b: UInt8) -> Bool {
-        switch b {
-        case UInt8(ascii: "a") ... UInt8(ascii: "z"), UInt8(ascii: "A") ... UInt8(ascii: "Z"), UInt8(ascii: "0") ... UInt8(ascii: "9"):
-            return true
-        case UInt8(ascii: "-"), UInt8(ascii: "."), UInt8(ascii: "_"), UInt8(ascii: "~"), UInt8(ascii: "%"),
-             UInt8(ascii: "!"), UInt8(ascii: "$"), UInt8(ascii: "&"), UInt8(ascii: "'"), UInt8(ascii: "("), UInt8(ascii: ")"),
-             UInt8(ascii: "*"), UInt8(ascii: ","), UInt8(ascii: ";"), UInt8(ascii: "="), UInt8(ascii: ":"), UInt8(ascii: "@"),
-             UInt8(ascii: "/"), UInt8(ascii: "?"):
-            return true
+    /// 0 for `lon`, 1 for `lat`, 2 for `category`, -1 for any other name.
+    private static func parameter(_ name: UnsafeBufferPointer<UInt8>) -> Int {
+        switch name.count {
+        case 3:
+            guard name[0] == UInt8(ascii: "l"), name[1] == UInt8(ascii: "a") || name[1] == UInt8(ascii: "o") else { return -1 }
+            if name[1] == UInt8(ascii: "o") && name[2] == UInt8(ascii: "n") { return 0 }
+            if name[1] == UInt8(ascii: "a") && name[2] == UInt8(ascii: "t") { return 1 }
+            return -1
+        case 8:
+            let word: StaticString = "category"
+            return memcmp(name.baseAddress!, word.utf8Start, 8) == 0 ? 2 : -1
         default:
-            return false
+            return -1
         }
     }
 
-    private static func percentDecoded(_ value: Slice<UnsafeBufferPointer<UInt8>>) -> [UInt8]? {
-        var out: [UInt8] = []
+    /// RFC 3986 `query` characters (unreserved, sub-delims, `:`, `@`, `/`, `?`, `%`), less `+`,
+    /// which some clients mean as a space and Hummingbird does not. One bit per ASCII byte:
+    /// `A-Za-z0-9-._~%!$&'()*,;=:@/?` (a test checks the masks against that list).
+    @inline(__always)
+    static func isQueryByte(_ b: UInt8) -> Bool { queryByteBit(b) == 1 }
+
+    /// 1 for a query byte, 0 for any other.
+    @inline(__always)
+    static func queryByteBit(_ b: UInt8) -> UInt64 {
+        let low: UInt64 = 0xAFFF_F7F2_0000_0000, high: UInt64 = 0x47FF_FFFE_87FF_FFFF
+        let word = b < 64 ? low : high
+        return (word >> UInt64(b & 63)) & UInt64(b >> 7 ^ 1)
+    }
+
+    /// Replaces `out` with the value's bytes, `%XX` decoded; false for a `%` without two hex digits.
+    private static func percentDecode(_ value: UnsafeBufferPointer<UInt8>, into out: inout [UInt8]) -> Bool {
+        out.removeAll(keepingCapacity: true)
         out.reserveCapacity(value.count)
-        var i = value.startIndex
-        while i < value.endIndex {
+        var ok = true
+        var i = 0
+        while i < value.count {
             let b = value[i]
             if b == UInt8(ascii: "%") {
-                guard i + 2 < value.endIndex, let high = hex(value[i + 1]), let low = hex(value[i + 2]) else { return nil }
+                guard i + 2 < value.count, let high = hex(value[i + 1]), let low = hex(value[i + 2]) else { ok = false; break }
                 out.append(high << 4 | low)
                 i += 3
             } else {
@@ -103,9 +130,7 @@ struct RouteQuery {
                 i += 1
             }
         }
-        // Hummingbird keeps the raw text when the decoded bytes are not UTF-8; leave that to it.
-        guard String(validating: out, as: UTF8.self) != nil else { return nil }
-        return out
+        return ok
     }
 
     private static func hex(_ b: UInt8) -> UInt8? {
@@ -118,8 +143,47 @@ struct RouteQuery {
     }
 
     /// The number as `Double(_: Substring)` reads it for the Hummingbird route.
-    private static func number(_ bytes: [UInt8]) -> Double? {
-        guard !bytes.isEmpty else { return nil }
-        return Double(String(decoding: bytes, as: UTF8.self))
+    private mutating func number(_ value: UnsafeBufferPointer<UInt8>, escaped: Bool) -> Double? {
+        guard !escaped else {
+            guard Self.percentDecode(value, into: &scratch) else { return nil }
+            return scratch.withUnsafeBufferPointer { Self.number($0) }
+        }
+        return Self.number(value)
     }
+
+    private static func number(_ bytes: UnsafeBufferPointer<UInt8>) -> Double? {
+        guard !bytes.isEmpty else { return nil }
+        return shortDecimal(bytes) ?? Double(String(decoding: bytes, as: UTF8.self))
+    }
+
+    /// `-?digits.digits` with at most 15 digits in all, read exactly: the digits as an integer
+    /// below 2^53 and a power of ten up to 10^22 are both exact, so one division rounds the
+    /// quotient correctly, as `strtod` does. Nil for anything else (the general reader takes it).
+    static func shortDecimal(_ bytes: UnsafeBufferPointer<UInt8>) -> Double? {
+        var i = 0
+        let negative = bytes[0] == UInt8(ascii: "-")
+        if negative { i = 1 }
+        var mantissa: UInt64 = 0
+        var digits = 0, fraction = 0
+        var point = false
+        while i < bytes.count {
+            let b = bytes[i]
+            if b >= UInt8(ascii: "0") && b <= UInt8(ascii: "9") {
+                mantissa = mantissa &* 10 &+ UInt64(b &- UInt8(ascii: "0"))
+                digits += 1
+                if point { fraction += 1 }
+            } else if b == UInt8(ascii: ".") && !point {
+                point = true
+                guard digits > 0 else { return nil }
+            } else {
+                return nil
+            }
+            i += 1
+        }
+        guard digits > 0, digits <= 15, !point || fraction > 0 else { return nil }
+        let magnitude = Double(mantissa) / powersOfTen[fraction]
+        return negative ? -magnitude : magnitude
+    }
+
+    private static let powersOfTen: [Double] = (0 ... 22).map { k in (0 ..< k).reduce(1.0) { acc, _ in acc * 10 } }
 }

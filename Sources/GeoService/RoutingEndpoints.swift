@@ -22,7 +22,8 @@ extension ServiceContext {
     }
 
     /// The body of a `GET /route` answer: the decision as `geoctl route --format json` writes
-    /// it. The Hummingbird route and the event-loop fast path (``RouteFastPath``) both call it.
+    /// it (``DecisionJSON``). The event-loop fast path (``RouteFastPath``) answers the routine
+    /// requests with the same bytes from the loaded router's ``DecisionJSONWriter``.
     static func routeAnswer(_ query: Query, loaded: LoadedRouter) throws(Problem) -> [UInt8] {
         let lon = try query.coordinate("lon", in: -180 ... 180)
         let lat = try query.coordinate("lat", in: -90 ... 90)
@@ -33,11 +34,6 @@ extension ServiceContext {
         } catch {
             throw Self.problem(for: error)
         }
-        return answerBody(decision, lon: lon, lat: lat)
-    }
-
-    /// The JSON of a decision, as `GET /route` answers it (the fast path too).
-    static func answerBody(_ decision: RoutingDecision, lon: Double, lat: Double) -> [UInt8] {
         var out: [UInt8] = []
         out.reserveCapacity(1024)
         DecisionJSON.append(decision, lon: lon, lat: lat, to: &out)

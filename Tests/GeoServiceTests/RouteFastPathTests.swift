@@ -28,7 +28,11 @@ struct RouteFastPathTests {
                  "/route?lon=60.72309&lat=56.07966&category=snow&x=%zz", "/route?lon&lat=56.07966&category=snow",
                  "/route?lon=60.72309&lat=56.07966&category=snow&category=snow", "/route?LON=60.72309&lat=56.07966&category=snow",
                  "/route?lon=60.72309&lat=56.07966&category=snow?x", "/route?lon=60.72309&lat=56.07966&category=",
-                 "/route?lon=1e999&lat=56.07966&category=snow", "/route?lon=60.72309&lat=56.07966&category=snow%"]
+                 "/route?lon=1e999&lat=56.07966&category=snow", "/route?lon=60.72309&lat=56.07966&category=snow%",
+                 // Numbers read by the short-decimal reader, and those left to the general one.
+                 "/route?lon=060.723090&lat=56.0796600000001&category=snow", "/route?lon=60.723090000000001&lat=56.07966&category=snow",
+                 "/route?lon=60.&lat=56.07966&category=snow", "/route?lon=60.72309&lat=.5&category=snow",
+                 "/route?lon=-0&lat=56.07966&category=snow", "/route?lon=6%30.72309&lat=56.07966&category=snow"]
         return uris
     }
 

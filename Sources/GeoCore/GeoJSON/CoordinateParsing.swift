@@ -50,9 +50,10 @@ extension JSONScanner {
     /// Parses a `coordinates` value at `pos` into ``coordinates``, reusing its storage.
     mutating func parseCoordinates(checkLonLat: Bool) throws(GeoJSONError) {
         let c = try peekRequired()
-        // Take the scratch tree out of `self` (no copy: its buffers stay uniquely owned).
-        var tree = coordinates
-        coordinates = CoordinateTree(location: location(pos))
+        // Take the scratch tree out of `self` by a swap (no copy, no reference counting: its
+        // buffers stay uniquely owned).
+        var tree = CoordinateTree(location: location(pos))
+        swap(&tree, &coordinates)
         tree.reset(at: location(pos))
         guard c == UInt8(ascii: "[") else {
             throw error("\"coordinates\" must be an array, found \(describeByte(at: pos))")

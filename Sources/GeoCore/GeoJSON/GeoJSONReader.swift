@@ -126,6 +126,17 @@ public final class GeoJSONReader {
         parser.projection = PropertyProjection(keeping: names, encodesAll: encodingAll, flaggingPrefix: flaggingPrefix)
     }
 
+    /// From now on, each feature's properties are recorded as ``RecordedProperties`` (its
+    /// compact JSON and, per member, name, kind, text or number) instead of built as a
+    /// `JSONObject`: features carry only the members named in `names`. Validation and errors
+    /// are those of a full read. Read the record with ``recordedProperties`` after each ``next()``.
+    public func recordProperties(keeping names: [String]) {
+        parser.recorder = PropertyRecorder(keeping: names)
+    }
+
+    /// The properties of the feature ``next()`` returned last, as ``recordProperties(keeping:)`` records them.
+    public var recordedProperties: RecordedProperties { parser.recorder?.recorded ?? RecordedProperties() }
+
     /// Whether the last properties object read had a member whose name starts with the
     /// projection's `flaggingPrefix`.
     public var lastPropertiesHadFlaggedName: Bool { parser.projection?.lastHadFlaggedName ?? false }
@@ -142,6 +153,27 @@ public final class GeoJSONReader {
         swap(&taken, &parser.projection!.encoded)
         parser.projection!.lastRange = nil
         return taken
+    }
+
+    /// Once the `features` array has opened: the `crs` member found after it by the
+    /// look-ahead (`.some(nil)`: none there, or the `crs` member came first); nil before that.
+    /// Hand it to ``assumeTrailingCRS(_:)`` of another reader of the same file.
+    public var trailingCRS: LegacyCRS?? {
+        guard parser.lookAheadDone else { return nil }
+        return .some(parser.crsFoundAhead ? parser.legacyCRS : nil)
+    }
+
+    /// Takes another reader's ``trailingCRS`` for the same, unchanged file instead of
+    /// searching the file again: a `crs` member after the features (`found`) then counts as
+    /// read before them, exactly as this reader's own look-ahead would have found it.
+    /// Call before the first ``next()``.
+    public func assumeTrailingCRS(_ found: LegacyCRS?) {
+        guard parser.lookAhead != nil, parser.featuresRead == 0 else { return }
+        parser.lookAhead = nil
+        if let found {
+            parser.legacyCRS = found
+            parser.crsFoundAhead = true
+        }
     }
 
     /// Reads every remaining feature into an array (for small inputs and tests).
@@ -167,12 +199,16 @@ struct GeoJSONParser {
     var legacyCRSAfterFeatures = false
     /// Where a `crs` member after the features can be looked for before reading them.
     var lookAhead: TrailingCRS.Source?
-    private var crsFoundAhead = false
+    var crsFoundAhead = false
+    /// Set once the `features` array has opened: the look-ahead has been decided then.
+    var lookAheadDone = false
     var sawZ = false
     var documentType: String?
     var featuresRead = 0
     /// Which properties are built (nil: all); see ``GeoJSONReader/projectProperties(keeping:encodingAll:)``.
     var projection: PropertyProjection?
+    /// Set by ``GeoJSONReader/recordProperties(keeping:)``.
+    var recorder: PropertyRecorder?
     /// Read as a GeoJSON text sequence (RFC 8142): set by the caller or by a leading 0x1E.
     var sequence = false
     var state = State.start
@@ -263,6 +299,7 @@ struct GeoJSONParser {
             let start = scanner.location(scanner.pos)
             projection?.lastRange = nil
             projection?.lastHadFlaggedName = false
+            recorder?.recorded.reset()
             var parts = try readObject(context: .feature)
             guard let type = parts.type else {
                 throw scanner.error("an element of the GeoJSON text sequence has no \"type\" member", at: start)
@@ -325,6 +362,7 @@ struct GeoJSONParser {
                     legacyCRS = found
                     crsFoundAhead = true
                 }
+                lookAheadDone = true
                 scanner.pos += 1
                 try scanner.enter()
                 state = .inFeatures
@@ -379,6 +417,7 @@ struct GeoJSONParser {
             let geometry = try scanner.geometry(of: topLevel)
             featuresRead = 1
             projection?.lastRange = nil  // a bare geometry's "properties" member is foreign
+            recorder?.recorded.reset()
             return Feature(geometry: geometry)
         }
     }
@@ -388,6 +427,7 @@ struct GeoJSONParser {
         let start = scanner.location(scanner.pos)
         projection?.lastRange = nil
         projection?.lastHadFlaggedName = false
+        recorder?.recorded.reset()
         var parts = try readObject(context: .feature)
         guard let type = parts.type else {
             throw scanner.error("a feature has no \"type\" member", at: start)
@@ -479,7 +519,9 @@ struct GeoJSONParser {
         case .properties where context != .geometry:
             let c = try scanner.peekRequired()
             if c == UInt8(ascii: "{") {
-                if projection != nil {
+                if recorder != nil {
+                    parts.properties = try scanner.parseObject(recording: &recorder!)
+                } else if projection != nil {
                     parts.properties = try scanner.parseObject(projecting: &projection!)
                 } else {
                     parts.properties = try scanner.parseObject()

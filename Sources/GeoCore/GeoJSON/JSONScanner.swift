@@ -252,6 +252,11 @@ struct JSONScanner {
         while i < to {
             let c = buffer[i]
             if c < 0x80 { i += 1; continue }
+            // Two-byte sequences (Cyrillic, Greek, accented Latin) first: most non-ASCII text.
+            if c >= 0xC2 && c <= 0xDF && i + 1 < to && buffer[i + 1] & 0xC0 == 0x80 {
+                i += 2
+                continue
+            }
             var need: Int
             var lower: UInt8 = 0x80
             var upper: UInt8 = 0xBF
@@ -422,9 +427,10 @@ struct JSONScanner {
 
     /// Parses a JSON number at `pos` (RFC 8259 grammar: no leading zeros, no `+`, no bare `.`).
     ///
-    /// Up to 19 significant digits with a decimal exponent within ±22 convert exactly by one
-    /// multiplication or division (Clinger's fast path); anything else goes to `strtod`, which
-    /// rounds correctly. Overflow to infinity is an error.
+    /// Up to 19 significant digits convert exactly without the C library: an integer times
+    /// 10^0...10^22 by one multiplication (Clinger's fast path), anything else by Eisel–Lemire
+    /// (``EiselLemire``); longer numbers, and the rare ones Eisel–Lemire cannot decide, go to
+    /// `strtod`. All round to nearest, ties to even. Overflow to infinity is an error.
     @inline(__always)
     mutating func scanNumber() throws(GeoJSONError) -> Number {
         while true {
@@ -549,10 +555,13 @@ struct JSONScanner {
         var value: Double
         if mantissa == 0 {
             value = 0
-        } else if mantissa <= (1 << 53) && exponent >= -22 && exponent <= 22 {
+        } else if mantissa <= (1 << 53) && exponent >= 0 && exponent <= 22 {
             // Clinger's fast path: both operands exact, so one rounding, correctly rounded.
-            let scale = JSONText.powersOfTenTable(exponent < 0 ? -exponent : exponent)
-            value = exponent < 0 ? Double(mantissa) / scale : Double(mantissa) * scale
+            value = Double(mantissa) * JSONText.powersOfTenTable(exponent)
+        } else if let converted = EiselLemire.double(mantissa, exponent), converted.isFinite {
+            // Fractions and large exponents: multiplications by a 128-bit power of five, no
+            // division; exact whenever it answers (else strtod, below).
+            value = converted
         } else {
             value = slowParse(start, i, negative: negative)
             if !value.isFinite {

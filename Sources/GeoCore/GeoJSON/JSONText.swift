@@ -1,5 +1,11 @@
 /// Writes JSON text into a byte buffer: the one place that escapes strings and formats numbers.
 public enum JSONText {
+    /// Appends fixed text (a member name and its punctuation, say) in one copy.
+    @inlinable
+    public static func appendRaw(_ text: StaticString, to out: inout [UInt8]) {
+        out.append(contentsOf: UnsafeBufferPointer(start: text.utf8Start, count: text.utf8CodeUnitCount))
+    }
+
     /// Appends `value` as compact JSON.
     public static func append(_ value: JSONValue, to out: inout [UInt8]) {
         switch value {
@@ -78,15 +84,24 @@ public enum JSONText {
 
     public static func appendInteger(_ value: Int64, to out: inout [UInt8]) {
         if value == 0 { out.append(48); return }
-        var digits: (UInt64, Bool) = (value.magnitude, value < 0)
-        if digits.1 { out.append(UInt8(ascii: "-")) }
-        var tmp: [UInt8] = []
-        tmp.reserveCapacity(20)
-        while digits.0 > 0 {
-            tmp.append(UInt8(48 + digits.0 % 10))
-            digits.0 /= 10
+        if value < 0 { out.append(UInt8(ascii: "-")) }
+        appendDigits(value.magnitude, width: 0, to: &out)
+    }
+
+    /// Appends the decimal digits of `n`, left-padded with zeros to `width`, from a buffer on
+    /// the stack (no array per number: this runs for every coordinate written).
+    @inline(__always)
+    static func appendDigits(_ n: UInt64, width: Int, to out: inout [UInt8]) {
+        var buffer: (UInt64, UInt64, UInt64) = (0, 0, 0)  // 24 bytes: UInt64.max has 20 digits
+        withUnsafeMutableBytes(of: &buffer) { digits in
+            var i = 24, v = n
+            repeat {
+                i -= 1
+                digits[i] = UInt8(48 + v % 10)
+                v /= 10
+            } while v > 0 || 24 - i < width
+            out.append(contentsOf: digits[i...])
         }
-        out.append(contentsOf: tmp.reversed())
     }
 
     /// Appends the shortest text that reads back as exactly `value` (integral values without
@@ -98,6 +113,7 @@ public enum JSONText {
             appendInteger(Int64(value), to: &out)
             return
         }
+        if appendShortDecimal(value, to: &out) { return }
         out.append(contentsOf: value.description.utf8)
     }
 
@@ -117,14 +133,7 @@ public enum JSONText {
         var width = decimals
         while fraction % 10 == 0 { fraction /= 10; width -= 1 }
         out.append(UInt8(ascii: "."))
-        var digits = [UInt8](repeating: 48, count: width)
-        var i = width - 1
-        while fraction > 0 {
-            digits[i] = UInt8(48 + fraction % 10)
-            fraction /= 10
-            i -= 1
-        }
-        out.append(contentsOf: digits)
+        appendDigits(UInt64(fraction), width: width, to: &out)
     }
 
     static let powersOfTen: [Double] = (0 ... 22).map { p in (0 ..< p).reduce(1.0) { r, _ in r * 10 } }

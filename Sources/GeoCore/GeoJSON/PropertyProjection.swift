@@ -41,7 +41,9 @@ public struct PropertyProjection {
     func lastNameIsFlagged() -> Bool {
         let key = names.lastRange
         guard !flaggedPrefix.isEmpty, key.count >= flaggedPrefix.count else { return false }
-        return names.bytes[key.lowerBound ..< key.lowerBound + flaggedPrefix.count].elementsEqual(flaggedPrefix)
+        return names.bytes.withUnsafeBufferPointer { all in
+            flaggedPrefix.withUnsafeBufferPointer { memcmp(all.baseAddress! + key.lowerBound, $0.baseAddress!, $0.count) == 0 }
+        }
     }
 
     /// Whether the member name just read (the last in ``names``) is one of the kept names;
@@ -201,7 +203,7 @@ extension JSONScanner {
 
     /// Scans a member name as ``scanString()`` does (same errors) and appends its decoded
     /// bytes to `names`; returns whether it is ASCII.
-    private mutating func scanKey(into names: inout MemberNames) throws(GeoJSONError) -> Bool {
+    mutating func scanKey(into names: inout MemberNames) throws(GeoJSONError) -> Bool {
         let c = try peekRequired()
         guard c == UInt8(ascii: "\"") else { throw error("expected a string, found \(describeByte(at: pos))") }
         let raw = try scanRawString(validate: false)
@@ -220,7 +222,7 @@ extension JSONScanner {
     /// Validates and skips the value at `pos` with exactly the checks ``parseValue()`` makes
     /// (UTF-8 and escapes in strings, repeated names in objects, depth, numbers); with
     /// `encodes`, appends it to `out` as ``JSONText/append(_:to:)`` would write the parsed value.
-    private mutating func validateValue(encodes: Bool, into out: inout [UInt8]) throws(GeoJSONError) {
+    mutating func validateValue(encodes: Bool, into out: inout [UInt8]) throws(GeoJSONError) {
         let c = try peekRequired()
         switch c {
         case UInt8(ascii: "\""):

@@ -17,7 +17,9 @@ public struct NearestFeatureIndex: Sendable {
     /// Polygon features are answered "inside" by this index, for distance 0.
     private let polygons: PolygonIndex
 
-    public init(geometries: [Geometry?]) {
+    /// Indexes `geometries`; `polygons`, when given, must be the ``PolygonIndex`` of the same
+    /// geometries (a caller that built one already saves building it twice).
+    public init(geometries: [Geometry?], polygons: PolygonIndex? = nil) {
         featureCount = geometries.count
         var partStarts: [Int32] = []
         var featureParts: [Int32] = [0]
@@ -55,7 +57,8 @@ public struct NearestFeatureIndex: Sendable {
         self.partFlags = flags
         self.coordinates = coordinates
         self.tree = PackedRTree(boxes)
-        self.polygons = PolygonIndex(geometries: geometries)
+        precondition(polygons == nil || polygons!.featureCount == geometries.count, "a polygon index of other geometries")
+        self.polygons = polygons ?? PolygonIndex(geometries: geometries)
     }
 
     /// Distance in metres from a position to feature `feature`.

@@ -97,20 +97,39 @@ public struct PolygonIndex: @unchecked Sendable {
                 let bandCount = Swift.max(1, Swift.min(segmentCount / 2, 1 << 16))
                 let height = box.height
                 let inverse = height > 0 ? Double(bandCount) / height : 0
-                var perBand = [[Double]](repeating: [], count: bandCount)
-                polygon.forEachEdge { x1, y1, x2, y2 in
+                // Each band's edges, in edge order, placed by a counting sort straight into
+                // `edges` (no array per band, none per edge).
+                var ends = [Int](repeating: 0, count: bandCount + 1)
+                polygon.forEachEdge { _, y1, _, y2 in
                     let first = Self.band(Swift.min(y1, y2), box.minY, inverse, bandCount)
                     let last = Self.band(Swift.max(y1, y2), box.minY, inverse, bandCount)
-                    for b in first ... last { perBand[b].append(contentsOf: [x1, y1, x2, y2]) }
+                    for b in first ... last { ends[b + 1] += 1 }
+                }
+                for b in 0 ..< bandCount { ends[b + 1] += ends[b] }
+                let base = edges.count / 4
+                edges.append(contentsOf: repeatElement(0.0, count: 4 * ends[bandCount]))
+                var next = ends
+                edges.withUnsafeMutableBufferPointer { e in
+                    next.withUnsafeMutableBufferPointer { next in
+                        polygon.forEachEdge { x1, y1, x2, y2 in
+                            let first = Self.band(Swift.min(y1, y2), box.minY, inverse, bandCount)
+                            let last = Self.band(Swift.max(y1, y2), box.minY, inverse, bandCount)
+                            for b in first ... last {
+                                let k = 4 * (base + next[b])
+                                e[k] = x1
+                                e[k + 1] = y1
+                                e[k + 2] = x2
+                                e[k + 3] = y2
+                                next[b] += 1
+                            }
+                        }
+                    }
                 }
                 partFeature.append(Int32(f))
                 partGeometry.append(contentsOf: [box.minY, inverse, box.minX, box.maxX, box.maxY])
                 partBands.append(Int32(bandStarts.count - 1))
                 partBands.append(Int32(bandCount))
-                for band in perBand {
-                    edges.append(contentsOf: band)
-                    bandStarts.append(Int32(edges.count / 4))
-                }
+                for b in 0 ..< bandCount { bandStarts.append(Int32(base + ends[b + 1])) }
                 boxes.append(box)
             }
         }

@@ -248,10 +248,12 @@ public struct LayerImporter {
     /// with GEOS (an invalid one is noted in `scan.invalid`, and repaired there when asked),
     /// the kinds, the extent and the region. Returns the geometry as it is written when it is
     /// there and valid, else nil.
+    /// With `recorded`, the feature's properties are those (see ``GeoJSONReader/recordProperties(keeping:)``).
     func check(_ feature: Feature, index: Int, into scan: inout Scan, transformer: CoordinateTransformer?,
-               region: ExpectedRegion?, geos: GEOSContext, options: ImportOptions, file: String) throws -> Geometry? {
+               region: ExpectedRegion?, geos: GEOSContext, options: ImportOptions, file: String,
+               recorded: RecordedProperties? = nil) throws -> Geometry? {
         scan.count += 1
-        scan.schema.add(feature.properties)
+        if let recorded { scan.schema.add(recorded) } else { scan.schema.add(feature.properties) }
         guard var geometry = feature.geometry else { return nil }
         scan.kinds[geometry.kind, default: 0] += 1
         if let transformer {

@@ -29,6 +29,12 @@ extension LayerImporter {
     /// of BENCHMARKS.md (load 3–9) it measured no faster than one thread.
     static let pipelinedByDefault = getenv("GEOCTL_IMPORT_PIPELINE").map { String(cString: $0) == "1" } ?? false
 
+    /// Whether the one-pass import on one thread reads properties as ``RecordedProperties``
+    /// (their JSON text copied from the file, typed columns bound from its bytes) instead of
+    /// building a `JSONObject` per feature. `GEOCTL_IMPORT_RECORDED=0` builds them: the A/B of
+    /// bench/import.sh (the wide file's import: BENCHMARKS.md).
+    static let recordsProperties = getenv("GEOCTL_IMPORT_RECORDED").map { String(cString: $0) != "0" } ?? true
+
     /// How many checked features go to the writing thread at a time.
     static let pipelineBatch = 256
 
@@ -45,6 +51,9 @@ extension LayerImporter {
         var sample = PropertySchema()
         var sampleKinds = Set<GeometryKind>()
         let sourceCRS: String?
+        // The sample reader's search for a `crs` member after the features, which reads the
+        // whole file: the main reader takes its answer instead of searching again.
+        let trailingCRS: LegacyCRS??
         do {
             let reader = try openReader(source, options: options, sequence: sequence)
             var index = 0
@@ -56,6 +65,7 @@ extension LayerImporter {
             }
             // The legacy crs member, when the file has one, comes before the features.
             sourceCRS = try self.sourceCRS(options: options, reader: reader)
+            trailingCRS = reader.trailingCRS
         } catch is ImportError {
             return nil
         }
@@ -78,9 +88,18 @@ extension LayerImporter {
                     // Everything on this thread.
                     let geos = GEOSContext()
                     let reader = try openReader(source, options: options, sequence: sequence)
+                    if case .some(let found) = trailingCRS { reader.assumeTrailingCRS(found) }
+                    // Properties recorded, not built, where the store takes them so: the id
+                    // field (if any) is the only member built as a value.
+                    let recording = Self.recordsProperties ? writer as? RecordedPropertiesWriter : nil
+                    if recording != nil { reader.recordProperties(keeping: options.idField.map { [$0] } ?? []) }
                     var index = 0
-                    while let feature = try nextChecked(reader, index: index, scan: &scan, geos: geos) {
-                        try writer.insert(feature)
+                    while let feature = try nextChecked(reader, index: index, scan: &scan, geos: geos, recorded: recording != nil) {
+                        if let recording {
+                            try recording.insert(feature, recorded: reader.recordedProperties)
+                        } else {
+                            try writer.insert(feature)
+                        }
                         if index % 4096 == 0 {
                             progress?(ImportProgress(phase: .writing, bytesDone: reader.bytesRead, bytesTotal: source.size, features: index))
                         }
@@ -95,6 +114,7 @@ extension LayerImporter {
                     scan.sourceCRS = sourceCRS
                     let geos = GEOSContext()
                     let reader = try openReader(source, options: options, sequence: sequence)
+                    if case .some(let found) = trailingCRS { reader.assumeTrailingCRS(found) }
                     var index = 0
                     var batch = FeaturePipeline<Scan>.Batch()
                     while let feature = try nextChecked(reader, index: index, scan: &scan, geos: geos) {
@@ -131,12 +151,13 @@ extension LayerImporter {
 
         /// The next feature with its id, checked into `scan`. An invalid geometry contradicts
         /// the one pass: the two-pass import rejects, skips or repairs it.
-        func nextChecked(_ reader: GeoJSONReader, index: Int, scan: inout Scan, geos: GEOSContext) throws -> Feature? {
+        func nextChecked(_ reader: GeoJSONReader, index: Int, scan: inout Scan, geos: GEOSContext, recorded: Bool = false) throws -> Feature? {
             guard let original = try nextFeature(reader, source) else { return nil }
             var feature = try withID(original, index: index, options: options, file: file)
             let invalid = scan.invalid.count
             feature.geometry = try check(feature, index: index, into: &scan, transformer: transformer, region: region,
-                                         geos: geos, options: options, file: file)
+                                         geos: geos, options: options, file: file,
+                                         recorded: recorded ? reader.recordedProperties : nil)
             if scan.invalid.count != invalid { throw LayoutContradicted() }
             return feature
         }

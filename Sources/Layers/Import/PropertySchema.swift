@@ -24,6 +24,8 @@ struct PropertySchema {
     /// Property names in order of first appearance, what their values were, and where each
     /// name stands in `order`.
     private var order: [String] = []
+    /// The names' UTF-8 bytes, for records compared byte by byte (``add(_:)-recorded``).
+    private var orderUTF8: [[UInt8]] = []
     private var seen: [Seen] = []
     private var position: [String: Int] = [:]
 
@@ -49,10 +51,50 @@ struct PropertySchema {
             } else {
                 k = order.count
                 order.append(member.key)
+                orderUTF8.append(Array(member.key.utf8))
                 seen.append(flag)
                 position[member.key] = k
                 next = k + 1
                 continue
+            }
+            if !seen[k].contains(flag) { seen[k].formUnion(flag) }
+            next = k + 1
+        }
+    }
+
+    /// The same as ``add(_:)`` for properties the reader recorded without building them: a
+    /// name is compared byte by byte with the one expected next, and only when they differ
+    /// looked up as a `String` (which compares canonically, as the `JSONObject` path does).
+    mutating func add(_ properties: RecordedProperties) {
+        var next = 0
+        for member in properties.members {
+            let flag: Seen
+            switch member.kind {
+            case .null: flag = []
+            case .integer: flag = .integer
+            case .number: flag = .number
+            case .string: flag = .string
+            case .bool: flag = .bool
+            case .array, .object: flag = .other
+            }
+            let k: Int
+            if next < order.count && properties.name(of: member, is: orderUTF8[next]) {
+                k = next
+            } else {
+                let key = properties.name(of: member)
+                if next < order.count && order[next] == key {
+                    k = next
+                } else if let known = position[key] {
+                    k = known
+                } else {
+                    k = order.count
+                    order.append(key)
+                    orderUTF8.append(Array(key.utf8))
+                    seen.append(flag)
+                    position[key] = k
+                    next = k + 1
+                    continue
+                }
             }
             if !seen[k].contains(flag) { seen[k].formUnion(flag) }
             next = k + 1

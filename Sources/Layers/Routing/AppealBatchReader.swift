@@ -199,7 +199,9 @@ public final class AppealBatchReader {
         prepared = output
         guard case .geojson(let reader) = rows, reader.featuresRead == 0 else { return }
         projection = output
-        reader.projectProperties(keeping: [options.categoryColumn], encodingAll: output == .geojson, flaggingPrefix: "route_")
+        // Only GeoJSON output replaces `route_…` members, so only it needs them flagged.
+        reader.projectProperties(keeping: [options.categoryColumn], encodingAll: output == .geojson,
+                                 flaggingPrefix: output == .geojson ? "route_" : "")
     }
 
     /// Starts reading chunks of `chunkSize` rows on a thread of its own, ahead of the caller
@@ -231,7 +233,13 @@ public final class AppealBatchReader {
         var chunk: [AppealRow] = []
         chunk.reserveCapacity(Swift.min(limit, 16_384))
         encodedRanges.removeAll(keepingCapacity: true)
-        while chunk.count < limit, let row = try nextRaw() { chunk.append(row) }
+        if case .geojson(let reader) = rows {
+            // The reader and the category's name taken out once per chunk, not per row.
+            let categoryColumn = options.categoryColumn
+            while chunk.count < limit, let row = try nextFeatureRow(reader, categoryColumn: categoryColumn) { chunk.append(row) }
+        } else {
+            while chunk.count < limit, let row = try nextRaw() { chunk.append(row) }
+        }
         if projection == .geojson, case .geojson(let reader) = rows { attachProperties(&chunk, reader.takeEncodedProperties()) }
         if !crsDecided { try decideCRS() }
         finish(&chunk)
@@ -287,30 +295,7 @@ public final class AppealBatchReader {
             }
             return nil
         case .geojson(let reader):
-            guard let f = try reader.next() else { return nil }
-            let index = reader.featuresRead - 1
-            var row = AppealRow(id: f.id?.description ?? "", lon: .nan, lat: .nan,
-                                category: f.properties[options.categoryColumn]?.plainText ?? "", feature: f)
-            switch projection {
-            case nil: break
-            case .csv?: row.feature = nil
-            case .geojson?:
-                row.feature = Feature(id: f.id, geometry: nil)
-                encodedRanges.append((reader.lastEncodedProperties, reader.lastPropertiesHadFlaggedName))
-            }
-            switch f.geometry {
-            case .point(let p)?:
-                row.lon = p.x
-                row.lat = p.y
-            case nil:
-                row.problem = AppealRowProblem(.noCoordinates, "feature \(index) has no geometry")
-            case let g?:
-                row.problem = AppealRowProblem(.notPoint, "feature \(index) is a \(g.typeName), not a Point")
-            }
-            if row.problem == nil && f.properties[options.categoryColumn] == nil {
-                row.problem = AppealRowProblem(.missingCategory, "feature \(index) has no \"\(options.categoryColumn)\" property")
-            }
-            return row
+            return try nextFeatureRow(reader, categoryColumn: options.categoryColumn)
         case .array(let values, let next):
             guard next < values.count else { return nil }
             rows = .array(values, next: next + 1)
@@ -331,6 +316,36 @@ public final class AppealBatchReader {
             }
             return row
         }
+    }
+
+    /// The next row of a GeoJSON input, or nil at its end.
+    private func nextFeatureRow(_ reader: GeoJSONReader, categoryColumn: String) throws -> AppealRow? {
+        guard let f = try reader.next() else { return nil }
+        let index = reader.featuresRead - 1
+        // The category looked up once, and the feature copied into the row only when the
+        // output needs it (a copy per row retains every part of it).
+        let category = f.properties[categoryColumn]
+        var row = AppealRow(id: f.id?.description ?? "", lon: .nan, lat: .nan, category: category?.plainText ?? "")
+        switch projection {
+        case nil: row.feature = f
+        case .csv?: break
+        case .geojson?:
+            row.feature = Feature(id: f.id, geometry: nil)
+            encodedRanges.append((reader.lastEncodedProperties, reader.lastPropertiesHadFlaggedName))
+        }
+        switch f.geometry {
+        case .point(let p)?:
+            row.lon = p.x
+            row.lat = p.y
+        case nil:
+            row.problem = AppealRowProblem(.noCoordinates, "feature \(index) has no geometry")
+        case let g?:
+            row.problem = AppealRowProblem(.notPoint, "feature \(index) is a \(g.typeName), not a Point")
+        }
+        if row.problem == nil && category == nil {
+            row.problem = AppealRowProblem(.missingCategory, "feature \(index) has no \"\(categoryColumn)\" property")
+        }
+        return row
     }
 
     /// The CRS to transform from: the caller's, else a GeoJSON `crs` member, else WGS84.

@@ -92,7 +92,10 @@ extension Router {
         while true {
             var (rows, bytesRead) = try reader.nextChunk(limit: chunkSize)
             if rows.isEmpty { break }
+            // One pass over the rows by index (a row copied out retains each of its strings).
             var categories = [Int](repeating: -1, count: rows.count)
+            var xs = [Double](repeating: .nan, count: rows.count), ys = xs
+            var failed = [Bool](repeating: false, count: rows.count)
             for i in rows.indices {
                 if let c = lookup.index(of: rows[i].category) {
                     categories[i] = c
@@ -100,20 +103,24 @@ extension Router {
                     let known = rules.categories.map(\.id).joined(separator: ", ")
                     rows[i].problem = AppealRowProblem(.unknownCategory, "unknown category \"\(rows[i].category)\" (known: \(known))")
                 }
-                if rows[i].problem != nil { categories[i] = -1 }
-            }
-            let results = route(x: rows.map(\.lon), y: rows.map(\.lat), categories: categories, threads: threads)
-            let first = summary.total + 1
-            for (i, row) in rows.enumerated() {
-                summary.total += 1
-                let r = results[i]
-                if let problem = row.problem {
+                if let problem = rows[i].problem {
+                    categories[i] = -1
+                    failed[i] = true
                     summary.problems[problem.kind, default: 0] += 1
-                } else if r.organisation < 0 {
+                }
+                xs[i] = rows[i].lon
+                ys[i] = rows[i].lat
+            }
+            let results = route(x: xs, y: ys, categories: categories, threads: threads)
+            let first = summary.total + 1
+            summary.total += rows.count
+            for i in results.indices where !failed[i] {
+                let organisation = results[i].organisation
+                if organisation < 0 {
                     summary.unrouted += 1
                 } else {
                     summary.routed += 1
-                    counts[Int(r.organisation)] += 1
+                    counts[Int(organisation)] += 1
                 }
             }
             // CSV rows are formatted on every core (formatting, not routing, is most of a batch's time).

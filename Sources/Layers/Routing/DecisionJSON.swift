@@ -11,72 +11,99 @@ import GeoCore
 public enum DecisionJSON {
     /// Appends the decision as compact JSON (no allocation besides `out` growing).
     public static func append(_ d: RoutingDecision, lon: Double, lat: Double, to out: inout [UInt8]) {
-        out.append(contentsOf: #"{"lon":"#.utf8)
-        JSONText.append(.number(lon), to: &out)
-        out.append(contentsOf: #","lat":"#.utf8)
-        JSONText.append(.number(lat), to: &out)
-        out.append(contentsOf: #","category":"#.utf8)
-        JSONText.appendString(d.category.id, to: &out)
-        out.append(contentsOf: #","category_ru":"#.utf8)
-        JSONText.appendString(d.category.nameRU, to: &out)
-        out.append(contentsOf: #","category_en":"#.utf8)
-        JSONText.appendString(d.category.nameEN, to: &out)
-        out.append(contentsOf: #","deadline_days":"#.utf8)
-        JSONText.appendInteger(Int64(d.deadlineDays), to: &out)
-        out.append(contentsOf: #","organisation":"#.utf8)
-        if let org = d.organisation {
-            out.append(contentsOf: #"{"id":"#.utf8)
-            optional(org.id, &out)
-            out.append(contentsOf: #","name":"#.utf8)
-            JSONText.appendString(org.name, to: &out)
-            out.append(contentsOf: #","phone":"#.utf8)
-            optional(org.phone, &out)
-            out.append(contentsOf: #","email":"#.utf8)
-            optional(org.email, &out)
-            out.append(contentsOf: #","address":"#.utf8)
-            optional(org.address, &out)
-            out.append(UInt8(ascii: "}"))
-        } else {
-            out.append(contentsOf: "null".utf8)
-        }
-        out.append(contentsOf: #","rule":"#.utf8)
+        appendPoint(lon: lon, lat: lat, to: &out)
+        appendCategory(d.category, to: &out)
+        if let org = d.organisation { appendOrganisation(org, to: &out) } else { JSONText.appendRaw("null", to: &out) }
+        JSONText.appendRaw(#","rule":"#, to: &out)
         optional(d.rule?.description, &out)
-        out.append(contentsOf: #","rule_index":"#.utf8)
-        if let i = d.ruleIndex { JSONText.appendInteger(Int64(i), to: &out) } else { out.append(contentsOf: "null".utf8) }
-        out.append(contentsOf: #","layer":"#.utf8)
+        JSONText.appendRaw(#","rule_index":"#, to: &out)
+        if let i = d.ruleIndex { JSONText.appendInteger(Int64(i), to: &out) } else { JSONText.appendRaw("null", to: &out) }
+        JSONText.appendRaw(#","layer":"#, to: &out)
         optional(d.layer, &out)
-        out.append(contentsOf: #","feature_id":"#.utf8)
+        JSONText.appendRaw(#","feature_id":"#, to: &out)
         optional(d.featureID, &out)
-        out.append(contentsOf: #","distance_m":"#.utf8)
-        if let m = d.distanceMetres { JSONText.append(.number(m), to: &out) } else { out.append(contentsOf: "null".utf8) }
-        out.append(contentsOf: #","flags":["#.utf8)
-        for (i, name) in d.flags.names.enumerated() {
+        appendDistance(d.distanceMetres, to: &out)
+        appendFlags(d.flags, to: &out)
+        appendDetail(candidates: d.candidates, neighbours: d.neighbours, to: &out)
+    }
+
+    /// `{"lon":…,"lat":…`
+    static func appendPoint(lon: Double, lat: Double, to out: inout [UInt8]) {
+        JSONText.appendRaw(#"{"lon":"#, to: &out)
+        JSONText.append(.number(lon), to: &out)
+        JSONText.appendRaw(#","lat":"#, to: &out)
+        JSONText.append(.number(lat), to: &out)
+    }
+
+    /// `,"category":…,"deadline_days":…,"organisation":` (the organisation's value follows).
+    static func appendCategory(_ category: AppealCategory, to out: inout [UInt8]) {
+        JSONText.appendRaw(#","category":"#, to: &out)
+        JSONText.appendString(category.id, to: &out)
+        JSONText.appendRaw(#","category_ru":"#, to: &out)
+        JSONText.appendString(category.nameRU, to: &out)
+        JSONText.appendRaw(#","category_en":"#, to: &out)
+        JSONText.appendString(category.nameEN, to: &out)
+        JSONText.appendRaw(#","deadline_days":"#, to: &out)
+        JSONText.appendInteger(Int64(category.deadlineDays), to: &out)
+        JSONText.appendRaw(#","organisation":"#, to: &out)
+    }
+
+    /// The organisation object with its contacts.
+    static func appendOrganisation(_ org: Organisation, to out: inout [UInt8]) {
+        JSONText.appendRaw(#"{"id":"#, to: &out)
+        optional(org.id, &out)
+        JSONText.appendRaw(#","name":"#, to: &out)
+        JSONText.appendString(org.name, to: &out)
+        JSONText.appendRaw(#","phone":"#, to: &out)
+        optional(org.phone, &out)
+        JSONText.appendRaw(#","email":"#, to: &out)
+        optional(org.email, &out)
+        JSONText.appendRaw(#","address":"#, to: &out)
+        optional(org.address, &out)
+        out.append(UInt8(ascii: "}"))
+    }
+
+    /// `,"distance_m":…`
+    static func appendDistance(_ metres: Double?, to out: inout [UInt8]) {
+        JSONText.appendRaw(#","distance_m":"#, to: &out)
+        if let m = metres { JSONText.append(.number(m), to: &out) } else { JSONText.appendRaw("null", to: &out) }
+    }
+
+    /// `,"flags":[…]`
+    static func appendFlags(_ flags: RouteFlags, to out: inout [UInt8]) {
+        JSONText.appendRaw(#","flags":["#, to: &out)
+        for (i, name) in flags.names.enumerated() {
             if i > 0 { out.append(UInt8(ascii: ",")) }
             JSONText.appendString(name, to: &out)
         }
-        out.append(contentsOf: #"],"candidates":["#.utf8)
-        for (i, c) in d.candidates.enumerated() {
+        out.append(UInt8(ascii: "]"))
+    }
+
+    /// `,"candidates":[…],"neighbours":[…]}`: the end of the decision.
+    static func appendDetail(candidates: [RoutingDecision.Candidate], neighbours: [RoutingDecision.Neighbour], to out: inout [UInt8]) {
+        JSONText.appendRaw(#","candidates":["#, to: &out)
+        for (i, c) in candidates.enumerated() {
             if i > 0 { out.append(UInt8(ascii: ",")) }
-            out.append(contentsOf: #"{"feature_id":"#.utf8)
+            JSONText.appendRaw(#"{"feature_id":"#, to: &out)
             JSONText.appendString(c.featureID, to: &out)
-            out.append(contentsOf: #","organisation":"#.utf8)
+            JSONText.appendRaw(#","organisation":"#, to: &out)
             optional(c.organisation, &out)
-            out.append(contentsOf: #","on_boundary":"#.utf8)
+            JSONText.appendRaw(#","on_boundary":"#, to: &out)
             out.append(contentsOf: (c.onBoundary ? "true" : "false").utf8)
             out.append(UInt8(ascii: "}"))
         }
-        out.append(contentsOf: #"],"neighbours":["#.utf8)
-        for (i, n) in d.neighbours.enumerated() {
+        JSONText.appendRaw(#"],"neighbours":["#, to: &out)
+        for (i, n) in neighbours.enumerated() {
             if i > 0 { out.append(UInt8(ascii: ",")) }
-            out.append(contentsOf: #"{"organisation":"#.utf8)
+            JSONText.appendRaw(#"{"organisation":"#, to: &out)
             JSONText.appendString(n.organisation.name, to: &out)
-            out.append(contentsOf: #","feature_id":"#.utf8)
+            JSONText.appendRaw(#","feature_id":"#, to: &out)
             JSONText.appendString(n.featureID, to: &out)
-            out.append(contentsOf: #","distance_m":"#.utf8)
+            JSONText.appendRaw(#","distance_m":"#, to: &out)
             JSONText.append(.number((n.metres * 100).rounded() / 100), to: &out)
             out.append(UInt8(ascii: "}"))
         }
-        out.append(contentsOf: "]}".utf8)
+        JSONText.appendRaw("]}", to: &out)
     }
 
     /// The decision as compact JSON text.
@@ -88,7 +115,7 @@ public enum DecisionJSON {
     }
 
     @inline(__always)
-    private static func optional(_ s: String?, _ out: inout [UInt8]) {
-        if let s { JSONText.appendString(s, to: &out) } else { out.append(contentsOf: "null".utf8) }
+    static func optional(_ s: String?, _ out: inout [UInt8]) {
+        if let s { JSONText.appendString(s, to: &out) } else { JSONText.appendRaw("null", to: &out) }
     }
 }

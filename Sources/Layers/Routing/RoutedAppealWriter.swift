@@ -36,6 +36,10 @@ public final class RoutedAppealWriter {
     private var pending: [UInt8] = []
     private var geojson: GeoJSONWriter?
     private let toMemory: Bool
+    /// The row formatters, made for the first chunk and kept for the rest: a writer serves
+    /// one batch, routed by one router.
+    private var csvFormatter: RoutedCSVFormatter?
+    private var geojsonFormatter: RoutedGeoJSONFormatter?
 
     /// Writes to `path`, or standard output for `-`.
     public init(path: String, format: Format) throws {
@@ -121,7 +125,8 @@ public final class RoutedAppealWriter {
     func writeGeoJSON(firstNumber: Int, rows: [AppealRow], results: [RouteResult], categories: [Int], router: Router) throws {
         guard let geojson else { preconditionFailure("writeGeoJSON on a CSV writer") }
         precondition(rows.count == results.count && rows.count == categories.count)
-        let formatter = RoutedGeoJSONFormatter(router: router, options: geojson.options)
+        let formatter = geojsonFormatter ?? RoutedGeoJSONFormatter(router: router, options: geojson.options)
+        geojsonFormatter = formatter
         let chunks: [(bytes: [UInt8], count: Int)] = try parallelMap(rows.count, minimumForTwo: 1024) { range in
             var out: [UInt8] = []
             out.reserveCapacity(range.count * 640)
@@ -139,7 +144,8 @@ public final class RoutedAppealWriter {
     /// `categories` holds each row's category index (-1: unknown or a bad row).
     func writeCSV(firstNumber: Int, rows: [AppealRow], results: [RouteResult], categories: [Int], router: Router) throws {
         precondition(format == .csv && rows.count == results.count && rows.count == categories.count)
-        let formatter = RoutedCSVFormatter(router: router)  // a few escaped strings per organisation and rule
+        let formatter = csvFormatter ?? RoutedCSVFormatter(router: router)  // escaped cells per organisation, rule, layer, feature
+        csvFormatter = formatter
         let parts: [[UInt8]] = try parallelMap(rows.count) { range in
             var out: [UInt8] = []
             out.reserveCapacity(range.count * 160)

@@ -9,23 +9,30 @@ import GeoCore
 /// the category and rule, or on the layer, are encoded once, when the formatter is made. Rows
 /// with more to say (an error, no match, a border with candidates or neighbours) and rows
 /// whose properties were built take the general path: they are few.
-struct RoutedGeoJSONFormatter {
+struct RoutedGeoJSONFormatter: @unchecked Sendable {
     private let router: Router
     private let options: GeoJSONWriteOptions
+    /// The members encoded once, in groups: see the `…Group` constants.
+    private let members: EncodedCells
     /// Per organisation: `"route_status":"ok","route_organisation":…,…,"route_email":…,`.
-    private let organisationMembers: [[UInt8]]
-    /// Per category, per strategy: `"route_deadline_days":N,"route_rule":…,`.
-    private let ruleMembers: [[[UInt8]]]
-    /// Per category: the same without a strategy (a fallback): `"route_rule":null,`.
-    private let noRuleMembers: [[UInt8]]
+    private static let organisationGroup = 0
     /// Per router layer, and one more for none: `"route_layer":…,`.
-    private let layerMembers: [[UInt8]]
+    private static let layerGroup = 1
     /// Per flag set (its raw value): `"route_flags":[…],`.
-    private let flagMembers: [[UInt8]]
+    private static let flagGroup = 2
+    /// Per category, without a strategy (a fallback): `"route_deadline_days":N,"route_rule":null,`.
+    private static let noRuleGroup = 3
+    /// Then per category, per strategy: `"route_deadline_days":N,"route_rule":…,`; then per
+    /// router layer, per feature: `"route_feature":…`.
+    private static let ruleGroups = 4
+    private let featureGroups: Int
+    /// The layer group's entry for a result without a layer.
+    private let noLayer: Int
 
     init(router: Router, options: GeoJSONWriteOptions) {
         self.router = router
         self.options = options
+        noLayer = router.layers.count
         // A text member as the general path writes it: an empty text is null.
         func member(_ name: String, _ text: String?, to out: inout [UInt8]) {
             JSONText.appendString(name, to: &out)
@@ -33,43 +40,53 @@ struct RoutedGeoJSONFormatter {
             JSONText.append(text.map { $0.isEmpty ? .null : .string($0) } ?? .null, to: &out)
             out.append(UInt8(ascii: ","))
         }
-        organisationMembers = router.organisations.map { org in
+        var groups: [[[UInt8]]] = []
+        groups.append(router.organisations.map { org in
             var out = Array(#""route_status":"ok","#.utf8)
             member("route_organisation", org.name, to: &out)
             member("route_organisation_id", org.id, to: &out)
             member("route_phone", org.phone, to: &out)
             member("route_email", org.email, to: &out)
             return out
-        }
+        })
+        groups.append((router.layers.map { Optional($0.name) } + [nil]).map { name in
+            var out: [UInt8] = []
+            member("route_layer", name, to: &out)
+            return out
+        })
+        groups.append((0 ... UInt8.max).map { raw in
+            var out = Array(#""route_flags":"#.utf8)
+            JSONText.append(.array(RouteFlags(rawValue: raw).names.map(JSONValue.string)), to: &out)
+            out.append(UInt8(ascii: ","))
+            return out
+        })
         func deadline(_ category: AppealCategory) -> [UInt8] {
             var out = Array(#""route_deadline_days":"#.utf8)
             JSONText.append(Int64(String(category.deadlineDays)).map(JSONValue.integer) ?? .null, to: &out)
             out.append(UInt8(ascii: ","))
             return out
         }
-        ruleMembers = router.rules.categories.map { category in
-            category.strategies.map { strategy in
-                var out = deadline(category)
-                member("route_rule", strategy.description, to: &out)
-                return out
-            }
-        }
-        noRuleMembers = router.rules.categories.map { category in
+        groups.append(router.rules.categories.map { category in
             var out = deadline(category)
             member("route_rule", nil, to: &out)
             return out
+        })
+        for category in router.rules.categories {
+            groups.append(category.strategies.map { strategy in
+                var out = deadline(category)
+                member("route_rule", strategy.description, to: &out)
+                return out
+            })
         }
-        layerMembers = (router.layers.map { Optional($0.name) } + [nil]).map { name in
-            var out: [UInt8] = []
-            member("route_layer", name, to: &out)
-            return out
+        featureGroups = groups.count
+        for layer in router.layers {
+            groups.append(layer.featureIDs.map { id in
+                var out = Array(#""route_feature":"#.utf8)
+                if !id.isEmpty { JSONText.appendString(id, to: &out) } else { out.append(contentsOf: "null".utf8) }
+                return out
+            })
         }
-        flagMembers = (0 ... UInt8.max).map { raw in
-            var out = Array(#""route_flags":"#.utf8)
-            JSONText.append(.array(RouteFlags(rawValue: raw).names.map(JSONValue.string)), to: &out)
-            out.append(UInt8(ascii: ","))
-            return out
-        }
+        members = EncodedCells(groups: groups)
     }
 
     /// Appends one row as ``GeoJSONWriter/encodeFeatures(_:options:)`` appends its feature,
@@ -78,7 +95,7 @@ struct RoutedGeoJSONFormatter {
         if !first { out.append(UInt8(ascii: ",")) }
         if options.featurePerLine { out.append(0x0A) }
         let needsDetail = !r.flags.isDisjoint(with: RoutedAppealWriter.detailFlags)
-        guard let properties = row.encodedProperties, row.problem == nil, r.organisation >= 0, category >= 0, !needsDetail else {
+        guard row.encodedProperties != nil, row.problem == nil, r.organisation >= 0, category >= 0, !needsDetail else {
             GeoJSONWriter.appendFeature(RoutedAppealWriter.feature(number: number, row: row, result: r, router: router),
                                         options: options, to: &out)
             return
@@ -89,21 +106,32 @@ struct RoutedGeoJSONFormatter {
             JSONText.append(id.jsonValue, to: &out)
         }
         out.append(contentsOf: #","properties":"#.utf8)
-        if properties.count > 2 {  // the input's members, then a comma
-            out.append(contentsOf: properties.dropLast())
-            out.append(UInt8(ascii: ","))
-        } else {
-            out.append(UInt8(ascii: "{"))
+        // Borrowed, not copied: a copy of the slice would retain the chunk's bytes, which
+        // both formatting threads share.
+        row.encodedProperties!.withUnsafeBufferPointer { properties in
+            if properties.count > 2 {  // the input's members, then a comma
+                out.append(contentsOf: UnsafeBufferPointer(rebasing: properties.dropLast()))
+                out.append(UInt8(ascii: ","))
+            } else {
+                out.append(UInt8(ascii: "{"))
+            }
         }
-        out.append(contentsOf: organisationMembers[Int(r.organisation)])
-        out.append(contentsOf: r.strategy >= 0 ? ruleMembers[category][Int(r.strategy)] : noRuleMembers[category])
-        out.append(contentsOf: layerMembers[r.layer >= 0 ? Int(r.layer) : layerMembers.count - 1])
-        out.append(contentsOf: #""route_feature":"#.utf8)
-        if let id = router.featureID(of: r), !id.isEmpty { JSONText.appendString(id, to: &out) } else { out.append(contentsOf: "null".utf8) }
+        members.append(group: Self.organisationGroup, Int(r.organisation), to: &out)
+        if r.strategy >= 0 {
+            members.append(group: Self.ruleGroups + category, Int(r.strategy), to: &out)
+        } else {
+            members.append(group: Self.noRuleGroup, category, to: &out)
+        }
+        members.append(group: Self.layerGroup, r.layer >= 0 ? Int(r.layer) : noLayer, to: &out)
+        if r.layer >= 0 && r.feature >= 0 {
+            members.append(group: featureGroups + Int(r.layer), Int(r.feature), to: &out)
+        } else {
+            out.append(contentsOf: #""route_feature":null"#.utf8)
+        }
         out.append(contentsOf: #","route_distance_m":"#.utf8)
         if let metres = r.metres { JSONText.append(.number((metres * 100).rounded() / 100), to: &out) } else { out.append(contentsOf: "null".utf8) }
         out.append(UInt8(ascii: ","))
-        out.append(contentsOf: flagMembers[Int(r.flags.rawValue)])
+        members.append(group: Self.flagGroup, Int(r.flags.rawValue), to: &out)
         out.append(contentsOf: #""route_others":[],"route_error":null},"geometry":"#.utf8)
         GeoJSONWriter.appendGeometry(.point(Point(x: row.lon, y: row.lat)), options: options, to: &out)
         out.append(UInt8(ascii: "}"))

@@ -39,6 +39,8 @@ public struct Router: @unchecked Sendable {
     // touches no reference count (shared counts are what two cores fight over).
     // Pointers into frozen buffers held by `tables` (immutable once built).
     let polygonIndexes: UnsafePointer<PolygonIndex.Raw>
+    /// The same indexes whole, slot for slot (for the border test, which needs the tree).
+    let borderIndexes: UnsafePointer<PolygonIndex>
     let nearestIndexes: UnsafePointer<NearestFeatureIndex>
     let steps: UnsafePointer<Step>
     /// `steps[categoryStart[c] ..< categoryStart[c + 1]]` are category c's strategies.
@@ -111,10 +113,12 @@ public struct Router: @unchecked Sendable {
             starts.append(Int32(steps.count))
         }
         let p = FrozenBuffer(polygonIndexes.map(\.raw)), n = FrozenBuffer(nearestIndexes), st = FrozenBuffer(steps)
+        let b = FrozenBuffer(polygonIndexes)
         let cs = FrozenBuffer(starts), ot = FrozenBuffer(table)
         let cu = FrozenBuffer((0 ..< rules.categories.count).map { unavailable[$0] == nil ? UInt8(0) : 1 })
-        tables = [p, n, st, cs, ot, cu]
+        tables = [p, b, n, st, cs, ot, cu]
         self.polygonIndexes = p.pointer
+        borderIndexes = b.pointer
         self.nearestIndexes = n.pointer
         self.steps = st.pointer
         self.categoryStart = cs.pointer
@@ -185,6 +189,7 @@ public struct Router: @unchecked Sendable {
                 let org = organisationTable[base + best]
                 guard org >= 0 else { continue }
                 result.organisation = org
+                result.coverings = UInt8(Swift.min(count, 255))
                 result.strategy = Int16(k - 1 - Int(categoryStart[category]))
                 result.layer = step.layer
                 result.feature = Int32(best)
@@ -201,7 +206,7 @@ public struct Router: @unchecked Sendable {
                     }
                 }
                 if step.metres > 0 && !result.flags.contains(.onBorder) && !result.flags.contains(.overlappingClaims) {
-                    let near = layers[Int(step.layer)].polygons!.hasBoundaryNear(x: x, y: y, metres: step.metres) { f in
+                    let near = borderIndexes[Int(step.index)].hasBoundaryNear(x: x, y: y, metres: step.metres) { f in
                         let other = organisationTable[base + f]
                         return other != org && other >= 0
                     }
@@ -270,28 +275,52 @@ public struct Router: @unchecked Sendable {
         d.ruleIndex = r.strategy >= 0 ? Int(r.strategy) : nil
         d.distanceMetres = r.metres
         if r.layer >= 0 {
-            let layer = layers[Int(r.layer)]
-            d.layer = layer.name
-            d.featureID = layer.featureIDs[Int(r.feature)]
-            if case .covering(_, let orgs, let border) = strategies[c][Int(r.strategy)], let polygons = layer.polygons {
-                polygons.forEachCovering(x: lon, y: lat) { f, location in
-                    d.candidates.append(RoutingDecision.Candidate(
-                        featureID: layer.featureIDs[f], organisation: orgs[f] >= 0 ? organisations[Int(orgs[f])].name : nil,
-                        onBoundary: location == .boundary))
-                    return true
-                }
-                d.candidates.sort { ($0.onBoundary ? 1 : 0, $0.featureID) < ($1.onBoundary ? 1 : 0, $1.featureID) }
-                if d.candidates.count < 2 { d.candidates = [] }
-                let reach = max(border, 0)
-                var seen: Set<Int32> = [r.organisation]
-                for near in polygons.boundariesNear(x: lon, y: lat, metres: reach) {
-                    let org = orgs[near.feature]
-                    guard org >= 0, seen.insert(org).inserted else { continue }
-                    d.neighbours.append(RoutingDecision.Neighbour(organisation: organisations[Int(org)], featureID: layer.featureIDs[near.feature], metres: near.metres))
-                }
-            }
+            d.layer = layers[Int(r.layer)].name
+            d.featureID = layers[Int(r.layer)].featureIDs[Int(r.feature)]
+            (d.candidates, d.neighbours) = borderDetail(r, lon: lon, lat: lat, category: c)
         }
         return d
+    }
+}
+
+extension Router {
+    /// For a result of a covering rule: every feature covering the point when there are
+    /// several (border or overlap), and the other organisations whose border passes within the
+    /// rule's border distance. Empty for other results, and without any search when the route
+    /// already showed there is nothing to list.
+    func borderDetail(_ r: RouteResult, lon: Double, lat: Double, category c: Int)
+        -> (candidates: [RoutingDecision.Candidate], neighbours: [RoutingDecision.Neighbour]) {
+        guard r.organisation >= 0, r.layer >= 0, r.strategy >= 0,
+              case .covering(_, let orgs, let border) = strategies[c][Int(r.strategy)] else { return ([], []) }
+        // The route counted the features covering the point: with one, there are no candidates.
+        let listCandidates = r.coverings > 1
+        // Unless the point was on a border or in an overlap, the route already looked for
+        // another organisation's border within `border` metres with the same test; when it
+        // found none, there are no neighbours.
+        let searched = border > 0 && !r.flags.contains(.onBorder) && !r.flags.contains(.overlappingClaims)
+        let listNeighbours = !searched || r.flags.contains(.nearBorder)
+        guard listCandidates || listNeighbours, let polygons = layers[Int(r.layer)].polygons else { return ([], []) }
+        var candidates: [RoutingDecision.Candidate] = [], neighbours: [RoutingDecision.Neighbour] = []
+        let featureIDs = layers[Int(r.layer)].featureIDs
+        if listCandidates {
+            polygons.forEachCovering(x: lon, y: lat) { f, location in
+                candidates.append(RoutingDecision.Candidate(
+                    featureID: featureIDs[f], organisation: orgs[f] >= 0 ? organisations[Int(orgs[f])].name : nil,
+                    onBoundary: location == .boundary))
+                return true
+            }
+            candidates.sort { ($0.onBoundary ? 1 : 0, $0.featureID) < ($1.onBoundary ? 1 : 0, $1.featureID) }
+            if candidates.count < 2 { candidates = [] }
+        }
+        if listNeighbours {
+            var seen: Set<Int32> = [r.organisation]
+            for near in polygons.boundariesNear(x: lon, y: lat, metres: max(border, 0)) {
+                let org = orgs[near.feature]
+                guard org >= 0, seen.insert(org).inserted else { continue }
+                neighbours.append(RoutingDecision.Neighbour(organisation: organisations[Int(org)], featureID: featureIDs[near.feature], metres: near.metres))
+            }
+        }
+        return (candidates, neighbours)
     }
 }
 
@@ -308,6 +337,9 @@ public struct RouteResult: Sendable, Hashable {
     /// For a nearest rule: the distance in metres.
     public var metres: Double?
     public var flags: RouteFlags = []
+    /// For a covering rule: how many of the layer's features cover the point (at most 255),
+    /// so that ``Router/explain(_:lon:lat:category:)`` lists candidates only when there are several.
+    var coverings: UInt8 = 0
 
     public init() {}
 }

@@ -208,8 +208,10 @@ struct RouterBuilder {
             for p in properties { values[p]!.append(f.properties[p]?.plainText) }
         }
         let polygonal = info.geometryKinds.allSatisfy { $0 == .polygon || $0 == .multiPolygon }
+        // One polygon index serves both the covering rules and the distances (0 inside).
+        let polygons = PolygonIndex(geometries: geometries)
         return RoutingLayer(name: info.name, version: info.version, featureIDs: ids, properties: values,
-                            polygons: polygonal ? PolygonIndex(geometries: geometries) : nil,
-                            nearest: NearestFeatureIndex(geometries: geometries))
+                            polygons: polygonal ? polygons : nil,
+                            nearest: NearestFeatureIndex(geometries: geometries, polygons: polygons))
     }
 }

@@ -14,9 +14,16 @@ public final class SpatiaLiteConnection {
     /// Page cache sizes (negative: KiB, as SQLite takes them) for reading and inside a write.
     static let readCacheKiB = -8192
     static let writeCacheKiB = -65536
+    /// The page cache of this connection's next write transactions (KiB, negative).
+    var writeCacheKiB = SpatiaLiteConnection.writeCacheKiB
+
+    /// SQLite's memory statistics, which geoctl never reads, turned off before SQLite first
+    /// initialises: with them, every SQLite allocation and free takes a process-wide mutex.
+    private static let memoryStatisticsOff: Void = { _ = geoctl_sqlite3_memstatus_off() }()
 
     /// Opens the database at `path` (creating it when `create` is true) and loads SpatiaLite.
     public init(path: String, create: Bool = true, readOnly: Bool = false) throws(StoreError) {
+        Self.memoryStatisticsOff
         self.path = path
         var db: OpaquePointer?
         var flags = SQLITE_OPEN_NOMUTEX
@@ -126,7 +133,7 @@ public final class SpatiaLiteConnection {
     public func transaction<T>(_ body: () throws -> T) throws -> T {
         // A write gets a page cache large enough to keep a big import's pages in memory until
         // commit; reads keep a small one, so a long-lived server connection stays small.
-        try execute("PRAGMA cache_size=\(Self.writeCacheKiB)")
+        try execute("PRAGMA cache_size=\(writeCacheKiB)")
         defer { try? execute("PRAGMA cache_size=\(Self.readCacheKiB)") }
         try execute("BEGIN IMMEDIATE")
         do {
@@ -231,6 +238,12 @@ public final class Statement {
     /// Binds UTF-8 bytes as TEXT (copied by SQLite), without making a `String`.
     public func bindText(utf8 bytes: [UInt8], at index: Int32) throws(StoreError) {
         let rc = bytes.withUnsafeBytes { bindText(raw: $0, at: index) }
+        guard rc == SQLITE_OK else { throw .sql(statement: sql, reason: connection.lastMessage) }
+    }
+
+    /// Binds UTF-8 bytes as TEXT (copied by SQLite).
+    public func bindText(bytes: UnsafeRawBufferPointer, at index: Int32) throws(StoreError) {
+        let rc = bindText(raw: bytes, at: index)
         guard rc == SQLITE_OK else { throw .sql(statement: sql, reason: connection.lastMessage) }
     }
 

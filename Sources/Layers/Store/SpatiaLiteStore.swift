@@ -448,7 +448,7 @@ public final class SpatiaLiteStore: OnePassLayerStore {
 
 /// Inserts features through prepared statements, binding SpatiaLite geometry blobs made in
 /// Swift (``SpatiaLiteBlob``), and gathers the boxes for the packed spatial index.
-final class SpatiaLiteLayerWriter: LayerWriter {
+final class SpatiaLiteLayerWriter: RecordedPropertiesWriter {
     private let db: SpatiaLiteConnection
     private let table: String
     /// The geometry bound as a SpatiaLite blob.
@@ -464,6 +464,9 @@ final class SpatiaLiteLayerWriter: LayerWriter {
     private var json: [UInt8] = []
     private var blob: [UInt8] = []
     private var mbr: Statement?
+    /// The columns' property names as UTF-8, and whether each is ASCII, for recorded properties.
+    private let columnUTF8: [[UInt8]]
+    private let columnIsASCII: [Bool]
 
     init(db: SpatiaLiteConnection, table: String, insert: Statement, insertFromWKB: Statement,
          columns: [PropertyColumn], columnType: String) {
@@ -473,9 +476,20 @@ final class SpatiaLiteLayerWriter: LayerWriter {
         self.insertFromWKB = insertFromWKB
         self.columns = columns
         self.columnType = columnType
+        columnUTF8 = columns.map { Array($0.property.utf8) }
+        columnIsASCII = columnUTF8.map { $0.allSatisfy { $0 < 0x80 } }
     }
 
     func insert(_ feature: Feature) throws {
+        try write(feature, recorded: nil)
+    }
+
+    func insert(_ feature: Feature, recorded properties: RecordedProperties) throws {
+        try write(feature, recorded: properties)
+    }
+
+    /// Writes a feature with its own properties, or with `recorded` ones when given.
+    private func write(_ feature: Feature, recorded: RecordedProperties?) throws {
         let promoted = feature.geometry.map { GeometryPromotion.promote($0, toColumn: columnType) }
         var box: BoundingBox?
         if let promoted { box = SpatiaLiteBlob.encode(promoted, srid: 4326, into: &blob) }
@@ -491,25 +505,30 @@ final class SpatiaLiteLayerWriter: LayerWriter {
         i += 1
         if let g = feature.geometry { try statement.bindText(g.kind.rawValue, at: i) } else { try statement.bind(.null, at: i) }
         i += 1
-        json.removeAll(keepingCapacity: true)
-        JSONText.appendObject(feature.properties, to: &json)
-        try statement.bindText(utf8: json, at: i)
-        i += 1
-        // The columns follow the properties' first order, which most features keep: each is
-        // first looked for after the previous one's member (the reader refuses duplicate names).
-        let members = feature.properties.members
-        var next = 0
-        for c in columns {
-            var value: JSONValue?
-            if next < members.count && members[next].key == c.property {
-                value = members[next].value
-                next += 1
-            } else if let k = members.firstIndex(where: { $0.key == c.property }) {
-                value = members[k].value
-                next = k + 1
-            }
-            try Self.bind(value, as: c.type, to: statement, at: i)
+        if let recorded {
+            try bind(recorded, to: statement, at: i)
+            i += 1 + Int32(columns.count)
+        } else {
+            json.removeAll(keepingCapacity: true)
+            JSONText.appendObject(feature.properties, to: &json)
+            try statement.bindText(utf8: json, at: i)
             i += 1
+            // The columns follow the properties' first order, which most features keep: each is
+            // first looked for after the previous one's member (the reader refuses duplicate names).
+            let members = feature.properties.members
+            var next = 0
+            for c in columns {
+                var value: JSONValue?
+                if next < members.count && members[next].key == c.property {
+                    value = members[next].value
+                    next += 1
+                } else if let k = members.firstIndex(where: { $0.key == c.property }) {
+                    value = members[k].value
+                    next = k + 1
+                }
+                try Self.bind(value, as: c.type, to: statement, at: i)
+                i += 1
+            }
         }
         if let promoted {
             if box != nil {
@@ -537,6 +556,48 @@ final class SpatiaLiteLayerWriter: LayerWriter {
                 index.add(rowid: rowid, minX: a, maxX: b, minY: c, maxY: d)
             }
             while try mbr.step() {}
+        }
+    }
+
+    /// Binds recorded properties from parameter `first` on: the JSON text, then the columns,
+    /// each found and bound exactly as the `JSONObject` path finds and binds it.
+    private func bind(_ p: RecordedProperties, to statement: Statement, at first: Int32) throws {
+        if p.present { try statement.bindText(utf8: p.json, at: first) } else { try statement.bindText("{}", at: first) }
+        var i = first + 1
+        let members = p.members
+        var next = 0
+        for c in columns.indices {
+            // A name matches as `String`s compare: bytes, or canonical equivalence when not ASCII.
+            func matches(_ m: RecordedProperties.Member) -> Bool {
+                p.name(of: m, is: columnUTF8[c]) || (!(m.nameIsASCII && columnIsASCII[c]) && p.name(of: m) == columns[c].property)
+            }
+            var found: Int?
+            if next < members.count && matches(members[next]) {
+                found = next
+            } else {
+                found = members.firstIndex(where: matches)
+            }
+            if let k = found {
+                next = k + 1
+                try Self.bind(members[k], of: p, as: columns[c].type, to: statement, at: i)
+            } else {
+                try statement.bind(.null, at: i)
+            }
+            i += 1
+        }
+    }
+
+    /// A recorded member bound as ``bind(_:as:to:at:)`` binds the same value.
+    static func bind(_ m: RecordedProperties.Member, of p: RecordedProperties, as type: ColumnType,
+                     to statement: Statement, at i: Int32) throws {
+        switch (m.kind, type) {
+        case (.string, _): try p.withText(of: m) { try statement.bindText(bytes: $0, at: i) }
+        case (.null, _): try statement.bind(.null, at: i)
+        case (.integer, .integer): try statement.bind(.integer(m.integer), at: i)
+        case (.integer, .real): try statement.bind(.real(Double(m.integer)), at: i)
+        case (.number, .real): try statement.bind(.real(m.number), at: i)
+        case (.bool, .boolean): try statement.bind(.integer(m.integer), at: i)
+        default: try p.withJSON(of: m) { try statement.bindText(bytes: $0, at: i) }  // its compact text
         }
     }
 

@@ -77,15 +77,7 @@ let package = Package(
                 "GeoCore", "Layers", "PostGISStore", "GeoService",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
-            ],
-            // Release on Linux: the Swift runtime and Foundation linked in, so a process starts
-            // without resolving ~18 Swift libraries' symbols (10 of a `geoctl appeals` process's
-            // ~35 ms fixed cost; see BENCHMARKS.md, issue 14). Tests build debug, as before.
-            linkerSettings: [.unsafeFlags(
-                ["-static-stdlib", "-lFoundation", "-lFoundationEssentials", "-lFoundationInternationalization",
-                 "-lCoreFoundation", "-l_FoundationICU", "-l_FoundationCShims", "-l_FoundationCollections",
-                 "-lswift_StringProcessing", "-lswift_RegexParser", "-lswiftSynchronization", "-lswift_Concurrency"],
-                .when(platforms: [.linux], configuration: .release))]),
+            ]),
 
         // The README's library example, built and run by the tests (RoutingServiceExampleTests).
         .executableTarget(name: "RoutingService", dependencies: ["GeoCore", "Layers"], path: "Examples/RoutingService"),

@@ -72,3 +72,12 @@ struct CellWriter {
         "\(area.count) \(area.grid.shape == .hex ? "hexagons of \(number(area.grid.size)) m edge" : "squares of \(number(area.grid.size)) m side") in \(area.crs), \(area.description)"
     }
 }
+
+/// `String(format: "%.7f", v)` (a cell centre's degrees in the CSV) through C's vsnprintf,
+/// without Foundation's formatter per value.
+func degreesText(_ v: Double) -> String {
+    withUnsafeTemporaryAllocation(of: CChar.self, capacity: 48) { buffer -> String in
+        let n = withVaList([v]) { vsnprintf(buffer.baseAddress!, 48, "%.7f", $0) }
+        return n > 0 && n < 48 ? String(cString: buffer.baseAddress!) : String(format: "%.7f", v)
+    }
+}

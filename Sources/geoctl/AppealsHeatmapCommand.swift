@@ -32,7 +32,7 @@ struct AppealsHeatmapCommand: ParsableCommand {
         for k in 0 ..< heat.area.count {
             let c = heat.area.cells[k]
             let p = try writer.centre(k)
-            table.add(String(k + 1), String(c.i), String(c.j), String(format: "%.7f", p.x), String(format: "%.7f", p.y), String(heat.counts[k]))
+            table.add(String(k + 1), String(c.i), String(c.j), degreesText(p.x), degreesText(p.y), String(heat.counts[k]))
         }
         let geojson = { try writer.geojson(rows: (0 ..< heat.area.count).map { ($0, [("count", JSONValue.integer(Int64(heat.counts[$0])))]) }, name: "heatmap") }
         if common.output != nil {

@@ -59,7 +59,7 @@ struct AppealsHotspotsCommand: ParsableCommand {
         for k in 0 ..< heat.area.count { centres.append(try writer.centre(k)) }
         for c in result.cells {
             let g = heat.area.cells[c.cell]
-            table.add(String(c.cell + 1), String(g.i), String(g.j), String(format: "%.7f", centres[c.cell].x), String(format: "%.7f", centres[c.cell].y),
+            table.add(String(c.cell + 1), String(g.i), String(g.j), degreesText(centres[c.cell].x), degreesText(centres[c.cell].y),
                       c.period ?? "", String(c.count), number(c.expected, 3), String(c.z), String(c.p), String(c.q), c.hotClass.rawValue)
         }
         let geojson = {

@@ -5,6 +5,32 @@ import TestSupport
 
 @Suite("PROJ bindings")
 struct PROJTests {
+    @Test("WGS84 to and from a UTM zone without proj.db: the same doubles as PROJ's own pipeline from the database")
+    func utmShortcut() throws {
+        #expect(CoordinateTransformer.utmPipeline(from: "EPSG:4326", to: "EPSG:3857") == nil)
+        #expect(CoordinateTransformer.utmPipeline(from: "EPSG:32641", to: "EPSG:3857") == nil)
+        #expect(CoordinateTransformer.utmPipeline(from: "EPSG:4326", to: "EPSG:32661") == nil)
+        for (zone, lon0, lat0) in [(32641, 61.4, 55.2), (32733, 15.0, -20.0), (32601, -177.0, 60.0), (32760, 177.0, -45.0)] {
+            let utm = "EPSG:\(zone)"
+            #expect(CoordinateTransformer.utmPipeline(from: "EPSG:4326", to: utm) != nil)
+            // Points over the zone and beyond it, to the poles' side and across its edges.
+            var lonLat: [Double] = []
+            for a in stride(from: -6.0, through: 6.0, by: 0.37) {
+                for b in stride(from: -30.0, through: 30.0, by: 1.3) { lonLat += [lon0 + a, max(-89.9, min(89.9, lat0 + b))] }
+            }
+            var metres: [Double] = []
+            for (source, target) in [("EPSG:4326", utm), (utm, "EPSG:4326")] {
+                let fast = try CoordinateTransformer(from: source, to: target)
+                let database = try CoordinateTransformer(from: source, to: target, context: ProjContext(), shortcuts: false)
+                var a = source == "EPSG:4326" ? lonLat : metres, b = a
+                fast.transformMarkingFailures(flat: &a)
+                database.transformMarkingFailures(flat: &b)
+                #expect(a.map(\.bitPattern) == b.map(\.bitPattern), "\(source) to \(target)")
+                if source == "EPSG:4326" { metres = a.enumerated().map { $0.element.isFinite ? $0.element : (($0.offset % 2 == 0) ? 500_000 : 0) } }
+            }
+        }
+    }
+
     @Test("lon/lat order whatever the CRS's official axis order: WGS84 to Web Mercator by formula")
     func webMercator() throws {
         let t = try CoordinateTransformer(from: "EPSG:4326", to: "EPSG:3857")

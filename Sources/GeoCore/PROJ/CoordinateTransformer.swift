@@ -13,9 +13,23 @@ public final class CoordinateTransformer {
 
     /// A transformer from `source` to `target`, e.g. `EPSG:28412` to `EPSG:4326`. A PROJ
     /// string such as `+proj=tmerc +lon_0=63 … +towgs84=…` is read as a CRS.
-    public init(from source: String, to target: String, context: ProjContext = ProjContext()) throws(ProjError) {
+    public convenience init(from source: String, to target: String, context: ProjContext = ProjContext()) throws(ProjError) {
+        try self.init(from: source, to: target, context: context, shortcuts: true)
+    }
+
+    /// With `shortcuts` false, always through proj.db (the tests compare the two).
+    init(from source: String, to target: String, context: ProjContext, shortcuts: Bool) throws(ProjError) {
         self.source = source
         self.target = target
+        if shortcuts, let definition = Self.utmPipeline(from: source, to: target) {
+            // A context of its own that never opens proj.db (the pipeline is a plain PROJ string).
+            let own = ProjContext.withoutDatabase()
+            if let op = proj_create(own.handle, definition) {
+                self.context = own
+                pj = op
+                return
+            }
+        }
         self.context = context
         let ctx = context.handle
         if Self.isPipeline(source) {
@@ -44,6 +58,30 @@ public final class CoordinateTransformer {
     /// from local x/y straight to WGS84 longitude/latitude in degrees, not a CRS.
     public static func isPipeline(_ definition: String) -> Bool {
         definition.trimmingWhitespace().hasPrefix("+proj=pipeline")
+    }
+
+    /// WGS84 longitude/latitude to a WGS84 UTM zone (`EPSG:326NN`, `EPSG:327NN`) or back: the
+    /// very pipeline PROJ's `proj_create_crs_to_crs` + `proj_normalize_for_visualization` build
+    /// for that pair, written out, so that proj.db is never opened: PROJ 9.1 opens it and
+    /// parses its schema on a process's first `proj_create`, 8 ms on a quiet machine (up to
+    /// 30 under load), then ~1.5 ms per transformer looking the pair up: a tenth of a whole
+    /// `geoctl appeals heatmap` process at 10^5 appeals. Results are bit-identical (tested
+    /// against the database's pipeline). nil for any other pair.
+    static func utmPipeline(from source: String, to target: String) -> String? {
+        func zone(_ name: String) -> (number: Int, south: Bool)? {
+            guard name.hasPrefix("EPSG:"), let code = Int(name.dropFirst(5)) else { return nil }
+            if (32601 ... 32660).contains(code) { return (code - 32600, false) }
+            if (32701 ... 32760).contains(code) { return (code - 32700, true) }
+            return nil
+        }
+        func utm(_ z: (number: Int, south: Bool)) -> String { "+proj=utm +zone=\(z.number)\(z.south ? " +south" : "") +ellps=WGS84" }
+        if source == "EPSG:4326", let z = zone(target) {
+            return "+proj=pipeline +step +proj=unitconvert +xy_in=deg +xy_out=rad +step \(utm(z))"
+        }
+        if target == "EPSG:4326", let z = zone(source) {
+            return "+proj=pipeline +step +inv \(utm(z)) +step +proj=unitconvert +xy_in=rad +xy_out=deg"
+        }
+        return nil
     }
 
     private static func pipeline(_ definition: String, to target: String, _ ctx: OpaquePointer,

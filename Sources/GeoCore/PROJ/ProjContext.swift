@@ -25,6 +25,19 @@ public final class ProjContext {
         proj_context_destroy(handle)
     }
 
+    /// A context whose search path holds no proj.db, so PROJ never opens the database: for
+    /// operations written out as plain PROJ strings that need neither EPSG lookups nor grids.
+    /// (PROJ logs "Cannot find proj.db" at debug level only.)
+    static func withoutDatabase() -> ProjContext {
+        let context = ProjContext()
+        // Nothing can exist below /dev/null.
+        "/dev/null/no-proj-db".withCString { path in
+            var paths: [UnsafePointer<CChar>?] = [path]
+            proj_context_set_search_paths(context.handle, 1, &paths)
+        }
+        return context
+    }
+
     /// The linked PROJ version, e.g. `9.1.1`.
     public static var version: String {
         let info = proj_info()

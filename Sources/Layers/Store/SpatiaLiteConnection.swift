@@ -5,6 +5,9 @@ import CSpatiaLite
 public final class SpatiaLiteConnection {
     private(set) var handle: OpaquePointer?
     private var spatialiteCache: UnsafeMutableRawPointer?
+    /// Whether SpatiaLite's SQL functions and virtual tables are registered (see
+    /// ``loadSpatialFunctions()``).
+    private(set) var spatialFunctionsLoaded = false
     /// The database file's path (`:memory:` for a private in-memory database).
     public let path: String
 
@@ -37,8 +40,34 @@ public final class SpatiaLiteConnection {
         // In WAL mode NORMAL keeps every commit atomic and the file consistent after a crash
         // of the process or the machine (a power cut may lose only the last commit).
         sqlite3_exec(db, "PRAGMA synchronous=NORMAL; PRAGMA cache_size=\(Self.readCacheKiB)", nil, nil, nil)
+    }
+
+    /// Registers SpatiaLite's SQL functions and virtual tables on this connection, once.
+    ///
+    /// That takes about 6 ms (over a thousand functions), a twentieth of a whole `geoctl
+    /// appeals` process at 10^5 appeals, and most reads need none of them: so it happens on
+    /// first need. ``execute(_:)`` (writes, schema changes, several statements at once) always
+    /// loads them first; ``prepare(_:)`` loads them and prepares again when SQLite answers "no
+    /// such function" or "no such module" (SpatiaLite's functions and virtual tables, in the
+    /// statement or in a trigger or view it compiles). No SQL here uses a function SQLite
+    /// itself also defines (its math functions), whose meaning SpatiaLite's would change.
+    func loadSpatialFunctions() {
+        guard !spatialFunctionsLoaded, let handle else { return }
+        spatialFunctionsLoaded = true
         spatialiteCache = spatialite_alloc_connection()
-        spatialite_init_ex(db, spatialiteCache, 0)
+        spatialite_init_ex(handle, spatialiteCache, 0)
+    }
+
+    /// Whether SQLite's error message says a statement needs SpatiaLite's functions or virtual
+    /// tables (at prepare; at step for a virtual table connected late, e.g. by integrity_check).
+    static func wantsSpatialFunctions(_ message: String) -> Bool {
+        message.contains("no such function") || message.contains("no such module")
+    }
+
+    /// Runs a PRAGMA (no SpatiaLite needed); false when SQLite refused it.
+    @discardableResult
+    func pragma(_ sql: String) -> Bool {
+        sqlite3_exec(handle, sql, nil, nil, nil) == SQLITE_OK
     }
 
     deinit {
@@ -52,6 +81,7 @@ public final class SpatiaLiteConnection {
 
     /// Runs SQL that returns no rows (several statements allowed).
     public func execute(_ sql: String) throws(StoreError) {
+        loadSpatialFunctions()
         var message: UnsafeMutablePointer<CChar>?
         let rc = sqlite3_exec(handle, sql, nil, nil, &message)
         if rc != SQLITE_OK {
@@ -64,7 +94,14 @@ public final class SpatiaLiteConnection {
     /// A prepared statement.
     public func prepare(_ sql: String) throws(StoreError) -> Statement {
         var statement: OpaquePointer?
-        guard sqlite3_prepare_v2(handle, sql, -1, &statement, nil) == SQLITE_OK, let statement else {
+        var rc = sqlite3_prepare_v2(handle, sql, -1, &statement, nil)
+        if rc != SQLITE_OK, !spatialFunctionsLoaded {
+            if Self.wantsSpatialFunctions(lastMessage) {
+                loadSpatialFunctions()
+                rc = sqlite3_prepare_v2(handle, sql, -1, &statement, nil)
+            }
+        }
+        guard rc == SQLITE_OK, let statement else {
             throw .sql(statement: sql, reason: lastMessage)
         }
         return Statement(statement, connection: self, sql: sql)
@@ -229,20 +266,36 @@ public final class Statement {
 
     /// Rewinds for the next execution, keeping the bindings (each is bound again anyway).
     public func rewind() {
+        steppedToRow = false
         sqlite3_reset(statement)
     }
 
     /// Advances to the next row; false when done.
     public func step() throws(StoreError) -> Bool {
-        switch sqlite3_step(statement) {
-        case SQLITE_ROW: return true
+        var rc = sqlite3_step(statement)
+        // A virtual table SpatiaLite defines may be connected only now (PRAGMA integrity_check
+        // visits every table): before any row, load SpatiaLite and run the statement again.
+        if rc != SQLITE_ROW, rc != SQLITE_DONE, !steppedToRow, !connection.spatialFunctionsLoaded,
+           SpatiaLiteConnection.wantsSpatialFunctions(connection.lastMessage) {
+            sqlite3_reset(statement)
+            connection.loadSpatialFunctions()
+            rc = sqlite3_step(statement)
+        }
+        switch rc {
+        case SQLITE_ROW:
+            steppedToRow = true
+            return true
         case SQLITE_DONE: return false
         default: throw .sql(statement: sql, reason: connection.lastMessage)
         }
     }
 
+    /// Whether this execution has returned a row (a statement is run again only before that).
+    private var steppedToRow = false
+
     /// Clears bindings and rewinds, for the next execution.
     public func reset() {
+        steppedToRow = false
         sqlite3_reset(statement)
         sqlite3_clear_bindings(statement)
     }

@@ -99,13 +99,10 @@ struct RouteQuery {
         }
     }
 
-    /// RFC 3986 `query` characters (unreserved, sub-delims, `:`, `@`, `/`, `?`, `%`), less `+`,
-    /// which some clients mean as a space and Hummingbird does not. One bit per ASCII byte:
-    /// `A-Za-z0-9-._~%!$&'()*,;=:@/?` (a test checks the masks against that list).
-    @inline(__always)
-    static func isQueryByte(_ b: UInt8) -> Bool { queryByteBit(b) == 1 }
-
-    /// 1 for a query byte, 0 for any other.
+    /// 1 for an RFC 3986 `query` character (unreserved, sub-delims, `:`, `@`, `/`, `?`, `%`),
+    /// less `+`, which some clients mean as a space and Hummingbird does not; 0 for any other
+    /// byte. One bit per ASCII byte: `A-Za-z0-9-._~%!$&'()*,;=:@/?` (a test checks the masks
+    /// against that list).
     @inline(__always)
     static func queryByteBit(_ b: UInt8) -> UInt64 {
         let low: UInt64 = 0xAFFF_F7F2_0000_0000, high: UInt64 = 0x47FF_FFFE_87FF_FFFF

@@ -20,13 +20,14 @@ struct ConnectionChannel: ServerChildChannel {
 
     func setup(channel: any Channel, logger: Logger) -> EventLoopFuture<Value> {
         http.setup(channel: channel, logger: logger).flatMapThrowing { value in
-            // Between NIO's HTTP/1 parser and the conversion to HTTP types: the connection's
-            // lifetime sees every request and answer, and the fast path skips the rest.
+            // Between NIO's HTTP/1 parser and the conversion to HTTP types: the fast path
+            // first, telling the connection's lifetime of the requests it answers, then the
+            // lifetime, which sees the others pass.
             let operations = channel.pipeline.syncOperations
             let codec = try operations.handler(type: HTTP1ToHTTPServerCodec.self)
             let lifetime = ConnectionLifetime(idleTimeout: idleTimeout)
-            try operations.addHandler(lifetime, position: .before(codec))
             if let fastPath { try operations.addHandler(fastPath(lifetime), position: .before(codec)) }
+            try operations.addHandler(lifetime, position: .before(codec))
             return value
         }
     }

@@ -5,10 +5,12 @@ import NIOHTTP1
 /// shuts down (once the answers in progress are written), and never before the answers
 /// already written have reached the socket.
 ///
-/// It sits right after NIO's HTTP decoder, in front of ``RouteFastPath``, so it counts every
-/// request and every answer, those the fast path gives included. (Hummingbird's own
-/// connection-state handler sits behind the fast path and sees only the requests handed to
-/// Hummingbird; its idle timer is off and the quiesce event stops here.)
+/// It sees every request and every answer: those handed to Hummingbird as they pass through
+/// it, right behind ``RouteFastPath``, and those the fast path answers itself through
+/// ``requestReadAhead()`` and ``answeredAhead()``, calls that spare each such request the
+/// pipeline's unwrapping of its parts. (Hummingbird's own connection-state handler, further
+/// back, sees only the requests handed to Hummingbird; its idle timer is off and the quiesce
+/// event stops here.)
 ///
 /// - Idle: closed when no byte of a request has arrived for `idleTimeout` and no answer is
 ///   being prepared; a request half read counts as idle, so a stalled client is dropped.
@@ -86,8 +88,16 @@ final class ConnectionLifetime: ChannelDuplexHandler, RemovableChannelHandler {
         if case .end = unwrapOutboundIn(data) { answerEnded(context) }
     }
 
-    /// ``RouteFastPath`` wrote a whole answer straight to the socket side, past this handler.
+    /// ``RouteFastPath`` has read the head of a request it answers itself.
+    func requestReadAhead() {
+        inProgress += 1
+        beingRead = true
+    }
+
+    /// ``RouteFastPath`` has read the end of that request and written its whole answer
+    /// straight to the socket side, past this handler.
     func answeredAhead() {
+        beingRead = false
         if let own { answerEnded(own) }
     }
 

@@ -21,7 +21,7 @@ import NIOHTTP1
 /// API-key headers) goes on to Hummingbird, which answers it with its problem document. While
 /// a request handed to Hummingbird is unanswered, every later request on the connection
 /// follows it, so pipelined answers keep their order. Requests answered here are counted in
-/// the same metrics as the others; ``ConnectionLifetime``, in front, sees them for idle
+/// the same metrics as the others, and told to ``ConnectionLifetime``, behind, for idle
 /// timeouts and shutdown.
 final class RouteFastPath: ChannelDuplexHandler, RemovableChannelHandler {
     typealias InboundIn = HTTPServerRequestPart
@@ -30,7 +30,7 @@ final class RouteFastPath: ChannelDuplexHandler, RemovableChannelHandler {
     typealias OutboundOut = HTTPServerResponsePart
 
     private let state: RoutingState
-    /// The connection's lifetime, in front: it counts the answers written here.
+    /// The connection's lifetime, behind: it is told of the requests answered here.
     private let lifetime: ConnectionLifetime
     private let answered: ServiceMetrics.RequestMetrics
     /// Requests handed to Hummingbird whose answer has not ended yet.
@@ -66,6 +66,7 @@ final class RouteFastPath: ChannelDuplexHandler, RemovableChannelHandler {
                 started = ContinuousClock.now
                 if answerIfRoutine(request) {
                     answering = true
+                    lifetime.requestReadAhead()
                     return
                 }
             }

@@ -110,24 +110,27 @@ struct RouteQuery {
         return (word >> UInt64(b & 63)) & UInt64(b >> 7 ^ 1)
     }
 
-    /// Replaces `out` with the value's bytes, `%XX` decoded; false for a `%` without two hex digits.
+    /// Replaces `out` with the value's bytes, `%XX` decoded; false for a `%` without two hex
+    /// digits. Decoded on the stack, then copied in once.
     private static func percentDecode(_ value: UnsafeBufferPointer<UInt8>, into out: inout [UInt8]) -> Bool {
         out.removeAll(keepingCapacity: true)
-        out.reserveCapacity(value.count)
-        var ok = true
-        var i = 0
-        while i < value.count {
-            let b = value[i]
-            if b == UInt8(ascii: "%") {
-                guard i + 2 < value.count, let high = hex(value[i + 1]), let low = hex(value[i + 2]) else { ok = false; break }
-                out.append(high << 4 | low)
-                i += 3
-            } else {
-                out.append(b)
-                i += 1
+        return withUnsafeTemporaryAllocation(of: UInt8.self, capacity: max(value.count, 1)) { decoded in
+            var n = 0, i = 0
+            while i < value.count {
+                let b = value[i]
+                if b == UInt8(ascii: "%") {
+                    guard i + 2 < value.count, let high = hex(value[i + 1]), let low = hex(value[i + 2]) else { return false }
+                    decoded[n] = high << 4 | low
+                    i += 3
+                } else {
+                    decoded[n] = b
+                    i += 1
+                }
+                n += 1
             }
+            out.append(contentsOf: UnsafeBufferPointer(rebasing: decoded[..<n]))
+            return true
         }
-        return ok
     }
 
     private static func hex(_ b: UInt8) -> UInt8? {

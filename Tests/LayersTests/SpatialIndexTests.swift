@@ -138,6 +138,46 @@ struct SpatialIndexTests {
         #expect(SpatiaLiteBlob.encode(.lineString(LineString(coordinates: [])), srid: 4326, into: &blob) == nil)
     }
 
+    @Test("SpatiaLite's blob read in Swift as AsBinary reads it: each kind, Z and M dropped; compressed blobs and collections are left to SpatiaLite, and a layer of them reads the same")
+    func blobsRead() throws {
+        let t = try TemporaryStore()
+        let db = try #require(t.spatiaLite).db
+        let texts = ["POINT(60.123456789 -56.5)", "LINESTRING(0 0,1 2,3 -4)", "POLYGON((0 0,4 0,4 4,0 4,0 0),(1 1,2 1,2 2,1 1))",
+                     "MULTIPOINT(1 2,-3 4,5 6)", "MULTILINESTRING((0 0,1 1),(5 5,-6 7,8 8))",
+                     "MULTIPOLYGON(((0 0,4 0,4 4,0 4,0 0),(1 1,2 1,2 2,1 1)),((10 10,11 10,11 11,10 10)))"]
+        func read(_ value: SQLValue?) -> Geometry? {
+            guard case .blob(let blob)? = value else { return nil }
+            return blob.withUnsafeBytes { SpatiaLiteBlob.geometry($0) }
+        }
+        for wkt in texts {
+            for cast in ["", "CastToXYZ", "CastToXYM", "CastToXYZM"] {
+                let geometry = "\(cast)(GeomFromText(?, 4326))"
+                let row = try db.rows("SELECT \(geometry), AsBinary(\(geometry))", [.text(wkt), .text(wkt)]).first
+                guard case .blob(let wkb)? = row?.last else { Issue.record("no WKB for \(cast) \(wkt)"); continue }
+                let ours = try #require(read(row?.first), "\(cast) \(wkt)")
+                #expect(ours == (try WKB.decode(wkb)), "\(cast) \(wkt)")
+            }
+        }
+        #expect(read(try db.rows("SELECT CompressGeometry(GeomFromText('LINESTRING(0 0,1 2,3 -4)', 4326))").first?.first) == nil)
+        #expect(read(try db.rows("SELECT GeomFromText('GEOMETRYCOLLECTION(POINT(1 2),LINESTRING(0 0,1 1))', 4326)").first?.first) == nil)
+
+        // A layer reads as AsBinary reads it, from plain blobs (Swift) and compressed ones (SpatiaLite).
+        for layer in ["roads", "territories"] {
+            _ = try t.importLayer(Fixtures.city(layer), layer)
+            func asBinary() throws -> [Geometry?] {
+                try db.rows("SELECT geoctl_kind, AsBinary(geom) FROM \(layer) ORDER BY fid").map { row throws -> Geometry? in
+                    guard case .blob(let wkb) = row[1] else { return nil }
+                    guard case .text(let name) = row[0], let kind = GeometryKind(rawValue: name) else { return try WKB.decode(wkb) }
+                    return GeometryPromotion.restore(try WKB.decode(wkb), to: kind)
+                }
+            }
+            #expect(try t.features(layer).map(\.geometry) == (try asBinary()))
+            try db.transaction { try db.execute("UPDATE \(layer) SET geom = CompressGeometry(geom)") }
+            #expect(try db.rows("SELECT geom FROM \(layer) WHERE geom IS NOT NULL").allSatisfy { read($0.first) == nil })
+            #expect(try t.features(layer).map(\.geometry) == (try asBinary()))
+        }
+    }
+
     @Test("geometry collections (through GeomFromWKB) and null geometries import beside blobs, and the index holds exactly the rows with a geometry")
     func mixedFallback() throws {
         let t = try TemporaryStore()

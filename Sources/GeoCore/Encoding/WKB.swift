@@ -105,6 +105,19 @@ public enum WKB {
         return g
     }
 
+    /// Decodes what ``appendBody(_:memberMark:to:)`` writes, preceded by the geometry's type
+    /// code: `bytes` start at that code, every number is in the given byte order, and each
+    /// member starts with `memberMark` and its type code (SpatiaLite's geometry blob between its
+    /// header and its end mark). Type codes are ISO's (Z, M and ZM as thousands, dropped); the
+    /// geometry must end exactly where `bytes` do.
+    public static func decode(typeCodeFirst bytes: UnsafeRawBufferPointer, littleEndian: Bool, memberMark: UInt8) throws(DecodingError) -> Geometry {
+        var reader = Reader(bytes: bytes, memberMark: memberMark)
+        reader.littleEndian = littleEndian
+        let g = try reader.geometry(depth: 0)
+        guard reader.offset == bytes.count else { throw DecodingError(offset: reader.offset, reason: "bytes after the geometry") }
+        return g
+    }
+
     public static func decode(_ bytes: [UInt8]) throws(DecodingError) -> Geometry {
         let result: Result<Geometry, DecodingError> = bytes.withUnsafeBytes { raw in
             Result { () throws(DecodingError) -> Geometry in try decode(raw) }
@@ -114,10 +127,16 @@ public enum WKB {
 
     private struct Reader {
         let bytes: UnsafeRawBufferPointer
+        /// nil: every geometry starts with its byte order (WKB); else members start with this
+        /// mark and the outermost geometry with its type code, in one byte order throughout.
+        let memberMark: UInt8?
         var offset = 0
         var littleEndian = true
 
-        init(bytes: UnsafeRawBufferPointer) { self.bytes = bytes }
+        init(bytes: UnsafeRawBufferPointer, memberMark: UInt8? = nil) {
+            self.bytes = bytes
+            self.memberMark = memberMark
+        }
 
         mutating func need(_ n: Int) throws(DecodingError) {
             guard offset + n <= bytes.count else { throw DecodingError(offset: offset, reason: "truncated") }
@@ -157,12 +176,21 @@ public enum WKB {
 
         mutating func geometry(depth: Int) throws(DecodingError) -> Geometry {
             guard depth < 32 else { throw DecodingError(offset: offset, reason: "nested too deeply") }
-            try need(1)
-            let order = bytes[offset]
-            guard order <= 1 else { throw DecodingError(offset: offset, reason: "bad byte order \(order)") }
-            littleEndian = order == 1
-            offset += 1
+            if let memberMark {
+                if depth > 0 {
+                    try need(1)
+                    guard bytes[offset] == memberMark else { throw DecodingError(offset: offset, reason: "no member mark") }
+                    offset += 1
+                }
+            } else {
+                try need(1)
+                let order = bytes[offset]
+                guard order <= 1 else { throw DecodingError(offset: offset, reason: "bad byte order \(order)") }
+                littleEndian = order == 1
+                offset += 1
+            }
             var type = try uint32()
+            if memberMark != nil, type >= 4000 { throw DecodingError(offset: offset - 4, reason: "unsupported geometry type \(type)") }
             var dims = 2
             // EWKB flags, then ISO thousands.
             if type & 0x8000_0000 != 0 { dims += 1 }

@@ -98,8 +98,20 @@ enum SpatiaLiteBlob {
     }
 }
 
-/// Reading the blob directly (no SQL function per row), for the appeals' points.
+/// Reading the blob directly (no SQL function per row, and no SpatiaLite loaded for it).
 extension SpatiaLiteBlob {
+    /// The geometry of a blob as SpatiaLite's `AsBinary` gives it (Z and M dropped), or nil
+    /// for what only SpatiaLite reads: compressed classes, geometry collections (SpatiaLite
+    /// writes their members grouped by kind), a malformed blob.
+    static func geometry(_ b: UnsafeRawBufferPointer) -> Geometry? {
+        guard b.count >= 44, b[0] == 0x00, b[1] <= 0x01, b[38] == 0x7C, b[b.count - 1] == 0xFE else { return nil }
+        let little = b[1] == 0x01
+        let raw = b.loadUnaligned(fromByteOffset: 39, as: UInt32.self)
+        let code = little ? UInt32(littleEndian: raw) : UInt32(bigEndian: raw)
+        guard code < 4000, (1 ... 6).contains(code % 1000) else { return nil }
+        return try? WKB.decode(typeCodeFirst: UnsafeRawBufferPointer(rebasing: b[39 ..< b.count - 1]), littleEndian: little, memberMark: 0x69)
+    }
+
     /// X and Y of a POINT blob: 0x00, endianness (0x01 little, 0x00 big), SRID (4 bytes), MBR
     /// (4 doubles), 0x7C, class (4 bytes: 1 XY, 1001 XYZ, 2001 XYM, 3001 XYZM), X, Y, …, 0xFE.
     /// Nil for any other class or a malformed blob, as SpatiaLite's X()/Y() give NULL.

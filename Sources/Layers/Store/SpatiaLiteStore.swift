@@ -331,7 +331,7 @@ public final class SpatiaLiteStore: OnePassLayerStore {
     public func forEachFeature(of layer: String, filter: FeatureFilter, _ body: (Feature) throws -> Void) throws {
         guard try self.layer(named: layer) != nil else { throw StoreError.noSuchLayer(layer) }
         let table = SQL.identifier(layer)
-        var sql = "SELECT feature_id, geoctl_kind, properties, AsBinary(geom) FROM \(table)"
+        var sql = "SELECT feature_id, geoctl_kind, properties, geom FROM \(table)"
         var arguments: [SQLValue] = []
         if let b = filter.bbox {
             sql += " WHERE fid IN (SELECT pkid FROM \(SQL.identifier("idx_\(layer)_geom")) WHERE xmin <= ? AND xmax >= ? AND ymin <= ? AND ymax >= ?)"
@@ -345,8 +345,18 @@ public final class SpatiaLiteStore: OnePassLayerStore {
         let geos = filter.bbox == nil ? nil : GEOSContext()
         let box = try filter.bbox.map { b throws(GEOSError) -> GEOSGeometry in try geos!.geometry(b.geometry) }
         let source = "\(layer).properties"
+        // A blob Swift does not decode goes through SpatiaLite's AsBinary (loading SpatiaLite).
+        var asBinaryStatement: Statement?
+        func asBinary(_ blob: UnsafeRawBufferPointer) throws -> Geometry? {
+            if asBinaryStatement == nil { asBinaryStatement = try db.prepare("SELECT AsBinary(?)") }
+            let s = asBinaryStatement!
+            defer { s.reset() }
+            try s.bindBlob(Array(blob), at: 1)
+            guard try s.step() else { return nil }
+            return try s.withBlob(0) { try WKB.decode($0) }
+        }
         while try statement.step() {
-            let feature = try Self.feature(from: statement, layer: layer, source: source)
+            let feature = try Self.feature(from: statement, layer: layer, source: source, asBinary: asBinary)
             if let box, let geos {
                 guard let g = feature.geometry, try geos.geometry(g).intersects(box) else { continue }
             }
@@ -357,8 +367,10 @@ public final class SpatiaLiteStore: OnePassLayerStore {
         }
     }
 
-    /// Rebuilds a feature from a row of (feature_id, geoctl_kind, properties, WKB).
-    static func feature(from row: Statement, layer: String, source: String? = nil) throws -> Feature {
+    /// Rebuilds a feature from a row of (feature_id, geoctl_kind, properties, geometry blob);
+    /// `asBinary` reads what ``SpatiaLiteBlob/geometry(_:)`` does not.
+    static func feature(from row: Statement, layer: String, source: String? = nil,
+                        asBinary: (UnsafeRawBufferPointer) throws -> Geometry?) throws -> Feature {
         let id: FeatureID? = switch row.value(0) {
         case .integer(let i): .integer(i)
         case .real(let d): .number(d)
@@ -374,7 +386,7 @@ public final class SpatiaLiteStore: OnePassLayerStore {
             properties = object
         }
         var geometry: Geometry?
-        if let decoded = try row.withBlob(3, { bytes in try WKB.decode(bytes) }) {
+        if let decoded = try row.withBlob(3, { bytes in try SpatiaLiteBlob.geometry(bytes) ?? asBinary(bytes) }) ?? nil {
             geometry = decoded
             if case .text(let kindName) = row.value(1), let kind = GeometryKind(rawValue: kindName) {
                 geometry = GeometryPromotion.restore(decoded, to: kind)

@@ -1,11 +1,13 @@
 import CPrefetch
 import GeoCore
 
-/// Asking the processor to fetch a feature's data into the cache before a pass over a layer
-/// reads it. Such a pass reads each feature's arrays once, from anywhere in the heap: without
-/// a hint each one is a cache miss the pass waits for; with hints given a few features ahead,
-/// the next features' arrays arrive while one is read. A hint never faults and changes no
-/// result. Inlined: the addresses are taken without touching a reference count.
+/// Asking the processor to fetch a feature's coordinates into the cache before a pass over a
+/// layer reads them. Such a pass reads each feature's arrays once, from anywhere in the heap:
+/// without a hint each one is a cache miss the pass waits for; with hints given a few features
+/// ahead, the next features' arrays arrive while one is read. A hint never faults and changes no
+/// result. Inlined: the addresses are taken without touching a reference count. (A hint for
+/// the date members was tried and dropped: taking the address of the properties' array
+/// retained and released it, an atomic operation on a line not yet in the cache.)
 enum CacheHint {
     /// The coordinates of a polygon or a line (a point has none outside the feature).
     @inline(__always)
@@ -18,17 +20,5 @@ enum CacheHint {
         default: address = nil
         }
         if let address { geoctl_prefetch(address) }
-    }
-
-    /// Member `at` of `properties` (where the previous feature kept a date), and the next one.
-    @inline(__always)
-    static func members(_ properties: JSONObject, at: Int) {
-        let address = properties.members.withUnsafeBufferPointer { m -> UnsafeRawPointer? in
-            at + 1 < m.count ? UnsafeRawPointer(m.baseAddress! + at) : nil
-        }
-        if let address {
-            geoctl_prefetch(address)
-            geoctl_prefetch(address + MemoryLayout<JSONObject.Member>.stride)
-        }
     }
 }

@@ -72,10 +72,7 @@ public enum FeatureWindows {
                 var startText = DateText(), endText = DateText()
                 let ahead = 8
                 for i in range {
-                    if i + ahead < range.upperBound {
-                        CacheHint.members(f[i + ahead].properties, at: hints.start)
-                        if boxes { CacheHint.coordinates(f[i + ahead].geometry) }
-                    }
+                    if boxes && i + ahead < range.upperBound { CacheHint.coordinates(f[i + ahead].geometry) }
                     if plain, startText.copy(f[i].properties, fields.start, at: hints.start),
                        endText.copy(f[i].properties, fields.end, at: hints.end),
                        let start = startText.seconds(.startOfDay, fields.defaultOffset),

@@ -1,7 +1,7 @@
 /// A uniform grid over a few thousand boxes, for many small queries: each query box looks at
 /// the few cells it covers, where a tree would walk from its root. Built once (counts, then
-/// one flat array of box indices per cell), queried without allocation but for a per-caller
-/// ``Visits`` buffer that reports each box once.
+/// one flat array of box indices per cell, and their boxes), queried without allocation but
+/// for a per-caller ``Visits`` buffer that reports each box once.
 public struct BoxGrid: Sendable {
     private let originX: Double, originY: Double
     private let cellWidth: Double, cellHeight: Double
@@ -11,11 +11,15 @@ public struct BoxGrid: Sendable {
     /// Cell `c` holds `items[cellStart[c] ..< cellStart[c + 1]]`.
     private let cellStart: [Int32]
     private let items: [Int32]
+    /// The box of each entry of `items`, flat (minX, minY, maxX, maxY), in the same order: a
+    /// search reads a cell's boxes in sequence, not each from wherever its index points
+    /// (a cache miss per candidate, waiting on the one that read the index).
+    private let itemBounds: [Double]
     /// One bit per cell, set when the cell holds a box: a query in an empty cell (most of them,
     /// with fine cells) reads 8 bytes that stay in cache instead of the cell's start.
     private let occupied: [UInt64]
-    /// The indexed boxes, flat: minX, minY, maxX, maxY.
-    private let bounds: [Double]
+    /// How many boxes were given (left-out ones included).
+    private let boxCount: Int
 
     /// Indexes `boxes` (an infinite or empty box is left out) in cells of about `cellsPerBox`
     /// cells per box on average, at most `maximumCells` cells.
@@ -26,7 +30,7 @@ public struct BoxGrid: Sendable {
             extent.extend(b)
             flat[4 * i] = b.minX; flat[4 * i + 1] = b.minY; flat[4 * i + 2] = b.maxX; flat[4 * i + 3] = b.maxY
         }
-        bounds = flat
+        boxCount = boxes.count
         let n = max(1, boxes.count)
         let w = max(extent.isEmpty ? 1 : extent.width, 1e-12), h = max(extent.isEmpty ? 1 : extent.height, 1e-12)
         let cells = min(Double(maximumCells), max(1, cellsPerBox * Double(n)))
@@ -58,10 +62,12 @@ public struct BoxGrid: Sendable {
             }
         }
         var list = [Int32](repeating: 0, count: total)
+        var listBounds = [Double](repeating: 0, count: 4 * total)
         var bits = [UInt64](repeating: 0, count: (cellCount + 63) / 64)
         flat.withUnsafeBufferPointer { b in
             counts.withUnsafeMutableBufferPointer { n in
                 list.withUnsafeMutableBufferPointer { out in
+                  listBounds.withUnsafeMutableBufferPointer { outBounds in
                     // Fill each cell from its end backwards: n[cell + 1] counts down to the cell's start.
                     for i in stride(from: b.count / 4 - 1, through: 0, by: -1) where !b[4 * i].isNaN {
                         let c0 = Self.clamp((b[4 * i] - ox) * pw, cols), c1 = Self.clamp((b[4 * i + 2] - ox) * pw, cols)
@@ -71,9 +77,11 @@ public struct BoxGrid: Sendable {
                                 let at = Int(n[r * cols + c + 1]) - 1
                                 n[r * cols + c + 1] = Int32(at)
                                 out[at] = Int32(i)
+                                for k in 0 ..< 4 { outBounds[4 * at + k] = b[4 * i + k] }
                             }
                         }
                     }
+                  }
                 }
                 // n[c + 1] is now cell c's start; the last cell ends at the total.
                 for c in 0 ..< cellCount { n[c] = n[c + 1] }
@@ -85,6 +93,7 @@ public struct BoxGrid: Sendable {
         }
         cellStart = counts
         items = list
+        itemBounds = listBounds
         occupied = bits
     }
 
@@ -103,21 +112,20 @@ public struct BoxGrid: Sendable {
     public func forEachOverlappingPair(rows range: Range<Int>, _ body: (Int, Int) -> Void) {
         cellStart.withUnsafeBufferPointer { starts in
             items.withUnsafeBufferPointer { list in
-                bounds.withUnsafeBufferPointer { b in
+                itemBounds.withUnsafeBufferPointer { b in
                     for r in range {
                         for c in 0 ..< columns {
                             let cell = r * columns + c
                             let first = Int(starts[cell]), end = Int(starts[cell + 1])
                             guard end - first > 1 else { continue }
                             for x in first ..< end - 1 {
-                                let i = Int(list[x])
-                                let iMinX = b[4 * i], iMinY = b[4 * i + 1], iMaxX = b[4 * i + 2], iMaxY = b[4 * i + 3]
+                                let iMinX = b[4 * x], iMinY = b[4 * x + 1], iMaxX = b[4 * x + 2], iMaxY = b[4 * x + 3]
                                 for y in x + 1 ..< end {
-                                    let j = Int(list[y])
-                                    guard b[4 * j] <= iMaxX && b[4 * j + 2] >= iMinX && b[4 * j + 1] <= iMaxY && b[4 * j + 3] >= iMinY else { continue }
-                                    let cornerX = Swift.max(iMinX, b[4 * j]), cornerY = Swift.max(iMinY, b[4 * j + 1])
+                                    guard b[4 * y] <= iMaxX && b[4 * y + 2] >= iMinX && b[4 * y + 1] <= iMaxY && b[4 * y + 3] >= iMinY else { continue }
+                                    let cornerX = Swift.max(iMinX, b[4 * y]), cornerY = Swift.max(iMinY, b[4 * y + 1])
                                     guard Self.clamp((cornerX - originX) * perWidth, columns) == c,
                                           Self.clamp((cornerY - originY) * perHeight, rows) == r else { continue }
+                                    let i = Int(list[x]), j = Int(list[y])
                                     if i < j { body(i, j) } else { body(j, i) }
                                 }
                             }
@@ -134,7 +142,7 @@ public struct BoxGrid: Sendable {
         fileprivate var round: Int32 = 0
     }
 
-    public func visits() -> Visits { Visits(stamp: [Int32](repeating: -1, count: bounds.count / 4)) }
+    public func visits() -> Visits { Visits(stamp: [Int32](repeating: -1, count: boxCount)) }
 
     /// Calls `body` once with every indexed box that intersects `[minX, maxX] × [minY, maxY]`
     /// (boundaries included), as ``PackedRTree/search(minX:minY:maxX:maxY:_:)`` does, in no
@@ -152,11 +160,10 @@ public struct BoxGrid: Sendable {
                 let end = Int(starts[cell + 1])
                 guard k < end else { return }
                 items.withUnsafeBufferPointer { list in
-                    bounds.withUnsafeBufferPointer { b in
+                    itemBounds.withUnsafeBufferPointer { b in
                         while k < end {
-                            let i = Int(list[k])
+                            if b[4 * k] <= maxX && b[4 * k + 1] <= maxY && b[4 * k + 2] >= minX && b[4 * k + 3] >= minY { body(Int(list[k])) }
                             k += 1
-                            if b[4 * i] <= maxX && b[4 * i + 1] <= maxY && b[4 * i + 2] >= minX && b[4 * i + 3] >= minY { body(i) }
                         }
                     }
                 }
@@ -174,7 +181,7 @@ public struct BoxGrid: Sendable {
         occupied.withUnsafeBufferPointer { occupied in
             cellStart.withUnsafeBufferPointer { starts in
                 items.withUnsafeBufferPointer { list in
-                    bounds.withUnsafeBufferPointer { b in
+                    itemBounds.withUnsafeBufferPointer { b in
                         for r in r0 ... r1 {
                             for c in c0 ... c1 {
                                 let cell = r * columns + c
@@ -182,11 +189,15 @@ public struct BoxGrid: Sendable {
                                 var k = Int(starts[cell])
                                 let end = Int(starts[cell + 1])
                                 while k < end {
-                                    let i = Int(list[k])
+                                    // The box first (read in sequence), the stamp only for a box that meets the query.
+                                    if b[4 * k] <= maxX && b[4 * k + 1] <= maxY && b[4 * k + 2] >= minX && b[4 * k + 3] >= minY {
+                                        let i = Int(list[k])
+                                        if visits.stamp[i] != round {
+                                            visits.stamp[i] = round
+                                            body(i)
+                                        }
+                                    }
                                     k += 1
-                                    if visits.stamp[i] == round { continue }
-                                    visits.stamp[i] = round
-                                    if b[4 * i] <= maxX && b[4 * i + 1] <= maxY && b[4 * i + 2] >= minX && b[4 * i + 3] >= minY { body(i) }
                                 }
                             }
                         }

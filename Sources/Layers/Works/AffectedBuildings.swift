@@ -101,7 +101,7 @@ public enum AffectedBuildings {
                     defer { scratch.free() }
                     let ahead = 12
                     for b in range {
-                        if kept == nil && b + ahead < range.upperBound { PolygonScratch.prefetch(building[b + ahead].geometry) }
+                        if kept == nil && b + ahead < range.upperBound { CacheHint.coordinates(building[b + ahead].geometry) }
                         let box: BoundingBox
                         var copied = false
                         if kept != nil {
@@ -118,6 +118,7 @@ public enum AffectedBuildings {
                         grid.search(minX: box.minX, minY: box.minY, maxX: box.maxX, maxY: box.maxY, visits: &visits) { candidates.append($0) }
                         if candidates.isEmpty { continue }
                         if !copied { copied = scratch.read(building[b].geometry) != nil }
+                        if copied { copied = scratch.readRings(building[b].geometry) }
                         if copied {
                             try outline.load(polygon: scratch.coordinates, ringStarts: scratch.ringStarts) { try project.transform(&$0) }
                         } else {
@@ -139,20 +140,27 @@ public enum AffectedBuildings {
             }
           }
         }
-        // Per feature, its buildings in layer order (the pass ran in layer order); the affected
-        // buildings, each once, in layer order, with the features touching each (in layer order).
-        var hits = [[AffectedFeature.Hit]](repeating: [], count: active.count)
-        var buildingsHit: [Int] = [], featuresOf: [[Int]] = []
-        for p in pairs {
-            hits[Int(p.feature)].append(AffectedFeature.Hit(building: Int(p.building), metres: p.metres))
+        // The pass ran in layer order: each affected building's pairs are one run of `pairs`
+        // (its features then sorted into layer order). Per feature, its hits in building order:
+        // the pairs counted per feature, then placed (a counting sort, no array per feature).
+        var buildingsHit: [Int] = [], runStarts: [Int] = []
+        var hitStarts = [Int](repeating: 0, count: active.count + 1)
+        for (n, p) in pairs.enumerated() {
             if buildingsHit.last != Int(p.building) {
                 buildingsHit.append(Int(p.building))
-                featuresOf.append([])
+                runStarts.append(n)
             }
-            featuresOf[featuresOf.count - 1].append(active[Int(p.feature)])
+            hitStarts[Int(p.feature) + 1] += 1
         }
-        for i in featuresOf.indices where featuresOf[i].count > 1 { featuresOf[i].sort() }
-        let touched = buildingsHit
+        runStarts.append(pairs.count)
+        for k in active.indices { hitStarts[k + 1] += hitStarts[k] }
+        var byFeature = [AffectedFeature.Hit](repeating: AffectedFeature.Hit(building: 0, metres: 0), count: pairs.count)
+        var next = hitStarts
+        for p in pairs {
+            byFeature[next[Int(p.feature)]] = AffectedFeature.Hit(building: Int(p.building), metres: p.metres)
+            next[Int(p.feature)] += 1
+        }
+        let touched = buildingsHit, runs = runStarts, activeList = active
         let organisations: [String?] = try parallelMap(touched.count, minimumForTwo: 4096, slicesPerWorker: 4) { range in
             guard let organisation else { return range.map { _ in nil } }
             let geos = GEOSContext()
@@ -169,29 +177,27 @@ public enum AffectedBuildings {
         var position = [Int32](repeating: -1, count: buildings.count)
         for (k, b) in touched.enumerated() { position[b] = Int32(k) }
         // The report's buildings and features, on every core (property lookups, ids, tallies).
-        let featuresOfTouched = featuresOf
-        report.buildings = try BorrowedElements.with(buildings) { building in
-            try parallelMap(touched.count, minimumForTwo: 4096, slicesPerWorker: 4) { range in
-                range.map { k -> AffectedBuilding in
-                    let b = touched[k]
-                    let p = building[b].properties
-                    return AffectedBuilding(
-                        index: b, id: building[b].id?.description ?? String(b + 1),
-                        address: p[options.addressField]?.plainText, organisation: organisations[k],
-                        residents: options.residentsFields.lazy.compactMap { p[$0]?.doubleValue }.first,
-                        flats: p[options.flatsField]?.doubleValue, features: featuresOfTouched[k])
-                }
+        report.buildings = BorrowedElements.with(buildings) { building in
+            parallelArray(touched.count, minimumForTwo: 4096, slicesPerWorker: 4) { k -> AffectedBuilding in
+                let b = touched[k]
+                let p = building[b].properties
+                var touching = pairs[runs[k] ..< runs[k + 1]].map { activeList[Int($0.feature)] }
+                if touching.count > 1 { touching.sort() }
+                return AffectedBuilding(
+                    index: b, id: building[b].id?.description ?? String(b + 1),
+                    address: p[options.addressField]?.plainText, organisation: organisations[k],
+                    residents: options.residentsFields.lazy.compactMap { p[$0]?.doubleValue }.first,
+                    flats: p[options.flatsField]?.doubleValue, features: touching)
             }
         }
-        let affected = report.buildings, hitLists = hits, positions = position, activeList = active
-        report.features = try parallelMap(active.count, minimumForTwo: 4096, slicesPerWorker: 4) { range in
-            range.map { k -> AffectedFeature in
-                let i = activeList[k]
-                var f = AffectedFeature(index: i, id: features[i].id?.description ?? String(i + 1), window: windows[i].window!,
-                                        kind: shapes.isEmpty(k) ? "no geometry" : areal[k] ? "area" : "line or point", hits: hitLists[k])
-                f.organisations = OrganisationCount.tally(affected, hitLists[k].lazy.map { Int(positions[$0.building]) })
-                return f
-            }
+        let affected = report.buildings, hits = byFeature, starts = hitStarts, positions = position
+        report.features = parallelArray(active.count, minimumForTwo: 4096, slicesPerWorker: 4) { k -> AffectedFeature in
+            let i = activeList[k]
+            let own = hits[starts[k] ..< starts[k + 1]]
+            var f = AffectedFeature(index: i, id: features[i].id?.description ?? String(i + 1), window: windows[i].window!,
+                                    kind: shapes.isEmpty(k) ? "no geometry" : areal[k] ? "area" : "line or point", hits: Array(own))
+            f.organisations = OrganisationCount.tally(affected, own.lazy.map { Int(positions[$0.building]) })
+            return f
         }
         report.organisations = OrganisationCount.tally(report.buildings, report.buildings.indices)
         return report

@@ -1,4 +1,3 @@
-import CPrefetch
 import GeoCore
 
 /// One polygon's positions and ring starts copied out of its feature, with its box, for the
@@ -35,46 +34,44 @@ struct PolygonScratch {
     var coordinates: UnsafeBufferPointer<Double> { UnsafeBufferPointer(start: xy, count: count) }
     var ringStarts: UnsafeBufferPointer<Int> { UnsafeBufferPointer(start: rings, count: ringCount) }
 
-    /// Copies `g` when it is a non-empty polygon that fits, and returns its box (the box
-    /// `BoundingBox.extend(flat:)` gives); nil for anything else, which the caller reads
-    /// the ordinary way.
+    /// Copies `g`'s positions when it is a non-empty polygon that fits, and returns its box
+    /// (the box `BoundingBox.extend(flat:)` gives); nil for anything else, which the caller
+    /// reads the ordinary way. The ring starts are another array, another cache miss: only
+    /// ``readRings(_:)`` reads them, for the few buildings some feature may reach.
     @inline(__always)
     mutating func read(_ g: Geometry?) -> BoundingBox? {
         guard case .polygon(let p)? = g else { return nil }
         let found = p.coordinates.withUnsafeBufferPointer { c -> (Double, Double, Double, Double)? in
-            p.ringStarts.withUnsafeBufferPointer { r -> (Double, Double, Double, Double)? in
-                guard c.count >= 2, c.count <= capacity, r.count <= ringCapacity else { return nil }
-                var minX = Double.infinity, minY = Double.infinity, maxX = -Double.infinity, maxY = -Double.infinity
-                var k = 0
-                while k + 1 < c.count {
-                    let x = c[k], y = c[k + 1]
-                    xy[k] = x
-                    xy[k + 1] = y
-                    if x < minX { minX = x }
-                    if x > maxX { maxX = x }
-                    if y < minY { minY = y }
-                    if y > maxY { maxY = y }
-                    k += 2
-                }
-                for i in 0 ..< r.count { rings[i] = r[i] }
-                count = k
-                ringCount = r.count
-                return (minX, minY, maxX, maxY)
+            guard c.count >= 2, c.count <= capacity else { return nil }
+            var minX = Double.infinity, minY = Double.infinity, maxX = -Double.infinity, maxY = -Double.infinity
+            var k = 0
+            while k + 1 < c.count {
+                let x = c[k], y = c[k + 1]
+                xy[k] = x
+                xy[k + 1] = y
+                if x < minX { minX = x }
+                if x > maxX { maxX = x }
+                if y < minY { minY = y }
+                if y > maxY { maxY = y }
+                k += 2
             }
+            count = k
+            return (minX, minY, maxX, maxY)
         }
         guard let found, found.0 <= found.2, found.1 <= found.3 else { return nil }
         return BoundingBox(minX: found.0, minY: found.1, maxX: found.2, maxY: found.3)
     }
 
-    /// Asks the processor to fetch `g`'s positions (a polygon's) into the cache: the pass over
-    /// the buildings reads each building's array once, from anywhere in the heap, and this
-    /// lets the next buildings' arrays arrive while one is measured.
+    /// Copies the ring starts of `g`, the polygon ``read(_:)`` last copied: false when they
+    /// do not fit (the caller then reads `g` the ordinary way).
     @inline(__always)
-    static func prefetch(_ g: Geometry?) {
-        guard case .polygon(let p)? = g else { return }
-        // Only an address for the hint (a prefetch never faults), taken without touching the
-        // array's reference count; the hint is given once the array is no longer borrowed.
-        let address = p.coordinates.withUnsafeBufferPointer { UnsafeRawPointer($0.baseAddress) }
-        if let address { geoctl_prefetch(address) }
+    mutating func readRings(_ g: Geometry?) -> Bool {
+        guard case .polygon(let p)? = g else { return false }
+        return p.ringStarts.withUnsafeBufferPointer { r -> Bool in
+            guard r.count <= ringCapacity else { return false }
+            for i in 0 ..< r.count { rings[i] = r[i] }
+            ringCount = r.count
+            return true
+        }
     }
 }

@@ -70,7 +70,9 @@ public enum FeatureWindows {
                 // previous feature had them, in the usual layouts; the general reading for the rest.
                 let plain = fields.guarantee == nil && fields.guaranteeYears == nil
                 var startText = DateText(), endText = DateText()
+                let ahead = 8
                 for i in range {
+                    if boxes && i + ahead < range.upperBound { CacheHint.coordinates(f[i + ahead].geometry) }
                     if plain, startText.copy(f[i].properties, fields.start, at: hints.start),
                        endText.copy(f[i].properties, fields.end, at: hints.end),
                        let start = startText.seconds(.startOfDay, fields.defaultOffset),

@@ -133,22 +133,21 @@ final class RecordSpool<Record: BitwiseCopyable> {
     }
 
     private func read(into bytes: UnsafeMutableRawBufferPointer, at offset: Int) throws {
-        var done = 0
-        while done < bytes.count {
-            let got = pread(file, bytes.baseAddress! + done, bytes.count - done, off_t(offset + done))
-            if got < 0 && errno == EINTR { continue }
-            if got <= 0 { throw Self.failure("read") }
-            done += got
-        }
+        try transfer(bytes.count, "read") { done, left in pread(file, bytes.baseAddress! + done, left, off_t(offset + done)) }
     }
 
     private func write(_ bytes: UnsafeRawBufferPointer, at offset: Int) throws {
+        try transfer(bytes.count, "write") { done, left in pwrite(file, bytes.baseAddress! + done, left, off_t(offset + done)) }
+    }
+
+    /// Moves `count` bytes by `io(done, left)` (a pread or pwrite), through short counts and EINTR.
+    private func transfer(_ count: Int, _ what: String, _ io: (Int, Int) -> Int) throws {
         var done = 0
-        while done < bytes.count {
-            let put = pwrite(file, bytes.baseAddress! + done, bytes.count - done, off_t(offset + done))
-            if put < 0 && errno == EINTR { continue }
-            if put <= 0 { throw Self.failure("write") }
-            done += put
+        while done < count {
+            let n = io(done, count - done)
+            if n < 0 && errno == EINTR { continue }
+            if n <= 0 { throw Self.failure(what) }
+            done += n
         }
     }
 

@@ -2,6 +2,7 @@
 # Import into SpatiaLite: geoctl import against ogr2ogr (GDAL) into SpatiaLite and into a
 # GeoPackage, on the same files, in one run; peak resident memory of each geoctl import.
 # usage: bench/import.sh SCALE [RUNS] [LAYERS…]   (needs `make build` and gdal-bin)
+# GEOCTL_BIN=path measures another geoctl binary (an A/B of two builds).
 set -euo pipefail
 scale=${1:-1}
 runs=${2:-3}
@@ -10,7 +11,7 @@ layers=${*:-appeals buildings requests311 territories}
 here=$(cd "$(dirname "$0")" && pwd)
 source "$here/city-env.sh"
 bench_packages gdal-bin
-bin="$repo/.build/release/geoctl"
+bin=${GEOCTL_BIN:-$repo/.build/release/geoctl}
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 source "$here/timing.sh"

@@ -1,14 +1,15 @@
 #!/usr/bin/env bash
 # GeoJSON parse throughput: geoctl against orjson and pysimdjson on the same files, one run.
 # usage: bench/parse.sh SCALE [RUNS]   (needs a release build: `make build`)
-# Each file is parsed in its own process so peak memory is per file.
+# Each file is parsed in its own process so peak memory is per file. GEOCTL_BIN=path measures
+# another geoctl binary.
 set -euo pipefail
 scale=${1:-1}
 runs=${2:-3}
 here=$(cd "$(dirname "$0")" && pwd)
 source "$here/city-env.sh"
 bench_python "orjson, simdjson" "orjson pysimdjson"
-bin="$repo/.build/release/geoctl"
+bin=${GEOCTL_BIN:-$repo/.build/release/geoctl}
 echo "# machine: $(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo), $(uname -sr); scale $scale; median of $runs runs"
 echo "# versions: $("$venv/bin/python" -c 'import orjson, simdjson, sys; from importlib.metadata import version as v; print("python", sys.version.split()[0], "orjson", v("orjson"), "pysimdjson", v("pysimdjson"))')"
 printf "| file | MB | features | geoctl MB/s | geoctl peak MiB | orjson MB/s | orjson peak MiB | pysimdjson MB/s | geoctl / orjson |\n|---|---|---|---|---|---|---|---|---|\n"

@@ -103,6 +103,35 @@ struct SpatialIndexTests {
         #expect(Int(moved ?? "0") ?? 0 >= 101 - 34)
     }
 
+    @Test("boxes spooled to disk in runs of 500 pack into the very tree packed in memory: the three shadow tables equal row for row, rtreecheck passes")
+    func spooledFill() throws {
+        var random = SeededRandom(seed: 11)
+        var rows: [(rowid: Int64, box: BoundingBox)] = []
+        var rowid: Int64 = 5
+        for _ in 0 ..< 7000 {
+            rowid += Int64.random(in: 1 ... 3, using: &random)  // gaps, as deleted rows leave
+            let x = Double.random(in: 60.4 ... 60.8, using: &random), y = Double.random(in: 56.7 ... 57.0, using: &random)
+            let d = Double.random(in: 0 ... 0.01, using: &random)
+            rows.append((rowid, BoundingBox(minX: x, minY: y, maxX: x + d, maxY: y + d)))
+        }
+        func shadowTables(runLength: Int) throws -> [[[SQLValue]]] {
+            let db = try SpatiaLiteConnection(path: ":memory:")
+            try db.execute("CREATE VIRTUAL TABLE idx USING rtree(pkid, xmin, xmax, ymin, ymax)")
+            var fill = RTreeBulkFill(runLength: runLength)
+            for r in rows { try fill.add(rowid: r.rowid, minX: r.box.minX, maxX: r.box.maxX, minY: r.box.minY, maxY: r.box.maxY) }
+            try db.transaction { try fill.write(into: db, table: "idx") }
+            #expect(try db.scalarText("SELECT rtreecheck('idx')") == "ok")
+            #expect(try db.scalarText("SELECT count(*) FROM idx") == "7000")
+            return try ["idx_node ORDER BY nodeno", "idx_rowid ORDER BY rowid", "idx_parent ORDER BY nodeno"].map { t throws(StoreError) in
+                try db.rows("SELECT * FROM \(t)")
+            }
+        }
+        let inMemory = try shadowTables(runLength: 1 << 17)
+        let spooled = try shadowTables(runLength: 500)
+        #expect(inMemory.map(\.count) == [138 + 3 + 1, 7000, 138 + 3], "138 leaves of at most 51 boxes, 3 nodes above them, the root")
+        #expect(spooled == inMemory)
+    }
+
     @Test("SpatiaLite's blob, byte for byte: each kind, holes, a hole outside its shell, Multi members; collections and empty geometries are left to GeomFromWKB")
     func blobs() throws {
         let t = try TemporaryStore()

@@ -13,37 +13,52 @@
 /// (`rtreeValueDown`, `rtreeValueUp`), so the leaves hold what inserts would have put there.
 /// Tests check the result with SQLite's own `rtreecheck()`, against boxes inserted one at a
 /// time, and with spatial queries against a full scan.
+///
+/// Memory stays bounded however many boxes come: the entries are sorted into Hilbert order,
+/// and the rowid → leaf map back into rowid order, by ``RecordSpool``s (``runLength`` in
+/// memory, the rest in a temporary file); only the levels above the leaves (a 51st of the
+/// entries and less) are kept whole.
 struct RTreeBulkFill {
-    /// The first entry's rowid: while the rowids run on from it one by one (a new table's
-    /// rows, every one with a geometry), they are implied by the entries' order.
-    private var firstRowid: Int64 = 0
-    /// Every entry's rowid, kept only once they stop running on one by one.
-    private var explicitRowids: [Int64]?
-    /// min x, max x, min y, max y per entry, rounded outward to floats.
-    private(set) var boxes: [Float] = []
+    /// A box, its row and, once every box is in, the Hilbert index of its centre.
+    struct Entry {
+        var hilbert: UInt32 = 0
+        var minX, maxX, minY, maxY: Float
+        var rowid: Int64
+    }
+
+    /// A row and the leaf that holds its box.
+    struct RowLeaf {
+        var rowid: Int64
+        var leaf: Int64
+    }
+
+    /// The entries (and rowid → leaf pairs) held in memory at most.
+    let runLength: Int
+
+    /// The entries in the order added, which is rowid order.
+    private let entries: RecordSpool<Entry>
+    /// The extent of the boxes' centres.
+    private var centres = (minX: Double.infinity, maxX: -Double.infinity, minY: Double.infinity, maxY: -Double.infinity)
 
     private(set) var count = 0
 
-    /// The rowid of entry `e` (in insertion order).
-    @inline(__always) func rowid(_ e: Int) -> Int64 {
-        explicitRowids?[e] ?? firstRowid + Int64(e)
+    /// A fill holding at most `runLength` entries in memory (the default, 2^17, is 4 MiB).
+    init(runLength: Int = 1 << 17) {
+        self.runLength = runLength
+        entries = RecordSpool(runLength: runLength) { $0.hilbert != $1.hilbert ? $0.hilbert < $1.hilbert : $0.rowid < $1.rowid }
     }
 
     /// Adds the box of row `rowid`. Rows must come in increasing rowid order.
-    mutating func add(rowid: Int64, minX: Double, maxX: Double, minY: Double, maxY: Double) {
-        if count == 0 { firstRowid = rowid }
-        if explicitRowids != nil {
-            explicitRowids!.append(rowid)
-        } else if rowid != firstRowid + Int64(count) {
-            var all = (0 ..< count).map { firstRowid + Int64($0) }
-            all.append(rowid)
-            explicitRowids = all
-        }
+    mutating func add(rowid: Int64, minX: Double, maxX: Double, minY: Double, maxY: Double) throws {
+        let e = Entry(minX: Self.down(minX), maxX: Self.up(maxX), minY: Self.down(minY), maxY: Self.up(maxY), rowid: rowid)
+        let (cx, cy) = Self.centre(of: e)
+        centres = (Swift.min(centres.minX, cx), Swift.max(centres.maxX, cx), Swift.min(centres.minY, cy), Swift.max(centres.maxY, cy))
+        try entries.append(e)
         count += 1
-        boxes.append(Self.down(minX))
-        boxes.append(Self.up(maxX))
-        boxes.append(Self.down(minY))
-        boxes.append(Self.up(maxY))
+    }
+
+    @inline(__always) private static func centre(of e: Entry) -> (Double, Double) {
+        ((Double(e.minX) + Double(e.maxX)) / 2, (Double(e.minY) + Double(e.maxY)) / 2)
     }
 
     /// SQLite's `rtreeValueDown`: the largest float not above `d` (almost: SQLite nudges by
@@ -63,113 +78,147 @@ struct RTreeBulkFill {
 
     /// Writes the tree into the shadow tables of the R*Tree virtual table `name`, which must
     /// be empty (as `CreateSpatialIndex` leaves it on an empty table). Runs inside the
-    /// caller's transaction.
-    func write(into db: SpatiaLiteConnection, table name: String) throws(StoreError) {
+    /// caller's transaction; the entries are used up.
+    func write(into db: SpatiaLiteConnection, table name: String) throws {
         guard count > 0 else { return }
         let nodeTable = SQL.identifier(name + "_node")
         guard let sizeText = try db.scalarText("SELECT length(data) FROM \(nodeTable) WHERE nodeno = 1"),
               let nodeSize = Int(sizeText), nodeSize > 4 + 24 else {
-            throw .sql(statement: "R*Tree root", reason: "the spatial index \(name) has no root node")
+            throw StoreError.sql(statement: "R*Tree root", reason: "the spatial index \(name) has no root node")
         }
         if try db.scalarText("SELECT count(*) FROM \(SQL.identifier(name + "_rowid"))") != "0" {
-            throw .sql(statement: "R*Tree fill", reason: "the spatial index \(name) is not empty")
+            throw StoreError.sql(statement: "R*Tree fill", reason: "the spatial index \(name) is not empty")
         }
         let capacity = min((nodeSize - 4) / 24, 51)
-        let insertNode = try db.prepare("INSERT OR REPLACE INTO \(nodeTable) (nodeno, data) VALUES (?, ?)")
-        let insertParent = try db.prepare("INSERT INTO \(SQL.identifier(name + "_parent")) (nodeno, parentnode) VALUES (?, ?)")
+        let nodes = NodeWriter(nodeSize: nodeSize,
+                               insertNode: try db.prepare("INSERT OR REPLACE INTO \(nodeTable) (nodeno, data) VALUES (?, ?)"),
+                               insertParent: try db.prepare("INSERT INTO \(SQL.identifier(name + "_parent")) (nodeno, parentnode) VALUES (?, ?)"))
         let insertRowid = try db.prepare("INSERT INTO \(SQL.identifier(name + "_rowid")) (rowid, nodeno) VALUES (?, ?)")
 
-        // Level 0: the entries in Hilbert order of their centres, read in place through the
-        // sorted keys (entry index in their low 32 bits): about 28 bytes per entry at the peak
-        // (16 of box, 8 of key, 4 of leaf; 8 more when the rowids are not implied).
-        let order = hilbertKeys()
-        var leafOf = [Int32](repeating: 0, count: count)  // by entry (rowid order)
-        // The levels above: child node numbers and boxes (1/51 of the entries and less).
-        var ids: [Int64] = []
-        var level: [Float] = []
-
-        var data = [UInt8](repeating: 0, count: nodeSize)
-        var nextNode: Int64 = 2
-        var depth = 0
-        while true {
-            let leaves = depth == 0
-            let n = leaves ? order.count : ids.count
-            let b = leaves ? boxes : level
-            let isRoot = n <= capacity
-            let groups = isRoot ? 1 : (n + capacity - 1) / capacity
-            var parentIDs = [Int64](); parentIDs.reserveCapacity(groups)
-            var parentBoxes = [Float](); parentBoxes.reserveCapacity(4 * groups)
-            var start = 0
-            for g in 0 ..< groups {
-                // Even shares: every node holds n/groups cells, give or take one.
-                let end = start + (n - start) / (groups - g)
-                let nodeno: Int64 = isRoot ? 1 : nextNode
-                if !isRoot { nextNode += 1 }
-                for k in data.indices { data[k] = 0 }
-                if isRoot { Self.put16(UInt16(depth), at: 0, in: &data) }
-                Self.put16(UInt16(end - start), at: 2, in: &data)
-                var box: (Float, Float, Float, Float) = (.infinity, -.infinity, .infinity, -.infinity)
-                for (c, k) in (start ..< end).enumerated() {
-                    let offset = 4 + 24 * c
-                    let e = leaves ? Int(order[k] & 0xFFFF_FFFF) : k
-                    let id = leaves ? rowid(e) : ids[k]
-                    Self.put64(UInt64(bitPattern: id), at: offset, in: &data)
-                    let b0 = b[4 * e], b1 = b[4 * e + 1], b2 = b[4 * e + 2], b3 = b[4 * e + 3]
-                    Self.put32(b0.bitPattern, at: offset + 8, in: &data)
-                    Self.put32(b1.bitPattern, at: offset + 12, in: &data)
-                    Self.put32(b2.bitPattern, at: offset + 16, in: &data)
-                    Self.put32(b3.bitPattern, at: offset + 20, in: &data)
-                    box = (min(box.0, b0), max(box.1, b1), min(box.2, b2), max(box.3, b3))
-                    if leaves {
-                        leafOf[e] = Int32(nodeno)
-                    } else {
-                        insertParent.reset()
-                        try insertParent.bind(.integer(id), at: 1)
-                        try insertParent.bind(.integer(nodeno), at: 2)
-                        while try insertParent.step() {}
-                    }
-                }
-                insertNode.reset()
-                try insertNode.bind(.integer(nodeno), at: 1)
-                try insertNode.bindBlob(data, at: 2)
-                while try insertNode.step() {}
-                parentIDs.append(nodeno)
-                parentBoxes.append(contentsOf: [box.0, box.1, box.2, box.3])
-                start = end
-            }
-            if isRoot { break }
-            ids = parentIDs
-            level = parentBoxes
-            depth += 1
+        // The leaves: the entries in Hilbert order of their centres on a 2^16 grid over the
+        // centres' extent (ties in rowid order), each row's leaf spooled for the rowid map.
+        let c = centres
+        let sx = c.maxX > c.minX ? 65535 / (c.maxX - c.minX) : 0, sy = c.maxY > c.minY ? 65535 / (c.maxY - c.minY) : 0
+        let rowLeaves = RecordSpool<RowLeaf>(runLength: runLength) { $0.rowid < $1.rowid }
+        var level = Level(cells: count, capacity: capacity)
+        try entries.drain(preparing: { e in
+            let (cx, cy) = Self.centre(of: e)
+            e.hilbert = Self.hilbert(UInt32((cx - c.minX) * sx), UInt32((cy - c.minY) * sy))
+        }) { e in
+            let leaf = try nodes.add(e.rowid, box: (e.minX, e.maxX, e.minY, e.maxY), to: &level, isLeaf: true)
+            try rowLeaves.append(RowLeaf(rowid: e.rowid, leaf: leaf))
         }
-        for i in 0 ..< count {
+        // The levels above, each from the one below until one node, the root, holds them all.
+        while level.cells > capacity {
+            let children = level.parents
+            level = Level(cells: children.count, capacity: capacity, depth: level.depth + 1)
+            for child in children {
+                _ = try nodes.add(child.node, box: child.box, to: &level, isLeaf: false)
+            }
+        }
+        try rowLeaves.drain(preparing: { _ in }) { r in
             insertRowid.reset()
-            try insertRowid.bind(.integer(rowid(i)), at: 1)
-            try insertRowid.bind(.integer(Int64(leafOf[i])), at: 2)
+            try insertRowid.bind(.integer(r.rowid), at: 1)
+            try insertRowid.bind(.integer(r.leaf), at: 2)
             while try insertRowid.step() {}
         }
     }
 
-    /// The Hilbert index of each box centre on a 2^16 grid over the extent of all boxes (high
-    /// 32 bits) with the entry's index (low 32 bits), sorted.
-    private func hilbertKeys() -> [UInt64] {
-        var minX = Double.infinity, maxX = -Double.infinity, minY = Double.infinity, maxY = -Double.infinity
-        var i = 0
-        while i < boxes.count {
-            let cx = (Double(boxes[i]) + Double(boxes[i + 1])) / 2, cy = (Double(boxes[i + 2]) + Double(boxes[i + 3])) / 2
-            minX = Swift.min(minX, cx); maxX = Swift.max(maxX, cx)
-            minY = Swift.min(minY, cy); maxY = Swift.max(maxY, cy)
-            i += 4
+    /// One level of the tree being packed: its cells, in order, go into nodes of even shares.
+    private struct Level {
+        typealias Box = (Float, Float, Float, Float)
+        let cells: Int
+        let depth: Int
+        let nodeCount: Int
+        /// The node being filled (0 to nodeCount - 1), and the cell that ends it.
+        var node = 0
+        var nodeEnd: Int
+        var added = 0
+        /// Each node written: its number and the box of its cells.
+        var parents: [(node: Int64, box: Box)] = []
+
+        init(cells: Int, capacity: Int, depth: Int = 0) {
+            self.cells = cells
+            self.depth = depth
+            nodeCount = cells <= capacity ? 1 : (cells + capacity - 1) / capacity
+            // Even shares: every node holds cells/nodeCount, give or take one.
+            nodeEnd = cells / nodeCount
         }
-        let sx = maxX > minX ? 65535 / (maxX - minX) : 0, sy = maxY > minY ? 65535 / (maxY - minY) : 0
-        var keys = [UInt64](); keys.reserveCapacity(count)
-        for e in 0 ..< count {
-            let cx = (Double(boxes[4 * e]) + Double(boxes[4 * e + 1])) / 2, cy = (Double(boxes[4 * e + 2]) + Double(boxes[4 * e + 3])) / 2
-            let h = Self.hilbert(UInt32((cx - minX) * sx), UInt32((cy - minY) * sy))
-            keys.append(UInt64(h) << 32 | UInt64(e))
+
+        var isRoot: Bool { nodeCount == 1 }
+    }
+
+    /// Writes nodes into `<name>_node` (and non-leaf nodes' children into `<name>_parent`),
+    /// numbered 2, 3, … in the order filled; the root is node 1.
+    private final class NodeWriter {
+        let insertNode: Statement
+        let insertParent: Statement
+        var data: [UInt8]
+        var cellsInNode = 0
+        var box: Level.Box = (.infinity, -.infinity, .infinity, -.infinity)
+        var nextNode: Int64 = 2
+        var current: Int64 = 0
+
+        init(nodeSize: Int, insertNode: Statement, insertParent: Statement) {
+            data = [UInt8](repeating: 0, count: nodeSize)
+            self.insertNode = insertNode
+            self.insertParent = insertParent
         }
-        keys.sort()
-        return keys
+
+        /// Adds a cell (a rowid in a leaf, a child node above) to `level`'s current node,
+        /// writing the node when it is full; returns the node's number.
+        func add(_ id: Int64, box b: Level.Box, to level: inout Level, isLeaf: Bool) throws -> Int64 {
+            if cellsInNode == 0 {
+                current = level.isRoot ? 1 : nextNode
+                if !level.isRoot { nextNode += 1 }
+                for k in data.indices { data[k] = 0 }
+                if level.isRoot { put16(UInt16(level.depth), at: 0) }
+            }
+            let offset = 4 + 24 * cellsInNode
+            put64(UInt64(bitPattern: id), at: offset)
+            put32(b.0.bitPattern, at: offset + 8)
+            put32(b.1.bitPattern, at: offset + 12)
+            put32(b.2.bitPattern, at: offset + 16)
+            put32(b.3.bitPattern, at: offset + 20)
+            box = (min(box.0, b.0), max(box.1, b.1), min(box.2, b.2), max(box.3, b.3))
+            cellsInNode += 1
+            level.added += 1
+            if !isLeaf {
+                insertParent.reset()
+                try insertParent.bind(.integer(id), at: 1)
+                try insertParent.bind(.integer(current), at: 2)
+                while try insertParent.step() {}
+            }
+            let node = current
+            if level.added == level.nodeEnd {
+                put16(UInt16(cellsInNode), at: 2)
+                insertNode.reset()
+                try insertNode.bind(.integer(node), at: 1)
+                try insertNode.bindBlob(data, at: 2)
+                while try insertNode.step() {}
+                level.parents.append((node, box))
+                box = (.infinity, -.infinity, .infinity, -.infinity)
+                cellsInNode = 0
+                level.node += 1
+                if level.node < level.nodeCount {
+                    level.nodeEnd += (level.cells - level.nodeEnd) / (level.nodeCount - level.node)
+                }
+            }
+            return node
+        }
+
+        private func put16(_ v: UInt16, at o: Int) {
+            data[o] = UInt8(v >> 8); data[o + 1] = UInt8(v & 0xFF)
+        }
+
+        private func put32(_ v: UInt32, at o: Int) {
+            data[o] = UInt8(v >> 24); data[o + 1] = UInt8((v >> 16) & 0xFF); data[o + 2] = UInt8((v >> 8) & 0xFF); data[o + 3] = UInt8(v & 0xFF)
+        }
+
+        private func put64(_ v: UInt64, at o: Int) {
+            put32(UInt32(v >> 32), at: o)
+            put32(UInt32(v & 0xFFFF_FFFF), at: o + 4)
+        }
     }
 
     /// The distance along the Hilbert curve of (x, y) on a 2^16 × 2^16 grid.
@@ -187,18 +236,5 @@ struct RTreeBulkFill {
             s >>= 1
         }
         return d
-    }
-
-    @inline(__always) private static func put16(_ v: UInt16, at o: Int, in d: inout [UInt8]) {
-        d[o] = UInt8(v >> 8); d[o + 1] = UInt8(v & 0xFF)
-    }
-
-    @inline(__always) private static func put32(_ v: UInt32, at o: Int, in d: inout [UInt8]) {
-        d[o] = UInt8(v >> 24); d[o + 1] = UInt8((v >> 16) & 0xFF); d[o + 2] = UInt8((v >> 8) & 0xFF); d[o + 3] = UInt8(v & 0xFF)
-    }
-
-    @inline(__always) private static func put64(_ v: UInt64, at o: Int, in d: inout [UInt8]) {
-        put32(UInt32(v >> 32), at: o, in: &d)
-        put32(UInt32(v & 0xFFFF_FFFF), at: o + 4, in: &d)
     }
 }

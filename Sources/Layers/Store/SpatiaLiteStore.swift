@@ -555,7 +555,7 @@ final class SpatiaLiteLayerWriter: RecordedPropertiesWriter {
         count += 1
         let rowid = statement.lastInsertRowid
         if let box {
-            index.add(rowid: rowid, minX: box.minX, maxX: box.maxX, minY: box.minY, maxY: box.maxY)
+            try index.add(rowid: rowid, minX: box.minX, maxX: box.maxX, minY: box.minY, maxY: box.maxY)
         } else if promoted != nil {
             // SpatiaLite's own MBR of what GeomFromWKB stored (none for an empty geometry).
             if mbr == nil {
@@ -565,7 +565,7 @@ final class SpatiaLiteLayerWriter: RecordedPropertiesWriter {
             mbr.reset()
             try mbr.bind(.integer(rowid), at: 1)
             if try mbr.step(), let a = mbr.value(0).real, let b = mbr.value(1).real, let c = mbr.value(2).real, let d = mbr.value(3).real {
-                index.add(rowid: rowid, minX: a, maxX: b, minY: c, maxY: d)
+                try index.add(rowid: rowid, minX: a, maxX: b, minY: c, maxY: d)
             }
             while try mbr.step() {}
         }

@@ -31,18 +31,27 @@ let package = Package(
         .systemLibrary(
             name: "CGEOS", pkgConfig: "geos",
             providers: [.apt(["libgeos-dev"]), .brew(["geos"])]),
+        // PROJ, SpatiaLite and libpq: headers only. They are opened with dlopen on first use
+        // (the C*Deferred targets below), so no pkg-config: its --libs would link them, and
+        // with them some forty libraries that every process would load before `main`.
         .systemLibrary(
-            name: "CPROJ", pkgConfig: "proj",
+            name: "CPROJ",
             providers: [.apt(["libproj-dev", "proj-data"]), .brew(["proj"])]),
         .systemLibrary(
-            name: "CSpatiaLite", pkgConfig: "spatialite",
+            name: "CSpatiaLite",
             providers: [.apt(["libspatialite-dev", "libsqlite3-dev", "libsqlite3-mod-spatialite"]), .brew(["libspatialite"])]),
         .systemLibrary(
-            name: "CLibPQ", pkgConfig: "libpq",
+            name: "CLibPQ",
             providers: [.apt(["libpq-dev"]), .brew(["libpq"])]),
+        // Opening a C library on the first call into it (dlopen), and the stubs that do so for
+        // each: functions with the library's own names, so Swift calls them as before.
+        .target(name: "CDeferredLibrary", linkerSettings: [.linkedLibrary("dl", .when(platforms: [.linux]))]),
+        .target(name: "CPROJDeferred", dependencies: ["CDeferredLibrary", "CPROJ"]),
+        .target(name: "CSpatiaLiteDeferred", dependencies: ["CDeferredLibrary", "CSpatiaLite"]),
+        .target(name: "CLibPQDeferred", dependencies: ["CDeferredLibrary", "CLibPQ"]),
 
         // Geometry values, GeoJSON, GEOS/PROJ bindings, spatial index.
-        .target(name: "GeoCore", dependencies: ["CGEOS", "CPROJ", "CSHA256"]),
+        .target(name: "GeoCore", dependencies: ["CGEOS", "CPROJ", "CPROJDeferred", "CSHA256"]),
         // SHA-256 blocks through the x86 SHA extensions, when the CPU has them (GeoCore's SHA256).
         .target(name: "CSHA256"),
         // glibc's malloc.h (mallopt), for the service's memory bound.
@@ -50,9 +59,9 @@ let package = Package(
         // __builtin_prefetch, for the pass over every building in `affected`.
         .systemLibrary(name: "CPrefetch", path: "Sources/CPrefetch"),
         // The domain: layer store, catalog, routing, coverage and other analyses.
-        .target(name: "Layers", dependencies: ["GeoCore", "CSpatiaLite", "CPrefetch", .product(name: "Yams", package: "Yams")]),
+        .target(name: "Layers", dependencies: ["GeoCore", "CSpatiaLite", "CSpatiaLiteDeferred", "CPrefetch", .product(name: "Yams", package: "Yams")]),
         // The layer store in PostgreSQL/PostGIS, through libpq (binary COPY; see PGConnection.swift).
-        .target(name: "PostGISStore", dependencies: ["Layers", "GeoCore", "CLibPQ"]),
+        .target(name: "PostGISStore", dependencies: ["Layers", "GeoCore", "CLibPQ", "CLibPQDeferred"]),
         // The HTTP service (`geoctl serve`): routes to Layers calls to JSON, no domain logic.
         .target(
             name: "GeoService",

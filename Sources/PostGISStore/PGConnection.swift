@@ -4,6 +4,7 @@ import Glibc
 import Darwin
 #endif
 import CLibPQ
+import CLibPQDeferred
 import Layers
 
 /// A libpq connection: the typed foundation of ``PostGISStore``.
@@ -23,6 +24,11 @@ final class PGConnection {
 
     init(_ location: PostgresLocation) throws(StoreError) {
         self.location = location
+        // libpq is opened on first use: a missing one is an ordinary error here, not an exit.
+        var reason = [CChar](repeating: 0, count: 1024)
+        guard geoctl_libpq_open(&reason, reason.count) == 0 else {
+            throw .cannotOpen(path: location.redacted, reason: String(cString: reason))
+        }
         let keys = location.parameters.map { strdup($0.key) } + [nil]
         let values = location.parameters.map { strdup($0.value) } + [nil]
         defer { for p in keys + values { free(p) } }

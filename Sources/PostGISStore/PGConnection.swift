@@ -27,7 +27,7 @@ final class PGConnection {
         // libpq is opened on first use: a missing one is an ordinary error here, not an exit.
         var reason = [CChar](repeating: 0, count: 1024)
         guard geoctl_libpq_open(&reason, reason.count) == 0 else {
-            throw .cannotOpen(path: location.redacted, reason: String(cString: reason))
+            throw .cannotOpen(path: location.redacted, reason: String(decoding: reason.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self))
         }
         let keys = location.parameters.map { strdup($0.key) } + [nil]
         let values = location.parameters.map { strdup($0.value) } + [nil]

@@ -5,18 +5,30 @@ import Foundation
 /// CSV at 10^6 appeals writes half a million of them).
 public enum DecimalText {
     /// The decimal digits of `value`, with a minus sign when negative.
+    ///
+    /// Appended one byte at a time from the most significant digit: no temporary buffer, no
+    /// slice (appending a slice of a raw buffer went through the generic path, a thousand
+    /// instructions per number).
+    @inline(__always)
     public static func appendInteger(_ value: Int, to out: inout [UInt8]) {
         if value < 0 { out.append(0x2D) }
-        var m = value.magnitude
-        var digits: (UInt64, UInt64, UInt64) = (0, 0, 0)  // 24 bytes: enough for 20 digits
-        var n = 0
-        withUnsafeMutableBytes(of: &digits) { d in
+        appendDigits(value.magnitude, to: &out)
+    }
+
+    /// The `width` lowest decimal digits of `m` (all of them when `width` is 0), leading
+    /// zeros included: filled from the right into a buffer on the stack (constant divisions
+    /// by ten), then appended byte by byte.
+    @inline(__always)
+    static func appendDigits(_ m: UInt, width: Int = 0, to out: inout [UInt8]) {
+        var buffer: (UInt64, UInt64, UInt64) = (0, 0, 0)  // 24 bytes: enough for 20 digits
+        withUnsafeMutableBytes(of: &buffer) { d in
+            var rest = m, n = 0
             repeat {
-                d[23 - n] = UInt8(48 + m % 10)
-                m /= 10
+                d[23 - n] = UInt8(truncatingIfNeeded: 48 + rest % 10)
+                rest /= 10
                 n += 1
-            } while m > 0
-            out.append(contentsOf: d[(24 - n)...])
+            } while width == 0 ? rest > 0 : n < width
+            for k in (24 - n) ..< 24 { out.append(d[k]) }
         }
     }
 
@@ -43,9 +55,7 @@ public enum DecimalText {
                     while width > 0, f % 10 == 0 { f /= 10; width -= 1 }
                     if width > 0 {
                         out.append(0x2E)
-                        var digits = [UInt8](repeating: 48, count: width)
-                        for k in stride(from: width - 1, through: 0, by: -1) { digits[k] = UInt8(48 + f % 10); f /= 10 }
-                        out.append(contentsOf: digits)
+                        appendDigits(UInt(f), width: width, to: &out)
                     }
                     return
                 }

@@ -3,7 +3,7 @@
 # store and rules, ROUNDS times, each loaded by wrk with the same 10,000 appeal points
 # (bench/serve_points.lua) after a 2 s warm-up, so the machine's drift falls on every build alike.
 # usage: bench/serve_ab.sh CITY_DIR DURATION ROUNDS BINARY...
-# Env: CONNS ("16 64"), WRK_THREADS (2), WRK_SCRIPT (bench/serve_points.lua), PORT (18085).
+# Env: CONNS ("16 64"), WRK_THREADS (1, as bench/serve.sh), WRK_SCRIPT (bench/serve_points.lua), PORT (18085).
 # Prints per run: req/s, p50/p99, the server's CPU per answer (user + system, /proc/PID/stat) and
 # wrk's own CPU per request (user + system, /usr/bin/time): the two share the machine's cores.
 set -euo pipefail
@@ -14,7 +14,7 @@ shift 3
 [ $# -gt 0 ] || { echo "bench/serve_ab.sh: give at least one binary" >&2; exit 1; }
 here=$(cd "$(dirname "$0")" && pwd)
 port=${PORT:-18085}
-threads=${WRK_THREADS:-2}
+threads=${WRK_THREADS:-1}
 script=${WRK_SCRIPT:-$here/serve_points.lua}
 work=$(mktemp -d)
 pid=

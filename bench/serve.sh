@@ -9,6 +9,8 @@
 # Needs wrk (Debian: apt-get install wrk), curl and python3.
 # MAPIT=1 adds the anchor, MapIt under gunicorn on PostGIS (bench/mapit/run.sh; installs itself).
 # SERVE_THREADS=N runs the server with --threads N (default: one event loop per core).
+# WRK_THREADS=N gives wrk N threads (default 1: wrk shares the 2 cores with the server, and one
+# thread driving all connections costs it about a third less CPU per request than two).
 set -euo pipefail
 target=${1:?usage: bench/serve.sh SCALE|CITY_DIR [DURATION] [BINARY]}
 duration=${2:-15s}
@@ -22,6 +24,8 @@ else
   bench_packages wrk curl
 fi
 bin=${3:-$repo/.build/release/geoctl}
+wrk_threads=${WRK_THREADS:-1}
+export WRK_THREADS=$wrk_threads
 port=${PORT:-18080}
 command -v wrk > /dev/null || { echo "wrk is missing: apt-get install wrk (make bench-serve installs it)" >&2; exit 1; }
 work=$(mktemp -d)
@@ -62,7 +66,7 @@ pid=$!
 for _ in $(seq 200); do curl -sf "http://127.0.0.1:$port/readyz" > /dev/null && break; sleep 0.1; done
 curl -sf "http://127.0.0.1:$port/readyz" > /dev/null || { cat "$work/serve.log" >&2; exit 1; }
 territories=$(python3 -c "import json,sys; print(len(json.load(open(sys.argv[1]))['features']))" "$city/territories.geojson")
-echo "# geoctl serve${SERVE_THREADS:+ --threads $SERVE_THREADS}, $(nproc) cores, $territories territories, wrk -t2 on the same machine, $duration per run, $(date -u +%FT%TZ)"
+echo "# geoctl serve${SERVE_THREADS:+ --threads $SERVE_THREADS}, $(nproc) cores, $territories territories, wrk -t$wrk_threads on the same machine, $duration per run, $(date -u +%FT%TZ)"
 echo "# $(uname -srm); $(wrk --version 2>&1 | head -1 | cut -c1-40)"
 
 run() {  # label connections threads template
@@ -72,10 +76,10 @@ run() {  # label connections threads template
 }
 route='/route?lon={lon}&lat={lat}&category={category}'
 run "GET /route" 1 1 "$route"
-run "GET /route" 16 2 "$route"
-run "GET /route" 64 2 "$route"
-run "GET /point/4326" 16 2 '/point/4326/{lon},{lat}'
-run "GET /point/4326" 64 2 '/point/4326/{lon},{lat}'
+run "GET /route" 16 "$wrk_threads" "$route"
+run "GET /route" 64 "$wrk_threads" "$route"
+run "GET /point/4326" 16 "$wrk_threads" '/point/4326/{lon},{lat}'
+run "GET /point/4326" 64 "$wrk_threads" '/point/4326/{lon},{lat}'
 
 rss() { awk '/VmRSS/ {print int($2 / 1024)}' "/proc/$pid/status"; }
 router_mb=$(curl -s "http://127.0.0.1:$port/readyz" | python3 -c "import json,sys; print(round(json.load(sys.stdin)['router_memory_bytes'] / 1048576, 1))")
@@ -93,7 +97,7 @@ echo "POST /route 100,000 points (CSV in, CSV out): best of 3 ${best} s, $(($(wc
 ( sleep 2; for f in "$work/territories-b.geojson" "$city/territories.geojson" "$work/territories-b.geojson"; do
     "$bin" import "$f" --layer territories --kind territory --replace --store "$work/s.sqlite" > /dev/null; sleep 3; done ) &
 importer=$!
-run "GET /route during 3 reloads" 64 2 "$route"
+run "GET /route during 3 reloads" 64 "$wrk_threads" "$route"
 wait "$importer"
 sleep 1
 echo "reloads: $(curl -s "http://127.0.0.1:$port/metrics" | grep -E '^geoctl_reload(s|_failures)_total' | tr '\n' ' ')"

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs what the MapIt anchor needs (idempotent; quick when already there): PostgreSQL 15 +
-# PostGIS 3.3, libpq-dev and wrk from Debian, and django-mapit 3.0 under gunicorn in its own venv
-# ($MAPIT_VENV, default .build/mapit-venv). Prints the venv's python on stdout.
+# PostGIS 3.3, libpq-dev, wrk and gdal-bin (ogr2ogr loads the pgbench floor's table) from Debian,
+# and django-mapit 3.0 under gunicorn in its own venv ($MAPIT_VENV, default .build/mapit-venv).
+# Prints the venv's python on stdout.
 # Adapted from the tested recipe ../shared/bench/serve/install.sh (not in this repository).
 # MapIt 3.0 (2020-11-05) supports Django up to 3.1 (it imports django.conf.urls.url and ugettext,
 # both gone in Django 4.0), and Django 3.1 supports Python up to 3.9, so the venv needs a
@@ -13,7 +14,7 @@ venv=${MAPIT_VENV:-$repo/.build/mapit-venv}
 pins=(django-mapit==3.0 Django==3.1.14 psycopg2==2.9.10 gunicorn==23.0.0)
 
 missing=""
-for p in postgresql-15 postgresql-15-postgis-3 postgresql-client-15 libpq-dev gcc wrk curl; do
+for p in postgresql-15 postgresql-15-postgis-3 postgresql-client-15 libpq-dev gcc wrk curl gdal-bin; do
   dpkg-query -W -f='${Status}' "$p" 2> /dev/null | grep -q "ok installed" || missing="$missing $p"
 done
 if [ -n "$missing" ]; then

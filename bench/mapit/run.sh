@@ -2,14 +2,17 @@
 # The serve benchmark's anchor: MapIt (mySociety's django-mapit 3.0, the point -> area service
 # behind FixMyStreet) under gunicorn with 2 sync workers and persistent database connections, on
 # a throw-away PostgreSQL 15 + PostGIS 3.3 cluster, answering GET /point/4326/{lon},{lat} for the
-# city's territories under wrk at 16 and 64 connections.
+# city's territories under wrk at 16 and 64 connections; then, on the same cluster, the database's
+# own floor: pgbench with one prepared ST_Covers lookup per transaction at 16 and 64 connections.
 # usage: bench/mapit/run.sh CITY_DIR POINTS DURATION [GEOCTL_LINES]
 #   CITY_DIR holds territories.geojson; POINTS is bench/serve.sh's "lon,lat,category" file (the
 #   same 10,000 appeal points, cycled by the same bench/serve_points.lua); DURATION per wrk run;
 #   GEOCTL_LINES, a file with bench/serve.sh's "GET /route cN: rps=…" lines, adds the ratios
-#   geoctl GET /route req/s ÷ MapIt req/s at c16 and c64.
-# Env: MAPIT_PORT (18090), MAPIT_WORKERS (2), MAPIT_CONN_MAX_AGE (600 s; MapIt's own default 0
-#   opens a database connection per request, about 3x slower), MAPIT_VENV.
+#   geoctl GET /route req/s ÷ MapIt req/s (and ÷ pgbench tps) at c16 and c64.
+# Env: WRK_THREADS (1, as bench/serve.sh), PGBENCH (1; 0 leaves the pgbench floor out),
+#   PGBENCH_JOBS ("1 2": pgbench's threads, each tried; the better is the floor), MAPIT_PORT
+#   (18090), MAPIT_WORKERS (2), MAPIT_CONN_MAX_AGE (600 s; MapIt's own default 0 opens a
+#   database connection per request, about 3x slower), MAPIT_VENV.
 # Adapted from the tested recipe in ../shared/bench/serve/ (install.sh, start_pg.sh,
 # load_city.sh, serve_mapit.sh, stop.sh; not in this repository): the same PostgreSQL settings,
 # the same import through MapIt's own management commands, the same gunicorn configuration.
@@ -124,16 +127,61 @@ pg=$("$PGBIN/psql" -X -At -d mapit -c "SELECT split_part(version(), ' ', 2) || '
 echo "# anchor: MapIt (django-mapit 3.0, $versions, $workers sync workers, CONN_MAX_AGE=$MAPIT_CONN_MAX_AGE, no cache) on PostgreSQL $pg, $areas areas; load average $(cut -d' ' -f1-3 /proc/loadavg)"
 declare -A mapit_rps
 for c in 16 64; do
-  out=$(wrk -t2 -c"$c" -d"$duration" --latency -s "$here/../serve_points.lua" "http://127.0.0.1:$port" -- "$points" '/point/4326/{lon},{lat}' | grep '^SUMMARY')
+  out=$(wrk -t"${WRK_THREADS:-1}" -c"$c" -d"$duration" --latency -s "$here/../serve_points.lua" "http://127.0.0.1:$port" -- "$points" '/point/4326/{lon},{lat}' | grep '^SUMMARY')
   echo "MapIt GET /point/4326 c$c: ${out#SUMMARY }"
   mapit_rps[$c]=$(sed -E 's/.*rps=([0-9.]+).*/\1/' <<< "$out")
 done
 # Persistent connections: one database connection per worker, not one per request.
 echo "MapIt database connections after the runs: $("$PGBIN/psql" -X -At -d mapit -c "SELECT count(*) FROM pg_stat_activity WHERE datname = 'mapit' AND pid <> pg_backend_pid()") (for $workers workers)"
+kill -TERM "$gunicorn_pid" 2> /dev/null || true
+wait "$gunicorn_pid" 2> /dev/null || true
+gunicorn_pid=
+
+# The database's own floor (PGBENCH=0 leaves it out): the bare covering lookup, no HTTP, no
+# Python, over its own protocol with prepared statements (pgbench -M prepared with 1 and 2
+# threads of its own on the same 2 cores; the better is the floor): the recipe's
+# pgbench_covers.sql on the same territories, loaded by ogr2ogr as a plain table (one
+# MultiPolygon row per territory, GiST index), a uniformly random point in their bounding box
+# per transaction. Latency percentiles from pgbench's per-transaction log.
+declare -A pgbench_tps
+if [ "${PGBENCH:-1}" = 1 ]; then
+  ogr2ogr -f PostgreSQL "PG:dbname=mapit host=$dir port=5434 user=postgres" "$city/territories.geojson" \
+    -nln territories -nlt PROMOTE_TO_MULTI -lco GEOMETRY_NAME=geom -lco FID=fid -overwrite
+  "$PGBIN/psql" -X -q -d mapit -c "ANALYZE territories"
+  read -r xmin xmax ymin ymax < <("$PGBIN/psql" -X -At -F' ' -d mapit -c \
+    "SELECT ST_XMin(e), ST_XMax(e), ST_YMin(e), ST_YMax(e) FROM (SELECT ST_Extent(geom)::geometry e FROM territories) s")
+  cat > "$dir/covers.sql" <<'SQL'
+\set x :xmin + random(0, 999999999) / 1000000000.0 * (:xmax - :xmin)
+\set y :ymin + random(0, 999999999) / 1000000000.0 * (:ymax - :ymin)
+SELECT code FROM territories WHERE ST_Covers(geom, ST_SetSRID(ST_MakePoint(:x, :y), 4326));
+SQL
+  echo "# anchor: pgbench $(pgbench --version | awk '{print $3}') -M prepared, one ST_Covers lookup per transaction over $("$PGBIN/psql" -X -At -d mapit -c "SELECT count(*) FROM territories") territories (GiST), a random point in their bbox; load average $(cut -d' ' -f1-3 /proc/loadavg)"
+  secs=$(python3 -c "import re,sys; m = re.fullmatch(r'([0-9.]+)([smh]?)', sys.argv[1]); print(max(1, round(float(m[1]) * {'': 1, 's': 1, 'm': 60, 'h': 3600}[m[2]])))" "$duration")
+  for c in 16 64; do
+   for jobs in ${PGBENCH_JOBS:-1 2}; do
+    rm -f "$dir"/pgblog.*
+    out=$(cd "$dir" && pgbench -n -M prepared -f covers.sql -c "$c" -j "$jobs" -T "$secs" \
+      -D xmin="$xmin" -D xmax="$xmax" -D ymin="$ymin" -D ymax="$ymax" -l --log-prefix=pgblog mapit 2>&1)
+    tps=$(sed -nE 's/^tps = ([0-9.]+).*/\1/p' <<< "$out")
+    failed=$(sed -nE 's/^number of failed transactions: ([0-9]+).*/\1/p' <<< "$out")
+    # Column 3 of the log is the transaction's latency in microseconds.
+    cat "$dir"/pgblog.* | python3 -c "
+import sys
+v = sorted(int(l.split()[2]) for l in sys.stdin if l.strip())
+p = lambda q: v[min(len(v) - 1, int(q / 100.0 * len(v)))] / 1000
+print('pgbench ST_Covers c$c -j$jobs: tps=%.0f p50_ms=%.3f p99_ms=%.3f max_ms=%.1f transactions=%d failed=%s' % (float(sys.argv[1]), p(50), p(99), v[-1] / 1000, len(v), sys.argv[2]))" "$tps" "${failed:-0}"
+    tps=$(printf "%.0f" "$tps")
+    [ "$tps" -le "${pgbench_tps[$c]:-0}" ] || pgbench_tps[$c]=$tps
+    rm -f "$dir"/pgblog.*
+   done
+  done
+fi
 if [ -n "$geoctl_lines" ]; then
   for c in 16 64; do
     geoctl_rps=$(sed -nE "s/^GET \/route c$c: rps=([0-9.]+).*/\1/p" "$geoctl_lines" | head -1)
     [ -n "$geoctl_rps" ] || continue
     echo "GET /route ÷ MapIt c$c: $(python3 -c "import sys; print('%.0fx' % (float(sys.argv[1]) / max(float(sys.argv[2]), 1e-9)))" "$geoctl_rps" "${mapit_rps[$c]}") ($geoctl_rps / ${mapit_rps[$c]} req/s; goal ≥ 150x)"
+    [ -n "${pgbench_tps[$c]:-}" ] || continue
+    echo "GET /route ÷ pgbench ST_Covers c$c: $(python3 -c "import sys; print('%.2fx' % (float(sys.argv[1]) / max(float(sys.argv[2]), 1e-9)))" "$geoctl_rps" "${pgbench_tps[$c]}") ($geoctl_rps req/s / ${pgbench_tps[$c]} tps, pgbench's better -j; goal: above 1)"
   done
 fi

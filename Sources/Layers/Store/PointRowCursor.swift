@@ -41,11 +41,20 @@ public final class PointRowCursor {
     @inline(__always)
     private func type(_ h: OpaquePointer, _ column: Int32) -> Int32 { sqlite3_column_type(h, column) }
 
+    /// Column `column` of the current row as SQLite's own value, read with the cheap
+    /// `sqlite3_value_*` calls: each `sqlite3_column_*` call checks the statement, enters and
+    /// leaves the connection's mutex and checks for a failed allocation, and reading one text
+    /// took three of them. (Using the column's value this way is allowed on a connection
+    /// without a mutex, as the store's are: SQLITE_OPEN_NOMUTEX.)
+    @inline(__always)
+    private func value(_ h: OpaquePointer, _ column: Int32) -> OpaquePointer? { sqlite3_column_value(h, column) }
+
     /// The point's X and Y, or nil when the geometry is missing or not a Point.
     public var point: (x: Double, y: Double)? {
         if let h = handle {
-            guard type(h, 1) == SQLITE_BLOB, let p = sqlite3_column_blob(h, 1) else { return nil }
-            return SpatiaLiteBlob.point(UnsafeRawBufferPointer(start: p, count: Int(sqlite3_column_bytes(h, 1))))
+            let v = value(h, 1)
+            guard sqlite3_value_type(v) == SQLITE_BLOB, let p = sqlite3_value_blob(v) else { return nil }
+            return SpatiaLiteBlob.point(UnsafeRawBufferPointer(start: p, count: Int(sqlite3_value_bytes(v))))
         }
         return decoded!.point.map { ($0.x, $0.y) }
     }
@@ -63,7 +72,10 @@ public final class PointRowCursor {
 
     /// The feature's id when it is an integer (the common case), without allocating.
     public var integerID: Int64? {
-        if let h = handle { return type(h, 0) == SQLITE_INTEGER ? sqlite3_column_int64(h, 0) : nil }
+        if let h = handle {
+            let v = value(h, 0)
+            return sqlite3_value_type(v) == SQLITE_INTEGER ? sqlite3_value_int64(v) : nil
+        }
         if case .integer(let i)? = decoded!.id { return i }
         return nil
     }
@@ -92,8 +104,10 @@ public final class PointRowCursor {
     public func withText<T>(_ k: Int, _ body: (UnsafeRawBufferPointer) throws -> T) rethrows -> T? {
         if let h = handle {
             let column = Int32(3 + k)
-            guard types[k] != nil, type(h, column) == SQLITE_TEXT, let p = sqlite3_column_text(h, column) else { return nil }
-            return try body(UnsafeRawBufferPointer(start: p, count: Int(sqlite3_column_bytes(h, column))))
+            guard types[k] != nil else { return nil }
+            let v = value(h, column)
+            guard sqlite3_value_type(v) == SQLITE_TEXT, let p = sqlite3_value_text(v) else { return nil }
+            return try body(UnsafeRawBufferPointer(start: p, count: Int(sqlite3_value_bytes(v))))
         }
         guard case .string(var text) = decoded!.values[k] else { return nil }
         return try text.withUTF8 { try body(UnsafeRawBufferPointer($0)) }
@@ -102,8 +116,9 @@ public final class PointRowCursor {
     /// Property `k` when it is an integer (not a boolean); nil otherwise.
     public func integer(_ k: Int) -> Int64? {
         if let h = handle {
-            guard let t = types[k], t != .boolean, type(h, Int32(3 + k)) == SQLITE_INTEGER else { return nil }
-            return sqlite3_column_int64(h, Int32(3 + k))
+            guard let t = types[k], t != .boolean else { return nil }
+            let v = value(h, Int32(3 + k))
+            return sqlite3_value_type(v) == SQLITE_INTEGER ? sqlite3_value_int64(v) : nil
         }
         if case .integer(let i) = decoded!.values[k] { return i }
         return nil
@@ -113,9 +128,9 @@ public final class PointRowCursor {
     public func double(_ k: Int) -> Double? {
         if let h = handle {
             guard let t = types[k], t != .boolean else { return nil }
-            let column = Int32(3 + k)
-            switch type(h, column) {
-            case SQLITE_INTEGER, SQLITE_FLOAT: return sqlite3_column_double(h, column)
+            let v = value(h, Int32(3 + k))
+            switch sqlite3_value_type(v) {
+            case SQLITE_INTEGER, SQLITE_FLOAT: return sqlite3_value_double(v)
             default: return nil
             }
         }

@@ -89,9 +89,11 @@ public enum JSONText {
     }
 
     /// Appends the decimal digits of `n`, left-padded with zeros to `width`, from a buffer on
-    /// the stack (no array per number: this runs for every coordinate written).
+    /// the stack (no array per number: this runs for every coordinate written), byte by byte:
+    /// appending a slice of the raw buffer went through the generic path, about a thousand
+    /// instructions per number.
     @inline(__always)
-    static func appendDigits(_ n: UInt64, width: Int, to out: inout [UInt8]) {
+    public static func appendDigits(_ n: UInt64, width: Int, to out: inout [UInt8]) {
         var buffer: (UInt64, UInt64, UInt64) = (0, 0, 0)  // 24 bytes: UInt64.max has 20 digits
         withUnsafeMutableBytes(of: &buffer) { digits in
             var i = 24, v = n
@@ -100,7 +102,7 @@ public enum JSONText {
                 digits[i] = UInt8(48 + v % 10)
                 v /= 10
             } while v > 0 || 24 - i < width
-            out.append(contentsOf: digits[i...])
+            for k in i ..< 24 { out.append(digits[k]) }
         }
     }
 

@@ -38,9 +38,6 @@ public final class PointRowCursor {
         decoded = Decoded(id: id, point: point, values: values, geometryName: geometryName)
     }
 
-    @inline(__always)
-    private func type(_ h: OpaquePointer, _ column: Int32) -> Int32 { sqlite3_column_type(h, column) }
-
     /// Column `column` of the current row as SQLite's own value, read with the cheap
     /// `sqlite3_value_*` calls: each `sqlite3_column_*` call checks the statement, enters and
     /// leaves the connection's mutex and checks for a failed allocation, and reading one text
@@ -82,7 +79,7 @@ public final class PointRowCursor {
 
     /// Whether the feature has an id.
     public var hasID: Bool {
-        if let h = handle { return type(h, 0) != SQLITE_NULL }
+        if let h = handle { return sqlite3_value_type(value(h, 0)) != SQLITE_NULL }
         return decoded!.id != nil
     }
 

@@ -1,35 +1,14 @@
 import Foundation
+import GeoCore
 
 /// Numbers as geoctl's CSV and tables write them, straight into bytes: C's `%.*f` digits with
 /// trailing zeros dropped, integers as such, without Foundation's formatting per value (a stats
 /// CSV at 10^6 appeals writes half a million of them).
 public enum DecimalText {
-    /// The decimal digits of `value`, with a minus sign when negative.
-    ///
-    /// Appended one byte at a time from the most significant digit: no temporary buffer, no
-    /// slice (appending a slice of a raw buffer went through the generic path, a thousand
-    /// instructions per number).
+    /// The decimal digits of `value`, with a minus sign when negative (``JSONText``'s).
     @inline(__always)
     public static func appendInteger(_ value: Int, to out: inout [UInt8]) {
-        if value < 0 { out.append(0x2D) }
-        appendDigits(value.magnitude, to: &out)
-    }
-
-    /// The `width` lowest decimal digits of `m` (all of them when `width` is 0), leading
-    /// zeros included: filled from the right into a buffer on the stack (constant divisions
-    /// by ten), then appended byte by byte.
-    @inline(__always)
-    static func appendDigits(_ m: UInt, width: Int = 0, to out: inout [UInt8]) {
-        var buffer: (UInt64, UInt64, UInt64) = (0, 0, 0)  // 24 bytes: enough for 20 digits
-        withUnsafeMutableBytes(of: &buffer) { d in
-            var rest = m, n = 0
-            repeat {
-                d[23 - n] = UInt8(truncatingIfNeeded: 48 + rest % 10)
-                rest /= 10
-                n += 1
-            } while width == 0 ? rest > 0 : n < width
-            for k in (24 - n) ..< 24 { out.append(d[k]) }
-        }
+        JSONText.appendInteger(Int64(value), to: &out)
     }
 
     /// Appends the text of a number in an output: integers as such, others with up to `decimals` digits
@@ -55,7 +34,7 @@ public enum DecimalText {
                     while width > 0, f % 10 == 0 { f /= 10; width -= 1 }
                     if width > 0 {
                         out.append(0x2E)
-                        appendDigits(UInt(f), width: width, to: &out)
+                        JSONText.appendDigits(UInt64(f), width: width, to: &out)
                     }
                     return
                 }

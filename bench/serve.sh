@@ -33,17 +33,13 @@ pid=
 cleanup() { [ -n "$pid" ] && kill "$pid" 2> /dev/null && wait "$pid" 2> /dev/null; rm -rf "$work"; }
 trap cleanup EXIT
 
-"$bin" import "$city/territories.geojson" --layer territories --kind territory --store "$work/s.sqlite" > /dev/null
-source "$here/city-rules.sh"
-city_rules "$work/rules.yaml" 5
-# 10,000 distinct appeal points for GET, 100,000 rows for POST (both from appeals.geojson).
+# The store, the rules and 10,000 distinct appeal points for GET; 100,000 rows for POST (both
+# from appeals.geojson).
+source "$here/serve-fixture.sh"
+serve_fixture "$bin" "$city" "$work"
 python3 - "$city/appeals.geojson" "$work" <<'PY'
-import json, sys, urllib.parse
+import json, sys
 features = json.load(open(sys.argv[1], encoding="utf-8"))["features"]
-with open(sys.argv[2] + "/points.txt", "w") as f:
-    for ft in features[:10000]:
-        lon, lat = ft["geometry"]["coordinates"][:2]
-        f.write("%r,%r,%s\n" % (lon, lat, urllib.parse.quote(ft["properties"]["category"])))
 with open(sys.argv[2] + "/batch.csv", "w", encoding="utf-8") as f:
     f.write("id,lon,lat,category\n")
     for k in range(100000):

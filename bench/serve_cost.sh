@@ -16,17 +16,8 @@ work=$(mktemp -d)
 pid=
 cleanup() { [ -n "$pid" ] && kill "$pid" 2> /dev/null && wait "$pid" 2> /dev/null; rm -rf "$work"; }
 trap cleanup EXIT
-"$1" import "$city/territories.geojson" --layer territories --kind territory --store "$work/s.sqlite" > /dev/null
-source "$here/city-rules.sh"
-city_rules "$work/rules.yaml" 5
-python3 - "$city/appeals.geojson" "$work/points.txt" <<'PY'
-import json, sys, urllib.parse
-features = json.load(open(sys.argv[1], encoding="utf-8"))["features"]
-with open(sys.argv[2], "w") as f:
-    for ft in features[:10000]:
-        lon, lat = ft["geometry"]["coordinates"][:2]
-        f.write("%r,%r,%s\n" % (lon, lat, urllib.parse.quote(ft["properties"]["category"])))
-PY
+source "$here/serve-fixture.sh"
+serve_fixture "$1" "$city" "$work"
 port=${PORT:-18095}
 route='/route?lon={lon}&lat={lat}&category={category}'
 answered() { curl -s "http://127.0.0.1:$port/metrics" | awk '/^geoctl_http_requests_total.*route="\/route".*status="200"/ {print $2}'; }

@@ -59,6 +59,25 @@ struct WorksConflictsTests {
         }
     }
 
+    @Test("PROJ itself (a few works to project) and PROJ sampled on a grid (many) give the same conflicts", arguments: [5.0, 40.0])
+    func gridAndPROJAgree(buffer: Double) throws {
+        let works = try Fixtures.features("earthworks")
+        var options = ConflictOptions(layer: "earthworks", fields: WindowFields(defaultOffset: Self.offset), bufferMetres: buffer)
+        let exact = try WorksConflicts.run(works: works, options: options)
+        options.gridFromPositions = 0
+        let sampled = try WorksConflicts.run(works: works, options: options)
+        #expect(exact.method.contains("(PROJ);"))
+        #expect(sampled.method.contains("PROJ sampled on a grid"))
+        #expect(!exact.conflicts.isEmpty)
+        #expect(exact.conflicts.map { [$0.first, $0.second] } == sampled.conflicts.map { [$0.first, $0.second] })
+        for (a, b) in zip(exact.conflicts, sampled.conflicts) {
+            #expect(abs(a.metres - b.metres) <= 0.001)
+            #expect(abs(a.areaSquareMetres - b.areaSquareMetres) <= 1e-3)
+            #expect(abs(a.lengthMetres - b.lengthMetres) <= 1e-4)
+            #expect(a.period == b.period)
+        }
+    }
+
     @Test("the known answers of the fixture district: crossing trenches clash; adjacent windows do not; 3 m apart clash only within the buffer")
     func knownAnswers() throws {
         let works = try Fixtures.features("earthworks")

@@ -14,6 +14,8 @@ public struct ConflictOptions: Sendable {
     public var repairFields: WindowFields
     /// The metric CRS; nil picks the UTM zone of the data.
     public var crs: String?
+    /// From this many positions to project on, PROJ is sampled on a grid (tests lower it).
+    var gridFromPositions = MetricFrame.positionsWorthAGrid
 
     public init(layer: String, fields: WindowFields = WindowFields(), query: TimeQuery = .all, bufferMetres: Double = 5,
                 repairsLayer: String = "repairs", repairFields: WindowFields = WindowFields(guarantee: "guarantee_until"),
@@ -89,11 +91,10 @@ public enum WorksConflicts {
         var extent = BoundingBox.empty
         for b in boxes where b.minX.isFinite { extent.extend(b) }
         for b in repairBoxes where b.minX.isFinite { extent.extend(b) }
-        let frame = try MetricFrame(extent: extent, crs: options.crs)
+        // The grid over the extent only once it is known how much is to be projected.
+        var frame = try MetricFrame(extent: extent, crs: options.crs, interpolated: false)
         report.crs = frame.crs
         let d = options.bufferMetres
-        report.method = "\(frame.method); works within \(fixedText(d)) m of each other (GEOS distance, rounded to the millimetre; touching counts) "
-            + "whose half-open time windows overlap; shared zone: the intersection of both grown by \(fixedText(d)) m"
         let query = options.query
         // The windows side by side, for the time test that comes before any geometry.
         let starts = selected.map { windows[$0].window!.start }, ends = selected.map { windows[$0].window!.end }
@@ -138,6 +139,12 @@ public enum WorksConflicts {
         for c in onRepairs where shapeOf[Int(c.a)] < 0 { shapeOf[Int(c.a)] = Int32(needed.count); needed.append(selected[Int(c.a)]) }
         var repairShapeOf = [Int32](repeating: -1, count: repairSelected.count), repairNeeded: [Int] = []
         for c in onRepairs where repairShapeOf[Int(c.b)] < 0 { repairShapeOf[Int(c.b)] = Int32(repairNeeded.count); repairNeeded.append(repairSelected[Int(c.b)]) }
+        var positions = 0
+        for i in needed { positions += works[i].geometry?.pointCount ?? 0 }
+        for i in repairNeeded { positions += repairs[i].geometry?.pointCount ?? 0 }
+        if positions >= options.gridFromPositions { try frame.interpolate() }
+        report.method = "\(frame.method); works within \(fixedText(d)) m of each other (GEOS distance, rounded to the millimetre; touching counts) "
+            + "whose half-open time windows overlap; shared zone: the intersection of both grown by \(fixedText(d)) m"
         let shapes = try frame.planarShapes(works, needed), repairShapes = try frame.planarShapes(repairs, repairNeeded)
         let shapeIndex = shapeOf, repairShapeIndex = repairShapeOf, pairs = candidates, guarantees = onRepairs
         let back = frame.crs
@@ -149,39 +156,56 @@ public enum WorksConflicts {
             var metres: Double, area: Double, length: Double
             var zone: Geometry?
         }
-        let all = pairs.count + guarantees.count
+        // The distances first, on one core (a few microseconds a candidate); then GEOS, the
+        // cost of this command, shared evenly between the cores by the pairs that clash only.
+        struct Clash: Sendable { var n: Int, metres: Double }
+        let clashes: [Clash] = shapes.withViews { shape in repairShapes.withViews { repairShape in
+            var clashes: [Clash] = []
+            for n in 0 ..< pairs.count + guarantees.count {
+                let sk: PlanarShapeView, so: PlanarShapeView
+                if n < pairs.count {
+                    sk = shape[Int(shapeIndex[Int(pairs[n].a)])]; so = shape[Int(shapeIndex[Int(pairs[n].b)])]
+                } else {
+                    let g = guarantees[n - pairs.count]
+                    sk = shape[Int(shapeIndex[Int(g.a)])]; so = repairShape[Int(repairShapeIndex[Int(g.b)])]
+                }
+                guard PlanarShapeView.boxGap(sk, so) <= d + 0.001 else { continue }
+                let metres = AffectedBuildings.millimetres(PlanarShapeView.distance(sk, so))
+                if metres <= d { clashes.append(Clash(n: n, metres: metres)) }
+            }
+            return clashes
+        } }
         let found: [Found?] = try shapes.withViews { shape in try repairShapes.withViews { repairShape in
-            try parallelMap(all, minimumForTwo: 64, slicesPerWorker: 4) { range in
+            try parallelMap(clashes.count, minimumForTwo: 4, slicesPerWorker: 4) { range in
                 let geos = GEOSContext()
-                var project = frame.projector()
-                // GEOS (and the geometry in metres) only for the pairs that clash.
-                func built(_ g: Geometry?, _ cache: inout [Int: (Geometry, GEOSGeometry)], _ k: Int) throws -> (Geometry, GEOSGeometry)? {
+                // The geometry in metres and in GEOS: its arrays refilled, in order, with its
+                // shape's projected positions.
+                func built(_ g: Geometry?, _ shape: PlanarShapeView, _ cache: inout [Int: (Geometry, GEOSGeometry)], _ k: Int) throws -> (Geometry, GEOSGeometry)? {
                     if let b = cache[k] { return b }
                     guard let g else { return nil }
-                    let metric = try g.mappingFlat { try project.transform(&$0) }
+                    var next = 0
+                    let metric = g.mappingFlat { flat in
+                        for i in flat.indices { flat[i] = shape.xy[next + i] }
+                        next += flat.count
+                    }
                     let b = (metric, try geos.geometry(metric))
                     cache[k] = b
                     return b
                 }
                 var worksBuilt: [Int: (Geometry, GEOSGeometry)] = [:], repairBuilt: [Int: (Geometry, GEOSGeometry)] = [:]
-                return try range.map { n -> Found? in
+                return try range.map { c -> Found? in
+                    let n = clashes[c].n, metres = clashes[c].metres
                     if n < pairs.count {
                         let k = Int(pairs[n].a), j = Int(pairs[n].b)
-                        let sk = shape[Int(shapeIndex[k])], sj = shape[Int(shapeIndex[j])]
-                        guard PlanarShapeView.boxGap(sk, sj) <= d + 0.001 else { return nil }
-                        let metres = AffectedBuildings.millimetres(PlanarShapeView.distance(sk, sj))
-                        guard metres <= d, let a = try built(works[selected[k]].geometry, &worksBuilt, k),
-                              let b = try built(works[selected[j]].geometry, &worksBuilt, j) else { return nil }
+                        guard let a = try built(works[selected[k]].geometry, shape[Int(shapeIndex[k])], &worksBuilt, k),
+                              let b = try built(works[selected[j]].geometry, shape[Int(shapeIndex[j])], &worksBuilt, j) else { return nil }
                         let period = TimeWindow(start: max(starts[k], starts[j]), end: min(ends[k], ends[j]))
                         let (area, length, zone) = try shared(a.1, a.0, b.1, b.0, d)
                         return Found(kind: .works, a: k, b: j, period: period, metres: metres, area: area, length: length, zone: zone)
                     }
                     let k = Int(guarantees[n - pairs.count].a), r = Int(guarantees[n - pairs.count].b)
-                    let sk = shape[Int(shapeIndex[k])], sr = repairShape[Int(repairShapeIndex[r])]
-                    guard PlanarShapeView.boxGap(sk, sr) <= d + 0.001 else { return nil }
-                    let metres = AffectedBuildings.millimetres(PlanarShapeView.distance(sk, sr))
-                    guard metres <= d, let a = try built(works[selected[k]].geometry, &worksBuilt, k),
-                          let b = try built(repairs[repairSelected[r]].geometry, &repairBuilt, r) else { return nil }
+                    guard let a = try built(works[selected[k]].geometry, shape[Int(shapeIndex[k])], &worksBuilt, k),
+                          let b = try built(repairs[repairSelected[r]].geometry, repairShape[Int(repairShapeIndex[r])], &repairBuilt, r) else { return nil }
                     let period = TimeWindow(start: starts[k], end: ends[k]).intersection(repairWindows[repairSelected[r]].guaranteed!)!
                     let (area, length, zone) = try shared(a.1, a.0, b.1, b.0, d)
                     return Found(kind: .guarantee, a: k, b: r, period: period, metres: metres, area: area, length: length, zone: zone)

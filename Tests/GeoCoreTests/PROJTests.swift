@@ -31,6 +31,27 @@ struct PROJTests {
         }
     }
 
+    @Test("the inverse of a transformer: within two units in the last place of a transformer made the other way, for UTM (no proj.db) and through proj.db")
+    func inverse() throws {
+        var lonLat: [Double] = []
+        for lon in stride(from: 57.0, through: 66.0, by: 0.7) { for lat in stride(from: 50.0, through: 62.0, by: 0.9) { lonLat += [lon, lat] } }
+        for target in ["EPSG:32641", "EPSG:28411", "EPSG:3857"] {
+            let forward = try CoordinateTransformer(from: "EPSG:4326", to: target)
+            var projected = lonLat
+            try forward.transform(flat: &projected)
+            var back = projected, expected = projected
+            try forward.transform(flat: &back, inverse: true)
+            try CoordinateTransformer(from: target, to: "EPSG:4326").transform(flat: &expected)
+            for i in back.indices {
+                #expect(abs(back[i] - expected[i]) <= 2 * expected[i].ulp, "\(target): \(back[i]) against \(expected[i])")
+                #expect(abs(back[i] - lonLat[i]) < 1e-8, "\(target)")   // 28411's datum shift round trip: 5e-9°
+            }
+            let line = Geometry.lineString(LineString(coordinates: Array(projected.prefix(8))))
+            guard case .lineString(let l) = try forward.transform(line, inverse: true) else { Issue.record("not a line"); continue }
+            #expect(l.coordinates.map(\.bitPattern) == back.prefix(8).map(\.bitPattern))
+        }
+    }
+
     @Test("lon/lat order whatever the CRS's official axis order: WGS84 to Web Mercator by formula")
     func webMercator() throws {
         let t = try CoordinateTransformer(from: "EPSG:4326", to: "EPSG:3857")

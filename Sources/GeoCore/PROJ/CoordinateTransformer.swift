@@ -160,10 +160,12 @@ public final class CoordinateTransformer {
         return Point(x: xy[0], y: xy[1])
     }
 
-    /// Transforms interleaved x,y pairs in place in one PROJ call.
-    public func transform(flat coordinates: inout [Double]) throws(ProjError) {
+    /// Transforms interleaved x,y pairs in place in one PROJ call; with `inverse`, from the
+    /// target back to the source by the same operation (no second transformer to make: PROJ
+    /// takes about 0.13 ms to make one, the cost of some 450 positions).
+    public func transform(flat coordinates: inout [Double], inverse: Bool = false) throws(ProjError) {
         let count = coordinates.count / 2
-        transformMarkingFailures(flat: &coordinates)
+        transformMarkingFailures(flat: &coordinates, inverse: inverse)
         // PROJ marks failed points with HUGE_VAL (infinity).
         for i in 0 ..< count where !coordinates[2 * i].isFinite || !coordinates[2 * i + 1].isFinite {
             throw .transformFailed(index: i, x: coordinates[2 * i], y: coordinates[2 * i + 1], reason: context.lastMessage())
@@ -173,39 +175,41 @@ public final class CoordinateTransformer {
     /// Transforms interleaved x,y pairs in place in one PROJ call, leaving the pairs PROJ
     /// cannot transform infinite instead of failing the whole call (for batches of points,
     /// where one bad row must not fail the others).
-    public func transformMarkingFailures(flat coordinates: inout [Double]) {
+    public func transformMarkingFailures(flat coordinates: inout [Double], inverse: Bool = false) {
         let count = coordinates.count / 2
         guard count > 0 else { return }
         let stride = 2 * MemoryLayout<Double>.stride
         coordinates.withUnsafeMutableBufferPointer { buf in
             let base = buf.baseAddress!
-            _ = proj_trans_generic(pj, PJ_FWD, base, stride, count, base + 1, stride, count, nil, 0, 0, nil, 0, 0)
+            _ = proj_trans_generic(pj, inverse ? PJ_INV : PJ_FWD, base, stride, count, base + 1, stride, count, nil, 0, 0, nil, 0, 0)
         }
     }
 
-    /// Transforms every position of a geometry.
-    public func transform(_ geometry: Geometry) throws(ProjError) -> Geometry {
+    /// Transforms every position of a geometry; with `inverse`, from the target back to the source.
+    public func transform(_ geometry: Geometry, inverse: Bool = false) throws(ProjError) -> Geometry {
         switch geometry {
         case .point(let p):
-            return .point(try transform(x: p.x, y: p.y))
+            var xy = [p.x, p.y]
+            try transform(flat: &xy, inverse: inverse)
+            return .point(Point(x: xy[0], y: xy[1]))
         case .multiPoint(var m):
-            try transform(flat: &m.coordinates)
+            try transform(flat: &m.coordinates, inverse: inverse)
             return .multiPoint(m)
         case .lineString(var l):
-            try transform(flat: &l.coordinates)
+            try transform(flat: &l.coordinates, inverse: inverse)
             return .lineString(l)
         case .multiLineString(var m):
-            try transform(flat: &m.coordinates)
+            try transform(flat: &m.coordinates, inverse: inverse)
             return .multiLineString(m)
         case .polygon(var p):
-            try transform(flat: &p.coordinates)
+            try transform(flat: &p.coordinates, inverse: inverse)
             return .polygon(p)
         case .multiPolygon(var m):
-            for i in m.polygons.indices { try transform(flat: &m.polygons[i].coordinates) }
+            for i in m.polygons.indices { try transform(flat: &m.polygons[i].coordinates, inverse: inverse) }
             return .multiPolygon(m)
         case .geometryCollection(let members):
             var out: [Geometry] = []
-            for g in members { out.append(try transform(g)) }
+            for g in members { out.append(try transform(g, inverse: inverse)) }
             return .geometryCollection(out)
         }
     }

@@ -92,7 +92,9 @@ public enum WorksConflicts {
         for b in boxes where b.minX.isFinite { extent.extend(b) }
         for b in repairBoxes where b.minX.isFinite { extent.extend(b) }
         // The grid over the extent only once it is known how much is to be projected.
-        var frame = try MetricFrame(extent: extent, crs: options.crs, interpolated: false)
+        let made = try MetricFrame.made(extent: extent, crs: options.crs, interpolated: false)
+        var frame = made.frame
+        let project = made.transformer
         report.crs = frame.crs
         let d = options.bufferMetres
         let query = options.query
@@ -145,9 +147,8 @@ public enum WorksConflicts {
         if positions >= options.gridFromPositions { try frame.interpolate() }
         report.method = "\(frame.method); works within \(fixedText(d)) m of each other (GEOS distance, rounded to the millimetre; touching counts) "
             + "whose half-open time windows overlap; shared zone: the intersection of both grown by \(fixedText(d)) m"
-        let shapes = try frame.planarShapes(works, needed), repairShapes = try frame.planarShapes(repairs, repairNeeded)
+        let shapes = try frame.planarShapes(works, needed, through: project), repairShapes = try frame.planarShapes(repairs, repairNeeded, through: project)
         let shapeIndex = shapeOf, repairShapeIndex = repairShapeOf, pairs = candidates, guarantees = onRepairs
-        let back = frame.crs
 
         struct Found: Sendable {
             var kind: WorksConflict.Kind
@@ -213,17 +214,15 @@ public enum WorksConflicts {
             }
         } }
         var conflicts: [WorksConflict] = []
-        // PROJ's way back only when something clashed.
-        var unproject: CoordinateTransformer?
+        // The way back: the same PROJ operation, inverted.
         for case let f? in found {
             let i = selected[f.a]
             let j = f.kind == .works ? selected[f.b] : repairSelected[f.b]
             let other = f.kind == .works ? works[j] : repairs[j]
-            if unproject == nil, f.zone != nil { unproject = try CoordinateTransformer(from: back, to: "EPSG:4326") }
             conflicts.append(WorksConflict(kind: f.kind, first: i, firstID: works[i].id?.description ?? String(i + 1),
                                            second: j, secondID: other.id?.description ?? String(j + 1), period: f.period,
                                            metres: f.metres, areaSquareMetres: f.area, lengthMetres: f.length,
-                                           geometry: try f.zone.map { try unproject!.transform($0) }))
+                                           geometry: try f.zone.map { try project.transform($0, inverse: true) }))
         }
         report.conflicts = conflicts
         return report

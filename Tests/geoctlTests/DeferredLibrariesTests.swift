@@ -34,7 +34,7 @@ struct DeferredLibrariesTests {
         return loads
     }
 
-    @Test("reading a store and routing open none of them; `at` opens PROJ; `version` PROJ and SpatiaLite; none is linked")
+    @Test("reading a store, routing and `set` open none of them; `at` opens PROJ; `version` PROJ and SpatiaLite; none is linked")
     func openedOnFirstUse() throws {
         #if os(Linux)
         let s = try Scratch()
@@ -55,6 +55,10 @@ struct DeferredLibrariesTests {
         let at = try Self.run(["at", "--lon", "60.72309", "--lat", "56.07966", "--store", s.store])
         #expect(at.result.status == 0)
         #expect(at.opened("proj") && !at.opened("spatialite") && !at.opened("pq"), "\(at.onDemand)")
+        // Changing a layer's metadata writes the catalog with SQLite alone.
+        let set = try Self.run(["set", "buildings", "--owner", "УК «Жилсервис»", "--store", s.store])
+        #expect(set.result.status == 0, "\(set.result.stderr.suffix(300))")
+        #expect(!set.opened("spatialite") && !set.opened("pq"), "\(set.onDemand)")
         let version = try Self.run(["version"])
         #expect(version.result.stdout.contains("PROJ 9.") && version.result.stdout.contains("SpatiaLite 5."), "\(version.result.stdout)")
         #expect(version.opened("proj") && version.opened("spatialite") && !version.opened("pq"), "\(version.onDemand)")

@@ -79,16 +79,54 @@ public final class SpatiaLiteConnection {
     /// Whether the last failed call found that the file is not an SQLite database.
     var lastErrorWasNotADatabase: Bool { sqlite3_errcode(handle) & 0xFF == SQLITE_NOTADB }
 
-    /// Runs SQL that returns no rows (several statements allowed).
+    /// Runs SQL that returns no rows (several statements allowed), one statement after the
+    /// other as `sqlite3_exec` does. SpatiaLite is loaded only for a statement that needs it:
+    /// such a statement fails at prepare, before it ran (a function, in it or in a trigger or
+    /// view it compiles), or fails whole at step (a virtual table connected late); it is then
+    /// prepared and run again with SpatiaLite. A write of SQLite alone (`geoctl set`, the
+    /// catalog) thus loads neither SpatiaLite nor the libraries it pulls in (about 15 ms);
+    /// an import still does, for `AddGeometryColumn` and `CreateSpatialIndex`.
     public func execute(_ sql: String) throws(StoreError) {
-        loadSpatialFunctions()
-        var message: UnsafeMutablePointer<CChar>?
-        let rc = sqlite3_exec(handle, sql, nil, nil, &message)
-        if rc != SQLITE_OK {
-            let text = message.map { String(cString: $0) } ?? lastMessage
-            sqlite3_free(message)
-            throw .sql(statement: sql, reason: text)
+        let bytes = Array(sql.utf8CString)
+        let failure: String? = bytes.withUnsafeBufferPointer { buffer -> String? in
+            var next = buffer.baseAddress!
+            while next.pointee != 0 {
+                var statement: OpaquePointer?
+                var tail: UnsafePointer<CChar>?
+                var rc = sqlite3_prepare_v2(handle, next, -1, &statement, &tail)
+                if rc != SQLITE_OK, !spatialFunctionsLoaded, Self.wantsSpatialFunctions(lastMessage) {
+                    loadSpatialFunctions()
+                    rc = sqlite3_prepare_v2(handle, next, -1, &statement, &tail)
+                }
+                guard rc == SQLITE_OK, let tail else { return lastMessage }
+                guard let prepared = statement else { next = tail; continue }   // a comment or spaces
+                var step = Self.run(prepared)
+                if step != SQLITE_DONE, !spatialFunctionsLoaded, Self.wantsSpatialFunctions(lastMessage) {
+                    sqlite3_finalize(prepared)
+                    loadSpatialFunctions()
+                    guard sqlite3_prepare_v2(handle, next, -1, &statement, nil) == SQLITE_OK, let again = statement else { return lastMessage }
+                    step = Self.run(again)
+                    if step != SQLITE_DONE { let m = lastMessage; sqlite3_finalize(again); return m }
+                    sqlite3_finalize(again)
+                } else if step != SQLITE_DONE {
+                    let m = lastMessage
+                    sqlite3_finalize(prepared)
+                    return m
+                } else {
+                    sqlite3_finalize(prepared)
+                }
+                next = tail
+            }
+            return nil
         }
+        if let failure { throw .sql(statement: sql, reason: failure) }
+    }
+
+    /// Steps a statement to its end, its rows ignored; SQLite's last result code.
+    private static func run(_ statement: OpaquePointer) -> Int32 {
+        var rc = sqlite3_step(statement)
+        while rc == SQLITE_ROW { rc = sqlite3_step(statement) }
+        return rc
     }
 
     /// A prepared statement.

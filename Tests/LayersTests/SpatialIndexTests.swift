@@ -59,6 +59,31 @@ struct SpatialIndexTests {
         #expect(try t.problems() == [])
     }
 
+    @Test("a new store has 16 KiB pages and SQLite's 51-entry R*Tree nodes; a store made with 4 KiB pages keeps them and takes a sound new layer")
+    func pageSizes() throws {
+        let t = try TemporaryStore()
+        try t.importLayer(Fixtures.city("buildings"), "buildings")
+        let s = try #require(t.spatiaLite)
+        #expect(try s.db.scalarText("PRAGMA page_size") == String(SpatiaLiteStore.newStorePageSize))
+        #expect(try s.db.scalarText("SELECT max(length(data)) FROM idx_buildings_geom_node") == String(4 + 24 * 51))
+        try expectSoundIndex(s, layer: "buildings")
+
+        // A store as geoctl made it before: SQLite's default 4 KiB pages.
+        let folder = t.folder + "/old"
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        let old = try SpatiaLiteConnection(path: folder + "/store.sqlite")
+        old.pragma("PRAGMA page_size=4096")
+        try old.execute("SELECT InitSpatialMetadata(1, 'WGS84')")
+        let store = try SpatiaLiteStore(path: folder + "/store.sqlite", create: true)
+        _ = try LayerImporter(store: store, sidecarFolder: folder).importFile(Fixtures.city("buildings"), options: ImportOptions(layer: "buildings", kind: .building))
+        #expect(try store.db.scalarText("PRAGMA page_size") == "4096")
+        try expectSoundIndex(store, layer: "buildings")
+        var before = 0, after = 0
+        try s.forEachFeature(of: "buildings", filter: .all) { _ in before += 1 }
+        try store.forEachFeature(of: "buildings", filter: .all) { _ in after += 1 }
+        #expect(after == before && after > 0)
+    }
+
     /// Random points and small squares, enough that the tree has internal levels.
     private func randomLayer(points: Int, squares: Int, seed: UInt64) -> [Feature] {
         var random = SeededRandom(seed: seed)

@@ -100,20 +100,11 @@ public final class SpatiaLiteConnection {
                 }
                 guard rc == SQLITE_OK, let tail else { return lastMessage }
                 guard let prepared = statement else { next = tail; continue }   // a comment or spaces
-                var step = Self.run(prepared)
-                if step != SQLITE_DONE, !spatialFunctionsLoaded, Self.wantsSpatialFunctions(lastMessage) {
-                    sqlite3_finalize(prepared)
+                if let message = finish(prepared) {
+                    guard !spatialFunctionsLoaded, Self.wantsSpatialFunctions(message) else { return message }
                     loadSpatialFunctions()
                     guard sqlite3_prepare_v2(handle, next, -1, &statement, nil) == SQLITE_OK, let again = statement else { return lastMessage }
-                    step = Self.run(again)
-                    if step != SQLITE_DONE { let m = lastMessage; sqlite3_finalize(again); return m }
-                    sqlite3_finalize(again)
-                } else if step != SQLITE_DONE {
-                    let m = lastMessage
-                    sqlite3_finalize(prepared)
-                    return m
-                } else {
-                    sqlite3_finalize(prepared)
+                    if let message = finish(again) { return message }
                 }
                 next = tail
             }
@@ -122,11 +113,14 @@ public final class SpatiaLiteConnection {
         if let failure { throw .sql(statement: sql, reason: failure) }
     }
 
-    /// Steps a statement to its end, its rows ignored; SQLite's last result code.
-    private static func run(_ statement: OpaquePointer) -> Int32 {
+    /// Steps a statement to its end, its rows ignored, and finalizes it; SQLite's message
+    /// when it failed.
+    private func finish(_ statement: OpaquePointer) -> String? {
         var rc = sqlite3_step(statement)
         while rc == SQLITE_ROW { rc = sqlite3_step(statement) }
-        return rc
+        let failure = rc == SQLITE_DONE ? nil : lastMessage
+        sqlite3_finalize(statement)
+        return failure
     }
 
     /// A prepared statement.

@@ -22,7 +22,7 @@ struct MetricFrame: Sendable {
     /// (1, 1) for an empty extent.
     let leastMetresPerDegree: (lon: Double, lat: Double)
 
-    /// The frame over `extent`; with `interpolated` false, no grid until ``interpolate()``.
+    /// The frame over `extent`; with `interpolated` false, no grid until ``interpolate(through:)``.
     init(extent: BoundingBox, crs: String?, interpolated: Bool = true) throws {
         self = try Self.made(extent: extent, crs: crs, interpolated: interpolated).frame
     }
@@ -45,10 +45,11 @@ struct MetricFrame: Sendable {
         self.leastMetresPerDegree = leastMetresPerDegree
     }
 
-    /// Samples PROJ on the grid now, unless it is there already (or the extent is empty).
-    mutating func interpolate() throws {
+    /// Samples PROJ on the grid now through `transformer` (the one ``made(extent:crs:interpolated:)``
+    /// gave), unless the grid is there already (or the extent is empty).
+    mutating func interpolate(through transformer: CoordinateTransformer) throws {
         guard grid == nil, !extent.isEmpty else { return }
-        grid = try InterpolatedProjection(CoordinateTransformer(from: "EPSG:4326", to: crs), extent: extent, tolerance: 1e-5)
+        grid = try InterpolatedProjection(transformer, extent: extent, tolerance: 1e-5)
     }
 
     /// The measured largest deviation of the grid from PROJ, in metres (nil: PROJ throughout).

@@ -144,7 +144,7 @@ public enum WorksConflicts {
         var positions = 0
         for i in needed { positions += works[i].geometry?.pointCount ?? 0 }
         for i in repairNeeded { positions += repairs[i].geometry?.pointCount ?? 0 }
-        if positions >= options.gridFromPositions { try frame.interpolate() }
+        if positions >= options.gridFromPositions { try frame.interpolate(through: project) }
         report.method = "\(frame.method); works within \(fixedText(d)) m of each other (GEOS distance, rounded to the millimetre; touching counts) "
             + "whose half-open time windows overlap; shared zone: the intersection of both grown by \(fixedText(d)) m"
         let shapes = try frame.planarShapes(works, needed, through: project), repairShapes = try frame.planarShapes(repairs, repairNeeded, through: project)

@@ -34,7 +34,7 @@ struct DeferredLibrariesTests {
         return loads
     }
 
-    @Test("reading a store, routing and `set` open none of them; `at` opens PROJ; `version` PROJ and SpatiaLite; none is linked")
+    @Test("reading a store, routing, `set` and an import open none of them; `at` opens PROJ; `version` PROJ and SpatiaLite; none is linked")
     func openedOnFirstUse() throws {
         #if os(Linux)
         let s = try Scratch()
@@ -59,6 +59,14 @@ struct DeferredLibrariesTests {
         let set = try Self.run(["set", "buildings", "--owner", "УК «Жилсервис»", "--store", s.store])
         #expect(set.result.status == 0, "\(set.result.stderr.suffix(300))")
         #expect(!set.opened("spatialite") && !set.opened("pq"), "\(set.onDemand)")
+        // An import into a new store and into one with layers writes SpatiaLite's metadata
+        // in SQL of its own (SpatiaLiteMetadata.swift).
+        let fresh = s.folder + "/fresh.sqlite"
+        for layer in ["buildings", "sites"] {
+            let imported = try Self.run(["import", "fixtures/geojson/\(layer).geojson", "--layer", layer, "--kind", "other", "--store", fresh])
+            #expect(imported.result.status == 0, "\(imported.result.stderr.suffix(300))")
+            #expect(!imported.opened("spatialite") && !imported.opened("pq") && !imported.opened("proj"), "\(layer): \(imported.onDemand)")
+        }
         let version = try Self.run(["version"])
         #expect(version.result.stdout.contains("PROJ 9.") && version.result.stdout.contains("SpatiaLite 5."), "\(version.result.stdout)")
         #expect(version.opened("proj") && version.opened("spatialite") && !version.opened("pq"), "\(version.onDemand)")

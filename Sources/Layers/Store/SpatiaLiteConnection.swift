@@ -84,8 +84,9 @@ public final class SpatiaLiteConnection {
     /// such a statement fails at prepare, before it ran (a function, in it or in a trigger or
     /// view it compiles), or fails whole at step (a virtual table connected late); it is then
     /// prepared and run again with SpatiaLite. A write of SQLite alone (`geoctl set`, the
-    /// catalog) thus loads neither SpatiaLite nor the libraries it pulls in (about 15 ms);
-    /// an import still does, for `AddGeometryColumn` and `CreateSpatialIndex`.
+    /// catalog, an import, which writes SpatiaLite's metadata in SQL of its own:
+    /// SpatiaLiteMetadata.swift) thus loads neither SpatiaLite nor the libraries it pulls in
+    /// (about 15 ms).
     public func execute(_ sql: String) throws(StoreError) {
         let bytes = Array(sql.utf8CString)
         let failure: String? = bytes.withUnsafeBufferPointer { buffer -> String? in

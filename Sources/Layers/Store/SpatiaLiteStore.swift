@@ -60,6 +60,11 @@ public final class SpatiaLiteStore: OnePassLayerStore {
         try prepareSchema()
     }
 
+    /// A store created here and closed before any layer was written goes into WAL mode now.
+    deinit {
+        if createdHere { restoreWAL() }
+    }
+
     /// The page size of a store geoctl creates: 16 KiB, not SQLite's 4 KiB. A feature's row
     /// (properties as columns and as JSON, the geometry BLOB) then fits in its page instead of
     /// spilling into overflow pages, and a layer is written in a quarter of the pages: at scale
@@ -75,14 +80,31 @@ public final class SpatiaLiteStore: OnePassLayerStore {
             restoreWAL()
             return try migrate()
         }
-        // InitSpatialMetadata must run outside a transaction; WGS84-only is 5x faster.
-        if try db.scalarText("SELECT count(*) FROM sqlite_master WHERE name = 'spatial_ref_sys'") != "1" {
+        let hasSpatialMetadata = try db.scalarText("SELECT count(*) FROM sqlite_master WHERE name = 'spatial_ref_sys'") == "1"
+        if !hasSpatialMetadata {
             // A new file's first write fixes its page size (SQLite ignores this on a file
-            // with pages already).
+            // with pages already). It stays in rollback mode, with full syncs, until its first
+            // layer is written (FreshStoreJournal.swift) or the store is closed.
             db.pragma("PRAGMA page_size=\(Self.newStorePageSize)")
-            try db.execute("SELECT InitSpatialMetadata(1, 'WGS84')")
+            db.pragma("PRAGMA synchronous=FULL")
+        } else {
+            try db.execute("PRAGMA journal_mode=WAL")
         }
-        try db.execute("PRAGMA journal_mode=WAL")
+        // The spatial metadata (SpatiaLite's own SQL, SpatiaLiteMetadata.swift) and the
+        // catalog are one transaction: a store is created whole or not at all.
+        do {
+            try db.transaction {
+                if !hasSpatialMetadata { try db.execute(SpatiaLiteMetadata.storeSQL) }
+                try createCatalogTables()
+            }
+        } catch let error as StoreError {
+            throw error
+        } catch {
+            throw .corrupt("\(error)")   // the body throws only StoreError
+        }
+    }
+
+    private func createCatalogTables() throws(StoreError) {
         try db.execute("""
             CREATE TABLE IF NOT EXISTS geoctl_catalog (
               name TEXT PRIMARY KEY, kind TEXT NOT NULL, sphere TEXT, owner TEXT,
@@ -231,27 +253,19 @@ public final class SpatiaLiteStore: OnePassLayerStore {
             let table = SQL.identifier(layer.name)
             var definition = "fid INTEGER PRIMARY KEY, feature_id, geoctl_kind TEXT, properties TEXT"
             for c in layer.columns { definition += ", \(SQL.identifier(c.column)) \(c.type.sqlType)" }
-            try db.execute("CREATE TABLE \(table) (\(definition))")
-            guard try db.scalarText("SELECT AddGeometryColumn(\(SQL.literal(layer.name)), 'geom', 4326, \(SQL.literal(layer.geometryColumnType)), 'XY')") == "1" else {
-                throw StoreError.sql(statement: "AddGeometryColumn", reason: "SpatiaLite refused the geometry column \(layer.geometryColumnType)")
+            // The geometry column as SpatiaLite's AddGeometryColumn declares and registers it, and
+            // its empty R*Tree as CreateSpatialIndex makes it, in SpatiaLite's own SQL
+            // (SpatiaLiteMetadata.swift), which needs no SpatiaLite loaded.
+            guard let register = SpatiaLiteMetadata.geometryColumnSQL(table: layer.name, columnType: layer.geometryColumnType) else {
+                throw StoreError.sql(statement: "AddGeometryColumn", reason: "SpatiaLite has no geometry column type \(layer.geometryColumnType)")
             }
-            // The spatial index is created on the empty table (the R*Tree virtual table, its
-            // empty root and SpatiaLite's triggers) and filled in bulk after the rows.
-            guard try db.scalarText("SELECT CreateSpatialIndex(\(SQL.literal(layer.name)), 'geom')") == "1" else {
-                throw StoreError.sql(statement: "CreateSpatialIndex", reason: "SpatiaLite could not index \(layer.name)")
-            }
-            // SpatiaLite's per-row insert triggers re-check the geometry type and SRID against
-            // geometry_columns, stamp geometry_columns_time and insert the row's box into the
-            // R*Tree, one at a time. Our blobs already have the column's type and SRID and the
-            // boxes are packed below, so these triggers are set aside for the bulk insert and
-            // put back, unchanged, before the transaction commits.
-            let insertTriggers = try db.rows("SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND tbl_name = ? AND (name LIKE 'ggi\\_%' ESCAPE '\\' OR name LIKE 'tmi\\_%' ESCAPE '\\' OR name LIKE 'gii\\_%' ESCAPE '\\')", [.text(layer.name)])
-            for t in insertTriggers { if let name = t[0].text { try db.execute("DROP TRIGGER \(SQL.identifier(name))") } }
+            try db.execute("CREATE TABLE \(table) (\(definition), \"geom\" \(layer.geometryColumnType))")
+            try db.execute(register)
             let names = ["feature_id", "geoctl_kind", "properties"] + layer.columns.map { SQL.identifier($0.column) } + ["geom"]
             let values = Array(repeating: "?", count: names.count - 1)
             let prefix = "INSERT INTO \(table) (\(names.joined(separator: ", "))) VALUES (\(values.joined(separator: ", ")), "
             let writer = SpatiaLiteLayerWriter(db: db, table: table, insert: try db.prepare(prefix + "?)"),
-                                               insertFromWKB: try db.prepare(prefix + "GeomFromWKB(?, 4326))"),
+                                               insertFromWKBSQL: prefix + "GeomFromWKB(?, 4326))",
                                                columns: layer.columns, columnType: layer.geometryColumnType)
             let completed = try features(writer)
             let version = written.version
@@ -259,7 +273,10 @@ public final class SpatiaLiteStore: OnePassLayerStore {
             written.version = version
             written.featureCount = writer.count
             try writer.index.write(into: db, table: "idx_\(layer.name)_geom")
-            for t in insertTriggers { if let sql = t[1].text { try db.execute(sql) } }
+            // SpatiaLite's triggers come after the rows: per row they would re-check the type and
+            // SRID our blobs already have, stamp geometry_columns_time and insert the box the
+            // packed R*Tree holds. Later writes through SQL (SpatiaLite, QGIS) keep them all.
+            try db.execute(SpatiaLiteMetadata.geometryTriggersSQL(table: layer.name))
             try db.run("UPDATE geometry_columns_time SET last_insert = strftime('%Y-%m-%dT%H:%M:%fZ', 'now') WHERE Lower(f_table_name) = Lower(?)", [.text(layer.name)])
             let e = written.extent
             try db.run("INSERT INTO geoctl_catalog (\(Self.catalogColumns)) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)", [
@@ -478,8 +495,10 @@ final class SpatiaLiteLayerWriter: RecordedPropertiesWriter {
     /// The geometry bound as a SpatiaLite blob.
     private let insert: Statement
     /// The geometry bound as WKB through `GeomFromWKB`, for what ``SpatiaLiteBlob`` leaves
-    /// to SpatiaLite (geometry collections, empty geometries).
-    private let insertFromWKB: Statement
+    /// to SpatiaLite (geometry collections, empty geometries): prepared on first need, as it
+    /// loads SpatiaLite.
+    private let insertFromWKBSQL: String
+    private var insertFromWKB: Statement?
     private let columns: [PropertyColumn]
     private let columnType: String
     private(set) var count = 0
@@ -492,12 +511,12 @@ final class SpatiaLiteLayerWriter: RecordedPropertiesWriter {
     private let columnUTF8: [[UInt8]]
     private let columnIsASCII: [Bool]
 
-    init(db: SpatiaLiteConnection, table: String, insert: Statement, insertFromWKB: Statement,
+    init(db: SpatiaLiteConnection, table: String, insert: Statement, insertFromWKBSQL: String,
          columns: [PropertyColumn], columnType: String) {
         self.db = db
         self.table = table
         self.insert = insert
-        self.insertFromWKB = insertFromWKB
+        self.insertFromWKBSQL = insertFromWKBSQL
         self.columns = columns
         self.columnType = columnType
         columnUTF8 = columns.map { Array($0.property.utf8) }
@@ -506,6 +525,13 @@ final class SpatiaLiteLayerWriter: RecordedPropertiesWriter {
 
     func insert(_ feature: Feature) throws {
         try write(feature, recorded: nil)
+    }
+
+    private func wkbInsert() throws(StoreError) -> Statement {
+        if let insertFromWKB { return insertFromWKB }
+        let statement = try db.prepare(insertFromWKBSQL)
+        insertFromWKB = statement
+        return statement
     }
 
     func insert(_ feature: Feature, recorded properties: RecordedProperties) throws {
@@ -517,7 +543,7 @@ final class SpatiaLiteLayerWriter: RecordedPropertiesWriter {
         let promoted = feature.geometry.map { GeometryPromotion.promote($0, toColumn: columnType) }
         var box: BoundingBox?
         if let promoted { box = SpatiaLiteBlob.encode(promoted, srid: 4326, into: &blob) }
-        let statement = box != nil || promoted == nil ? insert : insertFromWKB
+        let statement = box != nil || promoted == nil ? insert : try wkbInsert()
         statement.rewind()
         var i: Int32 = 1
         switch feature.id {

@@ -87,6 +87,19 @@ public struct RecordedProperties {
     public func name(of member: Member) -> String {
         withName(of: member) { String(decoding: $0, as: UTF8.self) }
     }
+
+    /// The same record in buffers of its own, of exactly its size: to keep after the reader
+    /// has moved on. The reader's own buffers stay unshared, so the next feature refills them
+    /// in place instead of allocating new ones of their full capacity.
+    public func copied() -> RecordedProperties {
+        var copy = RecordedProperties()
+        copy.present = present
+        copy.json = json.withUnsafeBufferPointer { Array($0) }
+        copy.names = names.withUnsafeBufferPointer { Array($0) }
+        copy.unescaped = unescaped.withUnsafeBufferPointer { Array($0) }
+        copy.members = members.withUnsafeBufferPointer { Array($0) }
+        return copy
+    }
 }
 
 /// The reader's state for ``RecordedProperties``: the members kept as values (a projection

@@ -14,6 +14,8 @@ final class FeaturePipeline<Summary>: @unchecked Sendable {
     /// A batch of checked features, with how far the reader had got.
     struct Batch {
         var features: [Feature] = []
+        /// Each feature's properties as the reader recorded them, when it records them.
+        var recorded: [RecordedProperties] = []
         var bytesRead = 0
         /// The index of the first feature of the batch in the file.
         var firstIndex = 0

@@ -30,7 +30,7 @@ public struct LayerImporter {
     /// keeps the two passes, as `GEOCTL_IMPORT_PASSES=2` does for every importer.
     public var onePass = !LayerImporter.twoPassesForced
     /// Whether the one-pass import parses and checks on a second thread (FeaturePipeline.swift);
-    /// `GEOCTL_IMPORT_PIPELINE=1` turns it on.
+    /// on by default with two cores or more (``pipelinedByDefault``).
     public var pipelined = LayerImporter.pipelinedByDefault
 
     public init(store: LayerStore, sidecarFolder: String) {

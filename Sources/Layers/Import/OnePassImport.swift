@@ -24,10 +24,14 @@ extension LayerImporter {
     /// How many features are read ahead to lay out the table.
     static let layoutSample = 1000
 
-    /// `GEOCTL_IMPORT_PIPELINE=1` reads and checks on a thread of their own while the caller's
-    /// thread writes (``FeaturePipeline``). Off by default: on the shared two-core machine
-    /// of BENCHMARKS.md (load 3–9) it measured no faster than one thread.
-    static let pipelinedByDefault = getenv("GEOCTL_IMPORT_PIPELINE").map { String(cString: $0) == "1" } ?? false
+    /// Whether reading and checking run on a thread of their own while the caller's thread
+    /// writes (``FeaturePipeline``): on by default when the process may run on two cores or
+    /// more. On the two-core machine of BENCHMARKS.md, with nothing else running, the
+    /// synthetic city's buildings took 0.18 s instead of 0.21, the appeals 0.49 instead of
+    /// 0.60; with both cores busy with other work, the same as on one thread.
+    /// `GEOCTL_IMPORT_PIPELINE=0` or `=1` decides instead (the A/B of bench/import.sh).
+    static let pipelinedByDefault = getenv("GEOCTL_IMPORT_PIPELINE").map { String(cString: $0) == "1" }
+        ?? (sysconf(Int32(_SC_NPROCESSORS_ONLN)) >= 2)
 
     /// Whether the one-pass import on one thread reads properties as ``RecordedProperties``
     /// (their JSON text copied from the file, typed columns bound from its bytes) instead of
@@ -109,16 +113,27 @@ extension LayerImporter {
                     return try completed(scan)
                 }
                 // Parsing and checking on a thread of their own, the inserts on this one.
+                // Recording the properties moves the writing of their JSON text from the
+                // writing thread to the reading one, each feature's record handed over with it.
+                // That pays for points (the appeals 0.49 → 0.45 s, the 30-column file 0.72 →
+                // 0.65), whose reading thread does little else; for lines and polygons its
+                // GEOS validity check already makes it the slower thread (the buildings 0.18
+                // → 0.19 s), and the writing thread builds the text as without the pipeline.
+                let pointsOnly = ["POINT", "MULTIPOINT"].contains(provisional.geometryColumnType)
+                let recording = Self.recordsProperties && pointsOnly ? writer as? RecordedPropertiesWriter : nil
+                let records = recording != nil
                 let (found, _) = try FeaturePipeline<Scan>.run(depth: 8, produce: { pipeline in
                     var scan = Scan()
                     scan.sourceCRS = sourceCRS
                     let geos = GEOSContext()
                     let reader = try openReader(source, options: options, sequence: sequence)
                     if case .some(let found) = trailingCRS { reader.assumeTrailingCRS(found) }
+                    if records { reader.recordProperties(keeping: options.idField.map { [$0] } ?? []) }
                     var index = 0
                     var batch = FeaturePipeline<Scan>.Batch()
-                    while let feature = try nextChecked(reader, index: index, scan: &scan, geos: geos) {
+                    while let feature = try nextChecked(reader, index: index, scan: &scan, geos: geos, recorded: records) {
                         batch.features.append(feature)
+                        if records { batch.recorded.append(reader.recordedProperties.copied()) }
                         index += 1
                         if batch.features.count == Self.pipelineBatch {
                             batch.bytesRead = reader.bytesRead
@@ -132,7 +147,13 @@ extension LayerImporter {
                     return scan
                 }, consume: { pipeline in
                     while let batch = try pipeline.next() {
-                        for feature in batch.features { try writer.insert(feature) }
+                        if let recording {
+                            for (feature, properties) in zip(batch.features, batch.recorded) {
+                                try recording.insert(feature, recorded: properties)
+                            }
+                        } else {
+                            for feature in batch.features { try writer.insert(feature) }
+                        }
                         let end = batch.firstIndex + batch.features.count
                         if batch.firstIndex / 4096 != end / 4096 {
                             progress?(ImportProgress(phase: .writing, bytesDone: batch.bytesRead, bytesTotal: source.size, features: end))

@@ -23,6 +23,8 @@ final class FeaturePipeline<Summary>: @unchecked Sendable {
 
     private let condition = NSCondition()
     private var queue: [Batch] = []
+    /// Batches written and handed back, to be freed by the producer (``written(_:)``).
+    private var spent: [Batch] = []
     private var head = 0
     private let depth: Int
     private var producerDone = false
@@ -50,14 +52,30 @@ final class FeaturePipeline<Summary>: @unchecked Sendable {
     }
 
     /// The producer's hand-over: false when the consumer has stopped (then stop producing).
+    /// The batches the consumer has written are freed here, on the thread that allocated them.
     func send(_ batch: Batch) -> Bool {
+        var written: [Batch] = []
         condition.lock()
-        defer { condition.unlock() }
+        swap(&written, &spent)
         while queue.count - head >= depth && !consumerStopped { condition.wait() }
-        if consumerStopped { return false }
-        queue.append(batch)
-        condition.broadcast()
-        return true
+        let accepted = !consumerStopped
+        if accepted {
+            queue.append(batch)
+            condition.broadcast()
+        }
+        condition.unlock()
+        written.removeAll()
+        return accepted
+    }
+
+    /// The consumer's hand-back of a batch it has written, for the producer to free. Freed on
+    /// the consumer's thread, each feature's memory went back to the producer's malloc arena
+    /// under that arena's lock, against the producer's own allocations: the buildings'
+    /// import took 0.22 s instead of 0.17 (BENCHMARKS.md).
+    func written(_ batch: Batch) {
+        condition.lock()
+        spent.append(batch)
+        condition.unlock()
     }
 
     /// The next batch, nil once the producer has finished and every batch was taken; the
@@ -68,6 +86,7 @@ final class FeaturePipeline<Summary>: @unchecked Sendable {
         while head == queue.count && !producerDone { condition.wait() }
         if head < queue.count {
             let batch = queue[head]
+            queue[head] = Batch()
             head += 1
             if head > 64 && head * 2 > queue.count {
                 queue.removeFirst(head)

@@ -158,6 +158,7 @@ extension LayerImporter {
                         if batch.firstIndex / 4096 != end / 4096 {
                             progress?(ImportProgress(phase: .writing, bytesDone: batch.bytesRead, bytesTotal: source.size, features: end))
                         }
+                        pipeline.written(batch)
                     }
                 })
                 scan = found

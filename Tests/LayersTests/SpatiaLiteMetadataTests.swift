@@ -61,6 +61,22 @@ struct SpatiaLiteMetadataTests {
         #expect(try ours.scalarText("PRAGMA integrity_check") == "ok")
     }
 
+    @Test("another program's SQLite database gains the metadata and a layer beside its own table, in WAL mode")
+    func adoptsAnotherDatabase() throws {
+        let t = try TemporaryStore()
+        let path = t.folder + "/other.db"
+        do {
+            let other = try SpatiaLiteConnection(path: path)
+            try other.execute("CREATE TABLE t (a); INSERT INTO t VALUES (42)")
+        }
+        let store = try SpatiaLiteStore(path: path, create: true)
+        _ = try LayerImporter(store: store, sidecarFolder: t.folder).importFile(Fixtures.city("roads"), options: ImportOptions(layer: "roads", kind: .road))
+        #expect(try store.db.scalarText("PRAGMA journal_mode") == "wal")
+        #expect(try store.db.scalarText("SELECT a FROM t") == "42")
+        #expect(try store.db.scalarText("SELECT count(*) FROM geometry_columns WHERE f_table_name = 'roads'") == "1")
+        #expect(try store.spatialIndexProblems() == [])
+    }
+
     @Test("SpatiaLite takes a store geoctl made as its own: metadata checks, triggers, SpatialIndex, KNN and ElementaryGeometries work")
     func spatiaLiteUsesIt() throws {
         let t = try TemporaryStore()

@@ -81,7 +81,7 @@ public final class SpatiaLiteStore: OnePassLayerStore {
             return try migrate()
         }
         let hasSpatialMetadata = try db.scalarText("SELECT count(*) FROM sqlite_master WHERE name = 'spatial_ref_sys'") == "1"
-        if !hasSpatialMetadata {
+        if !hasSpatialMetadata && createdHere {
             // A new file's first write fixes its page size (SQLite ignores this on a file
             // with pages already). It stays in rollback mode, with full syncs, until its first
             // layer is written (FreshStoreJournal.swift) or the store is closed.
@@ -94,7 +94,7 @@ public final class SpatiaLiteStore: OnePassLayerStore {
         // catalog are one transaction: a store is created whole or not at all.
         do {
             try db.transaction {
-                if !hasSpatialMetadata { try db.execute(SpatiaLiteMetadata.storeSQL) }
+                if !hasSpatialMetadata && createdHere { try db.execute(SpatiaLiteMetadata.storeSQL) }
                 try createCatalogTables()
             }
         } catch let error as StoreError {

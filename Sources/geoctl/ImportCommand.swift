@@ -62,6 +62,8 @@ struct ImportCommand: ParsableCommand {
     @OptionGroup var storeOptions: StoreOptions
 
     func run() throws {
+        // A missing file or a bad layer name is said before the store is created.
+        do { try LayerImporter.checkBeforeStore(file: file, layer: layer) } catch { throw fail(error) }
         let store = try storeOptions.open(create: true)
         var options = ImportOptions(layer: layer, kind: kind, sphere: sphere, owner: owner, visibility: visibility,
                                     fromCRS: fromCRS, idField: idField, onInvalid: onInvalid, replace: replace,

@@ -52,6 +52,24 @@ struct ExitCodeTests {
         #expect(manifest.status == 74 && manifest.stderr.contains("No such file or directory"))
     }
 
+    @Test("an import that fails on a missing file, a folder or a bad layer name says so and creates no store")
+    func failedImportCreatesNoStore() throws {
+        let s = try Scratch()
+        let store = s.folder + "/new.sqlite"
+        let cases: [(args: [String], status: Int32, message: String)] = [
+            (["import", s.folder + "/none.geojson", "--layer", "x"], 74, "\(s.folder)/none.geojson: cannot read: No such file or directory"),
+            (["import", s.folder, "--layer", "x"], 74, "\(s.folder): cannot read: Is a directory"),
+            (["import", "fixtures/geojson/roads.geojson", "--layer", "1x"], 1, "invalid layer name \"1x\": it must start with a letter"),
+        ]
+        for c in cases {
+            let r = try Geoctl.run(c.args + ["--kind", "road", "--store", store])
+            #expect(r.status == c.status && r.stderr.contains(c.message), "\(c.args): \(r.stderr)")
+            #expect(!FileManager.default.fileExists(atPath: store), "\(c.args) left a store")
+        }
+        let good = try Geoctl.run(["import", "fixtures/geojson/roads.geojson", "--layer", "roads", "--kind", "road", "--store", store])
+        #expect(good.status == 0 && FileManager.default.fileExists(atPath: store), "\(good.stderr)")
+    }
+
     @Test("a feature that does not transform is named by its own id as well as its position, and nothing is imported")
     func transformErrorNamesTheFeature() throws {
         let s = try Scratch()

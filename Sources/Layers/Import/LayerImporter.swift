@@ -33,6 +33,14 @@ public struct LayerImporter {
     /// on by default with two cores or more (``pipelinedByDefault``).
     public var pipelined = LayerImporter.pipelinedByDefault
 
+    /// The mistakes an import finds before it reads a feature (a file that cannot be opened,
+    /// an invalid layer name), thrown as the import would throw them: a command calls this
+    /// before it opens or creates the store, so such a mistake leaves no new, empty store.
+    public static func checkBeforeStore(file: String, layer: String) throws {
+        try LayerName.validate(layer)
+        try SourceFile.checkReadable(file)
+    }
+
     public init(store: LayerStore, sidecarFolder: String) {
         self.store = store
         self.sidecarFolder = sidecarFolder

@@ -25,6 +25,19 @@ final class SourceFile {
     /// The spool file's open descriptor (kept open until ``cleanUp()``), or -1.
     private var spoolDescriptor: Int32 = -1
 
+    /// Throws what opening `given` for reading would (a missing file, no permission, a folder), so that
+    /// a command can say so before it creates anything; standard input (`-`) always passes.
+    static func checkReadable(_ given: String) throws(ImportError) {
+        guard given != "-" else { return }
+        let fd = open(given, O_RDONLY)
+        guard fd >= 0 else { throw .cannotRead(file: given, reason: String(cString: strerror(errno))) }
+        defer { close(fd) }
+        var info = stat()
+        if fstat(fd, &info) == 0 && (info.st_mode & S_IFMT) == S_IFDIR {
+            throw .cannotRead(file: given, reason: String(cString: strerror(EISDIR)))
+        }
+    }
+
     /// Hashes `path` (or spools and hashes standard input for `-`). With `inBackground`, a
     /// file (not standard input) is hashed on another thread while the caller reads it too:
     /// on two cores the import's check pass then costs no extra time for the hash.

@@ -200,7 +200,7 @@ struct DemoCommand: ParsableCommand {
         } catch {
             print("\n6. The layer store: \(error)")
         }
-        do { try DemoWorks.show(layers: layers, storePath: storePath) } catch { print("\n8. Works and outages: \(error)") }
+        do { try DemoWorks.show(layers: layers, storePath: keep ? storePath : nil) } catch { print("\n8. Works and outages: \(error)") }
 
         print("\nDone in \(fixed((Terminal.now() - started) * 1000, 0)) ms. Next: `geoctl inspect \(directory)/territories.geojson --validate`, `geoctl --help`.")
     }

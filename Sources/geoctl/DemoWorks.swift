@@ -6,7 +6,7 @@ import Layers
 enum DemoWorks {
     static let offset = 5 * 3600   // the sample city's dates are Yekaterinburg time
 
-    static func show(layers: [String: [Feature]], storePath: String) throws {
+    static func show(layers: [String: [Feature]], storePath: String?) throws {
         guard let outages = layers["outages"], let works = layers["earthworks"], let buildings = layers["buildings"],
               let territories = layers["territories"], !outages.isEmpty else { return }
         let orgs = TerritoryOrganisations(territories: territories, organisationField: "org")
@@ -37,7 +37,10 @@ enum DemoWorks {
         if let c = conflicts.conflicts.first(where: { $0.kind == .guarantee }), let repairs = layers["repairs"] {
             print("   on a repair under guarantee: \(label(works[c.first])) on \(label(repairs[c.second])), guarantee until \(repairs[c.second].properties["guarantee_until"]?.plainText ?? "?")")
         }
-        print("   Try: geoctl affected --store \(storePath) --layer outages --id 1 --buildings buildings --territories territories --utc-offset +05:00")
-        print("        geoctl conflicts --store \(storePath) --layer earthworks --with repairs --utc-offset +05:00")
+        // The store outlives the tour only with --keep: otherwise there is nothing to try it on.
+        if let storePath {
+            print("   Try: geoctl affected --store \(storePath) --layer outages --id 1 --buildings buildings --territories territories --utc-offset +05:00")
+            print("        geoctl conflicts --store \(storePath) --layer earthworks --with repairs --utc-offset +05:00")
+        }
     }
 }

@@ -94,7 +94,7 @@ public final class SpatiaLiteStore: OnePassLayerStore {
         // catalog are one transaction: a store is created whole or not at all.
         do {
             try db.transaction {
-                if !hasSpatialMetadata && createdHere { try db.execute(SpatiaLiteMetadata.storeSQL) }
+                if !hasSpatialMetadata { try db.execute(SpatiaLiteMetadata.storeSQL) }
                 try createCatalogTables()
             }
         } catch let error as StoreError {

@@ -29,13 +29,24 @@ final class SourceFile {
     /// a command can say so before it creates anything; standard input (`-`) always passes.
     static func checkReadable(_ given: String) throws(ImportError) {
         guard given != "-" else { return }
-        let fd = open(given, O_RDONLY)
-        guard fd >= 0 else { throw .cannotRead(file: given, reason: String(cString: strerror(errno))) }
-        defer { close(fd) }
-        var info = stat()
-        if fstat(fd, &info) == 0 && (info.st_mode & S_IFMT) == S_IFDIR {
+        let (fd, info) = try openForReading(given)
+        close(fd)
+        if (info.st_mode & S_IFMT) == S_IFDIR {
             throw .cannotRead(file: given, reason: String(cString: strerror(EISDIR)))
         }
+    }
+
+    /// `given` opened for reading, with its status; the system's reason when either fails.
+    private static func openForReading(_ given: String) throws(ImportError) -> (fd: Int32, info: stat) {
+        let fd = open(given, O_RDONLY)
+        guard fd >= 0 else { throw .cannotRead(file: given, reason: String(cString: strerror(errno))) }
+        var info = stat()
+        guard fstat(fd, &info) == 0 else {
+            let reason = String(cString: strerror(errno))
+            close(fd)
+            throw .cannotRead(file: given, reason: reason)
+        }
+        return (fd, info)
     }
 
     /// Hashes `path` (or spools and hashes standard input for `-`). With `inBackground`, a
@@ -46,14 +57,7 @@ final class SourceFile {
             displayName = given
             path = given
             temporary = false
-            let fd = open(given, O_RDONLY)
-            guard fd >= 0 else { throw .cannotRead(file: given, reason: String(cString: strerror(errno))) }
-            var info = stat()
-            guard fstat(fd, &info) == 0 else {
-                let reason = String(cString: strerror(errno))
-                close(fd)
-                throw .cannotRead(file: given, reason: reason)
-            }
+            let (fd, info) = try Self.openForReading(given)
             size = Int(info.st_size)
             backgroundHash = BackgroundHash(descriptor: fd, name: given)
             return

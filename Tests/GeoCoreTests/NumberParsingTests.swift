@@ -59,4 +59,49 @@ struct NumberParsingTests {
         let got = try #require(try Self.parsed(text))
         #expect(got.bitPattern == Double(text)!.bitPattern || (got == 0 && Double(text)! == 0), "\(text)")
     }
+
+    /// A coordinate as files write it, mostly in the reader's fast shape (`-?D.F`, 1–7 digits
+    /// each side) and sometimes just outside it (8 digits, an integer, an exponent).
+    static func randomCoordinate(_ g: inout some RandomNumberGenerator) -> String {
+        var s = Bool.random(using: &g) ? "-" : ""
+        let intLength = Int.random(in: 1 ... 8, using: &g)
+        s += String(Int.random(in: intLength == 1 ? 0 ... 9 : 1 ... 9, using: &g))
+        for _ in 1 ..< intLength { s += String(Int.random(in: 0 ... 9, using: &g)) }
+        switch Int.random(in: 0 ..< 10, using: &g) {
+        case 0: return s
+        case 1: return s + "." + String(Int.random(in: 0 ... 99, using: &g)) + "e" + String(Int.random(in: -9 ... 0, using: &g))
+        default:
+            s += "."
+            for _ in 0 ..< Int.random(in: 1 ... 9, using: &g) { s += String(Int.random(in: 0 ... 9, using: &g)) }
+            return s
+        }
+    }
+
+    @Test("100,000 random coordinates read through the reader's coordinate path, up to the end of the input")
+    func coordinates() throws {
+        var g = SystemRandomNumberGenerator()
+        var texts: [String] = []
+        for _ in 0 ..< 100_000 { texts.append(Self.randomCoordinate(&g)) }
+        let positions = stride(from: 0, to: texts.count, by: 2).map { "[\(texts[$0]), \(texts[$0 + 1])]" }
+        let json = #"{"type":"LineString","coordinates":["# + positions.joined(separator: ",") + "]}"
+        let reader = GeoJSONReader(string: json, coordinateCheck: .projected)
+        let feature = try #require(try reader.next())
+        guard case .lineString(let line)? = feature.geometry else { Issue.record("not a line"); return }
+        var wrong: [String] = []
+        for (value, text) in zip(line.coordinates, texts) where value.bitPattern != Double(text)!.bitPattern {
+            wrong.append(text)
+        }
+        #expect(line.coordinates.count == texts.count)
+        let allExact = wrong.isEmpty
+        #expect(allExact, "\(wrong.count) wrong, first \(wrong.prefix(10))")
+    }
+
+    @Test("malformed coordinates are refused as any number is, wherever they stand",
+          arguments: ["01.5", "1.5x", "1.5.3", "-.5", "1.", "1.5e", "1.5e+", "00.1234567", "1.2345678a", "--1.5", "1.5-"])
+    func malformedCoordinates(_ text: String) {
+        for padding in [0, 40] {
+            let json = #"{"type":"Point","coordinates":["# + text + ", 2.5]" + String(repeating: " ", count: padding) + "}"
+            #expect(throws: GeoJSONError.self, "\(text)") { _ = try GeoJSONReader(string: json).next() }
+        }
+    }
 }

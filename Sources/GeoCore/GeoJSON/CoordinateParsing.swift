@@ -84,7 +84,17 @@ extension JSONScanner {
                 throw error("expected '[' (coordinates must nest evenly), found \(describeByte(at: pos))")
             }
             let childLocation = location(pos)
-            let childLevel = try parseCoordinateArray(into: &tree, checkLonLat: checkLonLat)
+            let childLevel: Int
+            // A position is read here, without a call a level down (most arrays are positions).
+            pos += 1
+            if try peekRequired() &- 48 < 10 || buffer[pos] == UInt8(ascii: "-") {
+                if depth + 1 > maxDepth { throw tooDeep() }
+                try parsePosition(into: &tree, checkLonLat: checkLonLat, start: childLocation)
+                childLevel = 1
+            } else {
+                pos -= 1
+                childLevel = try parseCoordinateArray(into: &tree, checkLonLat: checkLonLat)
+            }
             if level == 0 {
                 level = childLevel
             } else if childLevel != level {
@@ -118,7 +128,7 @@ extension JSONScanner {
                 throw error("a position must hold numbers, found \(describeByte(at: pos))")
             }
             let numberStart = pos
-            let n = try scanNumber().value
+            let n = try scanCoordinate()
             if abs(n) > Self.absurdCoordinate {
                 throw error("coordinate \(n) is implausibly large for any coordinate system", at: numberStart)
             }
@@ -146,6 +156,48 @@ extension JSONScanner {
         tree.flat.append(x)
         tree.flat.append(y)
     }
+}
+
+extension JSONScanner {
+    /// Reads the number at `pos` as a coordinate's Double. The usual shape, `-?D.F` with 1–7
+    /// integer digits and 1–7 fraction digits well inside the buffer, is read by two word
+    /// loads and one correctly rounded division (both operands exact: at most 14 digits);
+    /// anything else, and every malformed number, goes to ``scanNumber()``.
+    @inline(__always)
+    mutating func scanCoordinate() throws(GeoJSONError) -> Double {
+        var i = pos
+        if i + 24 <= end {
+            let negative = buffer[i] == UInt8(ascii: "-")
+            if negative { i += 1 }
+            let integerWord = UnsafeRawPointer(buffer + i).loadUnaligned(as: UInt64.self)
+            let integerDigits = Self.leadingDigitCount(integerWord)
+            if integerDigits >= 1 && integerDigits < 8 && buffer[i + integerDigits] == UInt8(ascii: ".")
+                && (integerDigits == 1 || buffer[i] != UInt8(ascii: "0")) {
+                let f = i + integerDigits + 1
+                let fractionWord = UnsafeRawPointer(buffer + f).loadUnaligned(as: UInt64.self)
+                let fractionDigits = Self.leadingDigitCount(fractionWord)
+                let next = buffer[f + fractionDigits] | 0x20
+                // Not an exponent, a letter or a second point: those are the general reader's.
+                if fractionDigits >= 1 && fractionDigits < 8 && (next < UInt8(ascii: "a") || next > UInt8(ascii: "z"))
+                    && next != UInt8(ascii: ".") | 0x20 {
+                    let mantissa = Self.leadingDigits(integerWord, count: integerDigits) &* Self.powerOfTen(fractionDigits)
+                        &+ Self.leadingDigits(fractionWord, count: fractionDigits)
+                    let value = Double(mantissa) / Self.exactPowerOfTen(fractionDigits)
+                    pos = f + fractionDigits
+                    return negative ? -value : value
+                }
+            }
+        }
+        return try scanNumber().value
+    }
+
+    /// 10^n as a Double for 0 ≤ n ≤ 15 (every one exact).
+    @inline(__always)
+    static func exactPowerOfTen(_ n: Int) -> Double {
+        exactPowersOfTen[n & 15]
+    }
+
+    private static let exactPowersOfTen: [Double] = [1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15]
 }
 
 extension CoordinateTree {

@@ -34,6 +34,9 @@ struct JSONScanner {
     let maxDepth: Int
     /// Bytes of decoded strings with escapes, reused.
     var scratch: [UInt8] = []
+    /// Signatures of the member names of the objects being parsed, innermost last: each
+    /// ``parseObject()`` pushes its own and truncates back on return (no array per object).
+    var nameSignatures: [UInt64] = []
     /// Short strings seen recently, reused instead of decoded again; a streaming reader has
     /// one, a one-off small document does without (the cache costs more than it saves there).
     let strings: StringCache?
@@ -176,11 +179,14 @@ struct JSONScanner {
         throw error("expected ',' or \(closeName), found \(describeByte(at: pos))")
     }
 
+    @inline(__always)
     mutating func enter() throws(GeoJSONError) {
         depth += 1
-        if depth > maxDepth {
-            throw error("nesting deeper than \(maxDepth) levels")
-        }
+        if depth > maxDepth { throw tooDeep() }
+    }
+
+    func tooDeep() -> GeoJSONError {
+        error("nesting deeper than \(maxDepth) levels")
     }
 
     @inline(__always) mutating func leave() { depth -= 1 }
@@ -219,8 +225,15 @@ struct JSONScanner {
                 let highs: UInt64 = 0x8080_8080_8080_8080
                 let q = w ^ (ones &* 0x22)
                 let b = w ^ (ones &* 0x5C)
-                let stops = ((q &- ones) & ~q) | ((b &- ones) & ~b) | ((w &- ones &* 0x20) & ~w)
-                if stops & highs != 0 { break }
+                let stops = (((q &- ones) & ~q) | ((b &- ones) & ~b) | ((w &- ones &* 0x20) & ~w)) & highs
+                if stops != 0 {
+                    // The lowest flagged byte is exact (borrows only reach bytes above it):
+                    // step straight to it.
+                    let before = UInt64(truncatingIfNeeded: stops.trailingZeroBitCount & ~7)
+                    if w & highs & ((1 &<< before) &- 1) != 0 { nonASCII = true }
+                    i += Int(before >> 3)
+                    break
+                }
                 if w & highs != 0 { nonASCII = true }
                 i += 8
             }
@@ -462,6 +475,15 @@ struct JSONScanner {
         // the count check below sends to strtod).
         var mantissa: UInt64 = 0
         let intStart = i
+        // Up to eight digits per step while eight bytes are in the buffer (SWAR).
+        while i + 8 <= stop {
+            let word = UnsafeRawPointer(buffer + i).loadUnaligned(as: UInt64.self)
+            let n = Self.leadingDigitCount(word)
+            if n == 0 { break }
+            mantissa = mantissa &* Self.powerOfTen(n) &+ Self.leadingDigits(word, count: n)
+            i += n
+            if n < 8 { break }
+        }
         while i < stop {
             let d = buffer[i] &- 48
             if d >= 10 { break }
@@ -480,12 +502,14 @@ struct JSONScanner {
         if i < stop && buffer[i] == UInt8(ascii: ".") {
             i += 1
             fracStart = i
-            // Eight digits at a time while there are (a coordinate's fraction usually has 7 or more).
+            // Up to eight digits per step (a coordinate's fraction usually has 6 to 8).
             while i + 8 <= stop {
                 let word = UnsafeRawPointer(buffer + i).loadUnaligned(as: UInt64.self)
-                guard Self.isEightDigits(word) else { break }
-                mantissa = mantissa &* 100_000_000 &+ Self.eightDigits(word)
-                i += 8
+                let n = Self.leadingDigitCount(word)
+                if n == 0 { break }
+                mantissa = mantissa &* Self.powerOfTen(n) &+ Self.leadingDigits(word, count: n)
+                i += n
+                if n < 8 { break }
             }
             while i < stop {
                 let d = buffer[i] &- 48
@@ -558,6 +582,10 @@ struct JSONScanner {
         } else if mantissa <= (1 << 53) && exponent >= 0 && exponent <= 22 {
             // Clinger's fast path: both operands exact, so one rounding, correctly rounded.
             value = Double(mantissa) * JSONText.powersOfTenTable(exponent)
+        } else if mantissa <= (1 << 53) && exponent < 0 && exponent >= -22 {
+            // The same for a fraction of up to 15 digits (every coordinate): one division of
+            // two exact values, correctly rounded, as fast_float does before Eisel–Lemire.
+            value = Double(mantissa) / JSONText.powersOfTenTable(-exponent)
         } else if let converted = EiselLemire.double(mantissa, exponent), converted.isFinite {
             // Fractions and large exponents: multiplications by a 128-bit power of five, no
             // division; exact whenever it answers (else strtod, below).
@@ -574,12 +602,37 @@ struct JSONScanner {
         return Number(value: value, integer: integer)
     }
 
-    /// Whether the eight bytes of `word` (read little-endian) are all ASCII digits.
+    /// How many of the eight bytes of `word` (read little-endian, first byte lowest) are ASCII
+    /// digits before the first byte that is not (0...8).
     @inline(__always)
-    static func isEightDigits(_ word: UInt64) -> Bool {
+    static func leadingDigitCount(_ word: UInt64) -> Int {
         let w = UInt64(littleEndian: word)
-        return (w & 0xF0F0_F0F0_F0F0_F0F0) | (((w &+ 0x0606_0606_0606_0606) & 0xF0F0_F0F0_F0F0_F0F0) >> 4) == 0x3333_3333_3333_3333
+        // Each digit byte becomes 0x33 (its high nibble, and the high nibble of itself + 6);
+        // a carry out of a byte ≥ 0xFA only disturbs the bytes after that non-digit.
+        let nibbles = (w & 0xF0F0_F0F0_F0F0_F0F0) | (((w &+ 0x0606_0606_0606_0606) & 0xF0F0_F0F0_F0F0_F0F0) >> 4)
+        let x = nibbles ^ 0x3333_3333_3333_3333
+        // The high bit of every byte of x that is not zero, exactly (no carry between bytes).
+        let nonDigits = (((x & 0x7F7F_7F7F_7F7F_7F7F) &+ 0x7F7F_7F7F_7F7F_7F7F) | x) & 0x8080_8080_8080_8080
+        return nonDigits.trailingZeroBitCount >> 3
     }
+
+    /// The value of the first `count` (1...8) bytes of `word`, all ASCII digits: the digits
+    /// are moved to the top and the bytes below filled with '0', then read as eight.
+    @inline(__always)
+    static func leadingDigits(_ word: UInt64, count: Int) -> UInt64 {
+        let shift = UInt64(truncatingIfNeeded: 64 - 8 * count)
+        let zeros: UInt64 = 0x3030_3030_3030_3030 & ((1 &<< shift) &- 1)
+        return eightDigits(UInt64(littleEndian: (UInt64(littleEndian: word) &<< shift) | zeros))
+    }
+
+    /// 10^n for 0 ≤ n ≤ 8: a table read, not a jump per digit count.
+    @inline(__always)
+    static func powerOfTen(_ n: Int) -> UInt64 {
+        smallPowersOfTen[n & 15]
+    }
+
+    private static let smallPowersOfTen: [UInt64] = [1, 10, 100, 1000, 10000, 100_000, 1_000_000, 10_000_000, 100_000_000,
+                                                      0, 0, 0, 0, 0, 0, 0]
 
     /// The value of eight ASCII digits read little-endian into `word` (the first digit in the
     /// lowest byte): three multiplies instead of eight steps.
@@ -690,22 +743,25 @@ struct JSONScanner {
         // Up to 64 members (a wide 311 export has 30-odd), duplicates are found by a linear
         // scan of 64-bit signatures of the names, strings compared only when two match;
         // larger objects switch to a set, so a hostile object stays linear.
-        var signatures: [UInt64] = []
-        signatures.reserveCapacity(8)
+        let base = nameSignatures.count
+        defer { nameSignatures.removeSubrange(base...) }
         if try peekRequired() == UInt8(ascii: "}") {
             pos += 1
         } else {
             repeat {
                 let keyLocation = location(pos)
-                let key = try scanString()
+                guard try peekRequired() == UInt8(ascii: "\"") else { throw error("expected a string, found \(describeByte(at: pos))") }
+                let raw = try scanRawString(validate: false)
+                let key = try decode(raw)
+                // The signature of the bytes read, while they are still in the buffer.
+                let signature = raw.hasEscapes ? Self.signature(of: key) : Self.signature(buffer + raw.start, count: raw.end - raw.start)
                 try expect(UInt8(ascii: ":"), "':' after a member name")
                 let value = try parseValue()
                 if members.count < 64 {
-                    let signature = Self.signature(of: key)
-                    for (k, other) in signatures.enumerated() where other == signature && members[k].key == key {
+                    for k in 0 ..< members.count where nameSignatures[base + k] == signature && members[k].key == key {
                         throw error("duplicate member name \"\(key)\"", at: keyLocation)
                     }
-                    signatures.append(signature)
+                    nameSignatures.append(signature)
                     if members.count == 63 { names = Set(members.map(\.key)); names!.insert(key) }
                 } else if names!.insert(key).inserted == false {
                     throw error("duplicate member name \"\(key)\"", at: keyLocation)
@@ -719,8 +775,15 @@ struct JSONScanner {
 
     /// FNV-1a of a member name's UTF-8 bytes: equal names, equal signatures.
     private static func signature(of key: String) -> UInt64 {
+        var key = key
+        return key.withUTF8 { signature($0.baseAddress!, count: $0.count) }
+    }
+
+    /// FNV-1a of `count` bytes: the same signature as the name they spell.
+    @inline(__always)
+    private static func signature(_ bytes: UnsafePointer<UInt8>, count: Int) -> UInt64 {
         var hash: UInt64 = 0xCBF2_9CE4_8422_2325
-        for byte in key.utf8 { hash = (hash ^ UInt64(byte)) &* 0x0000_0100_0000_01B3 }
+        for k in 0 ..< count { hash = (hash ^ UInt64(bytes[k])) &* 0x0000_0100_0000_01B3 }
         return hash
     }
 

@@ -51,9 +51,11 @@ let package = Package(
         .target(name: "CLibPQDeferred", dependencies: ["CDeferredLibrary", "CLibPQ"]),
 
         // Geometry values, GeoJSON, GEOS/PROJ bindings, spatial index.
-        .target(name: "GeoCore", dependencies: ["CGEOS", "CPROJ", "CPROJDeferred", "CSHA256"]),
+        .target(name: "GeoCore", dependencies: ["CGEOS", "CPROJ", "CPROJDeferred", "CSHA256", "CByteSearch"]),
         // SHA-256 blocks through the x86 SHA extensions, when the CPU has them (GeoCore's SHA256).
         .target(name: "CSHA256"),
+        // A vector byte search, for the GeoJSON reader's look-ahead for a trailing `crs`.
+        .target(name: "CByteSearch"),
         // glibc's malloc.h (mallopt), for the service's memory bound.
         .systemLibrary(name: "CMalloc", path: "Sources/CMalloc"),
         // __builtin_prefetch, for the pass over every building in `affected`.

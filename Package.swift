@@ -100,7 +100,7 @@ let package = Package(
 
         // Fixture paths and a seeded generator, shared by the test targets.
         .target(name: "TestSupport", dependencies: ["GeoCore"], path: "Tests/TestSupport"),
-        .testTarget(name: "GeoCoreTests", dependencies: ["GeoCore", "TestSupport"]),
+        .testTarget(name: "GeoCoreTests", dependencies: ["GeoCore", "CByteSearch", "TestSupport"]),
         .testTarget(name: "LayersTests", dependencies: ["Layers", "GeoCore", "TestSupport", "PostGISStore"]),
         // Runs the built `geoctl` binary as a user would: exit codes, stdout, stderr.
         .testTarget(name: "geoctlTests", dependencies: ["geoctl", "RoutingService", "Layers", "GeoCore", "PostGISStore", "TestSupport"]),

@@ -779,12 +779,26 @@ struct JSONScanner {
         return key.withUTF8 { signature($0.baseAddress!, count: $0.count) }
     }
 
-    /// FNV-1a of `count` bytes: the same signature as the name they spell.
+    /// A multiplicative hash of `count` bytes, eight at a time (a byte-at-a-time FNV-1a was
+    /// a chain of dependent multiplies): the same signature as the name they spell. Equal
+    /// signatures only lead to comparing the names, so collisions cost time, never answers.
     @inline(__always)
     private static func signature(_ bytes: UnsafePointer<UInt8>, count: Int) -> UInt64 {
-        var hash: UInt64 = 0xCBF2_9CE4_8422_2325
-        for k in 0 ..< count { hash = (hash ^ UInt64(bytes[k])) &* 0x0000_0100_0000_01B3 }
-        return hash
+        let k: UInt64 = 0x9E37_79B9_7F4A_7C15
+        var hash = UInt64(truncatingIfNeeded: count) &* k
+        var i = 0
+        while i + 8 <= count {
+            hash = (hash ^ UnsafeRawPointer(bytes + i).loadUnaligned(as: UInt64.self)) &* k
+            hash ^= hash >> 32
+            i += 8
+        }
+        var tail: UInt64 = 0
+        while i < count {
+            tail = tail << 8 | UInt64(bytes[i])
+            i += 1
+        }
+        hash = (hash ^ tail) &* k
+        return hash ^ (hash >> 32)
     }
 
     /// Validates and skips any value without building it (foreign members, `bbox`).

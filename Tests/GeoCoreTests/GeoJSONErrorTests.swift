@@ -89,6 +89,11 @@ struct GeoJSONErrorTests {
         (#"{"type":"Feature","geometry":{"type":"Point"},"properties":{}}"#, "needs a \"coordinates\" member"),
         (#"{"type":"GeometryCollection"}"#, "needs a \"geometries\" array"),
         (#"{"type":"Feature","type":"Feature","geometry":null}"#, "duplicate member name \"type\""),
+        // The same property name spelt plainly and with an escape, and long names (hashed a word at a time).
+        (#"{"type":"Feature","geometry":null,"properties":{"name":1,"n\u0061me":2}}"#, "duplicate member name \"name\""),
+        (#"{"type":"Feature","geometry":null,"properties":{"n\u0061me":1,"b":0,"name":2}}"#, "duplicate member name \"name\""),
+        (#"{"type":"Feature","geometry":null,"properties":{"адрес_здания_полностью":1,"адрес_здания_полность":0,"адрес_здания_полностью":2}}"#,
+         "duplicate member name \"адрес_здания_полностью\""),
         (#"{"type":"FeatureCollection","features":[]"#, "unexpected end of input"),
         (#"{"type":"FeatureCollection","features":[] "#, "unexpected end of input"),
         (#"{"type":"Feature","geometry":null,"properties":{"a":"unterminated"#, "truncated"),

@@ -46,11 +46,37 @@ final class StringCache {
         return Int(truncatingIfNeeded: h >> 54) & (slots - 1)
     }
 
+    /// Whether `n` bytes at `a` and `b` are equal: words compared inline (the names and
+    /// values cached are a few bytes long, where a call to memcmp cost more than comparing).
+    @inline(__always)
+    static func equal(_ a: UnsafePointer<UInt8>, _ b: UnsafePointer<UInt8>, _ n: Int) -> Bool {
+        let ra = UnsafeRawPointer(a), rb = UnsafeRawPointer(b)
+        if n >= 8 {
+            var i = 0
+            while i + 8 <= n {
+                if ra.loadUnaligned(fromByteOffset: i, as: UInt64.self) != rb.loadUnaligned(fromByteOffset: i, as: UInt64.self) { return false }
+                i += 8
+            }
+            // The last word overlaps the ones before: no byte loop.
+            return i == n || ra.loadUnaligned(fromByteOffset: n - 8, as: UInt64.self) == rb.loadUnaligned(fromByteOffset: n - 8, as: UInt64.self)
+        }
+        if n >= 4 {
+            return ra.loadUnaligned(as: UInt32.self) == rb.loadUnaligned(as: UInt32.self)
+                && ra.loadUnaligned(fromByteOffset: n - 4, as: UInt32.self) == rb.loadUnaligned(fromByteOffset: n - 4, as: UInt32.self)
+        }
+        var i = 0
+        while i < n {
+            if a[i] != b[i] { return false }
+            i += 1
+        }
+        return true
+    }
+
     /// The cached string for these bytes, or nil.
     @inline(__always)
     func lookup(_ p: UnsafePointer<UInt8>, _ n: Int) -> (slot: Int, string: String?) {
         let s = Self.slot(p, n)
-        if Int(lengths[s]) == n && memcmp(bytes + s * Self.maxLength, p, n) == 0 {
+        if Int(lengths[s]) == n && Self.equal(bytes + s * Self.maxLength, p, n) {
             return (s, strings[s])
         }
         return (s, nil)

@@ -304,26 +304,36 @@ struct JSONScanner {
             if count <= StringCache.maxLength, let strings {
                 let (slot, cached) = strings.lookup(buffer + raw.start, count)
                 if let cached { return cached }
-                if !raw.isASCII, let bad = firstInvalidUTF8(from: raw.start, to: raw.end) {
-                    throw error("invalid UTF-8 in a string", at: bad)
-                }
-                let string = String(decoding: UnsafeBufferPointer(start: buffer + raw.start, count: count), as: UTF8.self)
+                let string = try validString(raw)
                 strings.store(string, bytes: buffer + raw.start, count, slot: slot)
                 return string
             }
-            let bytes = UnsafeBufferPointer(start: buffer + raw.start, count: raw.end - raw.start)
-            // Validate first: `String(decoding:)` would silently repair invalid bytes.
-            // (`String(validating:as:)` is generic and costs a runtime lookup per call.)
-            if !raw.isASCII, let bad = firstInvalidUTF8(from: raw.start, to: raw.end) {
-                throw error("invalid UTF-8 in a string", at: bad)
-            }
-            return String(decoding: bytes, as: UTF8.self)
+            return try validString(raw)
         }
         if !raw.isASCII, let bad = firstInvalidUTF8(from: raw.start, to: raw.end) {
             throw error("invalid UTF-8 in a string", at: bad)
         }
         try unescape(raw)
         return String(decoding: scratch, as: UTF8.self)
+    }
+
+    /// The string of `raw`'s bytes (no escapes), or an error at its first invalid UTF-8 byte.
+    ///
+    /// `String(decoding:)` validates as it builds, but repairs instead of failing; any repair
+    /// changes the bytes (U+FFFD is written as EF BF BD, which no invalid sequence is), so a
+    /// string whose bytes are the input's was valid. That comparison is cheaper than a
+    /// validation pass of our own before it. (`String(validating:as:)` is generic and cost a
+    /// runtime lookup per call.)
+    @inline(__always)
+    private func validString(_ raw: RawString) throws(GeoJSONError) -> String {
+        let count = raw.end - raw.start
+        var string = String(decoding: UnsafeBufferPointer(start: buffer + raw.start, count: count), as: UTF8.self)
+        if raw.isASCII { return string }
+        let same = string.utf8.count == count && string.withUTF8 { memcmp($0.baseAddress!, buffer + raw.start, count) == 0 }
+        if !same, let bad = firstInvalidUTF8(from: raw.start, to: raw.end) {
+            throw error("invalid UTF-8 in a string", at: bad)
+        }
+        return string
     }
 
     /// Decodes the escapes of `raw` into `scratch`.

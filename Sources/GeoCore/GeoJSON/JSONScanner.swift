@@ -485,21 +485,7 @@ struct JSONScanner {
         // the count check below sends to strtod).
         var mantissa: UInt64 = 0
         let intStart = i
-        // Up to eight digits per step while eight bytes are in the buffer (SWAR).
-        while i + 8 <= stop {
-            let word = UnsafeRawPointer(buffer + i).loadUnaligned(as: UInt64.self)
-            let n = Self.leadingDigitCount(word)
-            if n == 0 { break }
-            mantissa = mantissa &* Self.powerOfTen(n) &+ Self.leadingDigits(word, count: n)
-            i += n
-            if n < 8 { break }
-        }
-        while i < stop {
-            let d = buffer[i] &- 48
-            if d >= 10 { break }
-            mantissa = mantissa &* 10 &+ UInt64(d)
-            i += 1
-        }
+        accumulateDigits(at: &i, stop: stop, into: &mantissa)
         let intEnd = i
         if intEnd == intStart {
             if i == stop && !complete { return nil }
@@ -512,21 +498,7 @@ struct JSONScanner {
         if i < stop && buffer[i] == UInt8(ascii: ".") {
             i += 1
             fracStart = i
-            // Up to eight digits per step (a coordinate's fraction usually has 6 to 8).
-            while i + 8 <= stop {
-                let word = UnsafeRawPointer(buffer + i).loadUnaligned(as: UInt64.self)
-                let n = Self.leadingDigitCount(word)
-                if n == 0 { break }
-                mantissa = mantissa &* Self.powerOfTen(n) &+ Self.leadingDigits(word, count: n)
-                i += n
-                if n < 8 { break }
-            }
-            while i < stop {
-                let d = buffer[i] &- 48
-                if d >= 10 { break }
-                mantissa = mantissa &* 10 &+ UInt64(d)
-                i += 1
-            }
+            accumulateDigits(at: &i, stop: stop, into: &mantissa)
             fracEnd = i
             if fracEnd == fracStart {
                 if i == stop && !complete { return nil }
@@ -610,6 +582,27 @@ struct JSONScanner {
         }
         if negative { value = -value }
         return Number(value: value, integer: integer)
+    }
+
+    /// Appends the digit run at `i` to `mantissa` (wrapping past 19 digits, which the caller
+    /// sends to strtod) and leaves `i` after it: up to eight digits a step while eight bytes
+    /// are in the buffer (a coordinate's fraction usually has 6 to 8), then byte by byte.
+    @inline(__always)
+    private func accumulateDigits(at i: inout Int, stop: Int, into mantissa: inout UInt64) {
+        while i + 8 <= stop {
+            let word = UnsafeRawPointer(buffer + i).loadUnaligned(as: UInt64.self)
+            let n = Self.leadingDigitCount(word)
+            if n == 0 { break }
+            mantissa = mantissa &* Self.powerOfTen(n) &+ Self.leadingDigits(word, count: n)
+            i += n
+            if n < 8 { break }
+        }
+        while i < stop {
+            let d = buffer[i] &- 48
+            if d >= 10 { break }
+            mantissa = mantissa &* 10 &+ UInt64(d)
+            i += 1
+        }
     }
 
     /// How many of the eight bytes of `word` (read little-endian, first byte lowest) are ASCII

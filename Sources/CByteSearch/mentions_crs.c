@@ -1,3 +1,4 @@
+#define _GNU_SOURCE  /* memmem, where SSE2 is missing */
 #include "cbytesearch.h"
 #include <string.h>
 #if defined(__SSE2__)
@@ -27,9 +28,13 @@ int geoctl_mentions_crs(const unsigned char *bytes, size_t count) {
         }
         i += 16;
     }
-#endif
     for (; i + 5 <= count; i++) {
         if (is_match(bytes + i)) return 1;
     }
     return 0;
+#else
+    (void)i;
+    (void)is_match;
+    return memmem(bytes, count, "\"crs\"", 5) != NULL;
+#endif
 }

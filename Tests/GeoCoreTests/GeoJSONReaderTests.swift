@@ -226,4 +226,13 @@ struct TrailingCRSTests {
         let decoy = #"{"type":"FeatureCollection","features":[{"type":"Feature","properties":{"\"crs\"":1},"geometry":{"type":"Point","coordinates":[545612.3,62.5]}}]}"#
         #expect(throws: GeoJSONError.self) { try GeoJSONReader(string: decoy).readAll() }
     }
+
+    @Test("\"crs\": null after the features names no CRS: nothing was read too late")
+    func nullCRSLast() throws {
+        let text = #"{"type":"FeatureCollection","features":[{"type":"Feature","properties":{},"geometry":{"type":"Point","coordinates":[60.7,56.1]}}],"crs":null}"#
+        let reader = GeoJSONReader(string: text)
+        #expect(try reader.readAll().count == 1)
+        #expect(reader.legacyCRS == nil)
+        #expect(!reader.legacyCRSAfterFeatures)
+    }
 }

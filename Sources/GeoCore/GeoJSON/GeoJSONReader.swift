@@ -378,7 +378,8 @@ struct GeoJSONParser {
                     continue
                 }
                 legacyCRS = try scanner.legacyCRS()
-                legacyCRSAfterFeatures = featuresRead > 0
+                // `"crs": null` names no CRS: the features were read as they should be.
+                legacyCRSAfterFeatures = featuresRead > 0 && legacyCRS != nil
                 continue
             }
             var parts = topLevel

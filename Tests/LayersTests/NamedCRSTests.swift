@@ -111,6 +111,26 @@ struct NamedCRSTests {
         #expect(Self.worstMetres(try Self.positions(t, "local"), Self.places) < 0.01)
     }
 
+    @Test("one latitude out of range among longitude/latitude features: the error names it, with no hint of another system")
+    func strayCoordinateNoHint() throws {
+        let t = try TemporaryStore()
+        var features: [String] = []
+        for i in 0 ..< 6000 {
+            let y = i == 5500 ? 96.08 : 56.1 + Double(i % 100) / 10_000
+            features.append(#"{"type":"Feature","properties":{"n":\#(i)},"geometry":{"type":"Point","coordinates":[60.7,\#(y)]}}"#)
+        }
+        let file = t.folder + "/stray.geojson"
+        try (#"{"type":"FeatureCollection","features":["# + features.joined(separator: ",\n") + "]}").write(toFile: file, atomically: true, encoding: .utf8)
+        do {
+            _ = try LayerImporter(store: t.store, sidecarFolder: t.folder).importFile(file, options: ImportOptions(layer: "stray", kind: .other))
+            Issue.record("a latitude of 96.08 was imported")
+        } catch ImportError.input(let e) {
+            #expect(e.reason.contains("latitude 96.08 is outside [-90, 90]"))
+            #expect(e.featureIndex == 5500)
+            #expect(e.localSystemHint == nil)
+        }
+    }
+
     @Test("a Shapefile labelled WGS84 that holds МСК coordinates is refused with the same hint, nothing applied")
     func labelledWGS84() throws {
         let t = try TemporaryStore()

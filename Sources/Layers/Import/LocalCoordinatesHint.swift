@@ -18,6 +18,9 @@ struct LocalCoordinatesHint {
             if let b = feature.geometry?.boundingBox { box.extend(b) }
         }
         guard !box.isEmpty else { return ("", []) }
+        // The sample is longitude/latitude: one stray coordinate (a typo further on), not a
+        // file in another system. The error names that feature; a hint would mislead.
+        if box.minX >= -180 && box.maxX <= 180 && box.minY >= -90 && box.maxY <= 90 { return ("", []) }
         let looksLocal = max(abs(box.minX), abs(box.maxX), abs(box.minY), abs(box.maxY)) >= 10_000
         var text = looksLocal
             ? "these look like projected coordinates of a local system (МСК): x \(Int(box.minX))…\(Int(box.maxX)), y \(Int(box.minY))…\(Int(box.maxY))"

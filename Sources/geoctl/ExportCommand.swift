@@ -20,7 +20,7 @@ struct ExportCommand: ParsableCommand {
     @Option(help: "Only features whose PROPERTY equals VALUE (compared as text).")
     var `where`: String?
 
-    @Option(help: "Digits after the decimal point for coordinates.")
+    @Option(help: "Digits after the decimal point for coordinates, 0…15 (7 is about 1 cm in degrees).")
     var precision = 7
 
     @Option(name: .shortAndLong, help: "Write to this file instead of standard output.")

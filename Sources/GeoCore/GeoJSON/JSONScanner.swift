@@ -757,7 +757,7 @@ struct JSONScanner {
                 let raw = try scanRawString(validate: false)
                 let key = try decode(raw)
                 // The signature of the bytes read, while they are still in the buffer.
-                let signature = raw.hasEscapes ? Self.signature(of: key) : Self.signature(buffer + raw.start, count: raw.end - raw.start)
+                let signature = raw.hasEscapes ? Self.signature(of: key) : StringCache.hash(buffer + raw.start, raw.end - raw.start)
                 try expect(UInt8(ascii: ":"), "':' after a member name")
                 let value = try parseValue()
                 if members.count < 64 {
@@ -776,32 +776,12 @@ struct JSONScanner {
         return JSONObject(members: members)
     }
 
-    /// FNV-1a of a member name's UTF-8 bytes: equal names, equal signatures.
+    /// The signature of a member name: the hash of its UTF-8 bytes (``StringCache/hash(_:_:)``),
+    /// so equal names have equal signatures. Equal signatures only lead to comparing the
+    /// names, so collisions cost time, never answers.
     private static func signature(of key: String) -> UInt64 {
         var key = key
-        return key.withUTF8 { signature($0.baseAddress!, count: $0.count) }
-    }
-
-    /// A multiplicative hash of `count` bytes, eight at a time (a byte-at-a-time FNV-1a was
-    /// a chain of dependent multiplies): the same signature as the name they spell. Equal
-    /// signatures only lead to comparing the names, so collisions cost time, never answers.
-    @inline(__always)
-    private static func signature(_ bytes: UnsafePointer<UInt8>, count: Int) -> UInt64 {
-        let k: UInt64 = 0x9E37_79B9_7F4A_7C15
-        var hash = UInt64(truncatingIfNeeded: count) &* k
-        var i = 0
-        while i + 8 <= count {
-            hash = (hash ^ UnsafeRawPointer(bytes + i).loadUnaligned(as: UInt64.self)) &* k
-            hash ^= hash >> 32
-            i += 8
-        }
-        var tail: UInt64 = 0
-        while i < count {
-            tail = tail << 8 | UInt64(bytes[i])
-            i += 1
-        }
-        hash = (hash ^ tail) &* k
-        return hash ^ (hash >> 32)
+        return key.withUTF8 { StringCache.hash($0.baseAddress!, $0.count) }
     }
 
     /// Validates and skips any value without building it (foreign members, `bbox`).

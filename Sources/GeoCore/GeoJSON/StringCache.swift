@@ -29,8 +29,10 @@ final class StringCache {
         strings.deallocate()
     }
 
+    /// A multiplicative hash of `n` bytes, eight at a time: the cache's slots take its top
+    /// bits, and the reader's member-name signatures all of it.
     @inline(__always)
-    private static func slot(_ p: UnsafePointer<UInt8>, _ n: Int) -> Int {
+    static func hash(_ p: UnsafePointer<UInt8>, _ n: Int) -> UInt64 {
         var h = UInt64(truncatingIfNeeded: n) &* 0x9E37_79B9_7F4A_7C15
         var i = 0
         while i + 8 <= n {
@@ -42,8 +44,12 @@ final class StringCache {
             tail = tail << 8 | UInt64(p[i])
             i += 1
         }
-        h = (h ^ tail) &* 0x9E37_79B9_7F4A_7C15
-        return Int(truncatingIfNeeded: h >> 54) & (slots - 1)
+        return (h ^ tail) &* 0x9E37_79B9_7F4A_7C15
+    }
+
+    @inline(__always)
+    private static func slot(_ p: UnsafePointer<UInt8>, _ n: Int) -> Int {
+        Int(truncatingIfNeeded: hash(p, n) >> 54) & (slots - 1)
     }
 
     /// Whether `n` bytes at `a` and `b` are equal: words compared inline (the names and
